@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitdiary/diary"
+)
+
+func newConfigCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "config",
+		Short: "Get, set and list settings, and where each comes from",
+		Long: `Settings come from, highest first: flags; DIARY_<KEY> variables; the
+diary's .diary.yml (committed, shared by every laptop); this machine's
+$XDG_CONFIG_HOME/diary/config.yaml; defaults.
+
+Keys: ` + strings.Join(diary.ConfigKeys(), ", "),
+		Args: args(cobra.NoArgs),
+	}
+	var shared bool
+	set := &cobra.Command{
+		Use:   "set KEY VALUE",
+		Short: "Set a key in this machine's config, or in .diary.yml with --shared",
+		Args:  args(cobra.ExactArgs(2)),
+		RunE: func(c *cobra.Command, a []string) error {
+			file, err := diary.SetConfig(g.options(), a[0], a[1], shared)
+			if err != nil {
+				return err
+			}
+			g.note("set %s in %s", a[0], home(g, file))
+			if shared {
+				g.note("it reaches the other laptops with the next commit and sync")
+			}
+			return nil
+		},
+	}
+	set.Flags().BoolVar(&shared, "shared", false, "write the diary's .diary.yml, shared by every laptop")
+	c.AddCommand(
+		&cobra.Command{
+			Use:   "get KEY",
+			Short: "Print a key's value",
+			Args:  args(cobra.ExactArgs(1)),
+			RunE: func(c *cobra.Command, a []string) error {
+				cfg, err := diary.LoadConfig(g.options())
+				if err != nil {
+					return err
+				}
+				v, err := cfg.Get(a[0])
+				if err != nil {
+					return diary.Usagef("%v", err)
+				}
+				fmt.Fprintln(g.sys.Stdout, v)
+				return nil
+			},
+		},
+		set,
+		&cobra.Command{
+			Use:   "list",
+			Short: "List every key with its value and where it came from",
+			Args:  args(cobra.NoArgs),
+			RunE: func(c *cobra.Command, a []string) error {
+				cfg, err := diary.LoadConfig(g.options())
+				if err != nil {
+					return err
+				}
+				items := cfg.List()
+				if !g.sys.StdoutTTY {
+					for _, it := range items {
+						fmt.Fprintf(g.sys.Stdout, "%s\t%s\t%s\n", it.Key, escapeValue(it.Value), source(g, it.Source.Layer, it.Source.File))
+					}
+					return nil
+				}
+				tw := tabwriter.NewWriter(g.sys.Stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "KEY\tVALUE\tFROM")
+				for _, it := range items {
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Key, escapeValue(it.Value), source(g, it.Source.Layer, it.Source.File))
+				}
+				return tw.Flush()
+			},
+		},
+	)
+	return c
+}
+
+// escapeValue keeps a multi-line value (a disclaimer) on its line.
+func escapeValue(v string) string {
+	return strings.NewReplacer("\\", "\\\\", "\n", "\\n", "\t", "\\t").Replace(v)
+}
+
+func source[L ~string](g *globals, layer L, file string) string {
+	if file == "" {
+		return string(layer)
+	}
+	return string(layer) + " " + home(g, file)
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gitdiary/diary"
+)
+
+// Exit codes, as DESIGN.md fixes them. They are decided here and only
+// here.
+const (
+	exitOK        = 0
+	exitFailed    = 1 // failed; nothing lost, and the message says why
+	exitUsage     = 2 // bad usage
+	exitOffline   = 3 // sync worked offline
+	exitConflicts = 4 // sync kept conflict copies
+)
+
+// exitError carries an exit code through cobra; with a nil err nothing
+// more is printed (the command printed what there was to say).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return diary.Usagef(format, args...)
+}
+
+func exitCode(err error) int {
+	var ex *exitError
+	switch {
+	case errors.As(err, &ex):
+		return ex.code
+	case errors.Is(err, diary.ErrUsage):
+		return exitUsage
+	case strings.HasPrefix(err.Error(), "unknown command"):
+		// cobra's own error for a mistyped command has no type to test.
+		return exitUsage
+	}
+	return exitFailed
+}

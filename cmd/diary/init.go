@@ -1,0 +1,56 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/gitdiary/diary"
+)
+
+func newInitCmd(g *globals) *cobra.Command {
+	var io diary.InitOptions
+	c := &cobra.Command{
+		Use:   "init [DIR]",
+		Short: "Make a new diary, or adopt an existing Jekyll site as one",
+		Long: `Make DIR (default: where diary looks for the diary, ~/diary at first) a
+diary. An empty or missing directory gets a minimal Jekyll site that
+GitHub Pages publishes as it is. An existing Jekyll site is adopted: its
+recent posts teach diary their disclaimer and date style, written to
+.diary.yml. Either way .gitignore keeps Jekyll's output out, and the
+result is committed.`,
+		Args: args(cobra.MaximumNArgs(1)),
+		RunE: func(c *cobra.Command, a []string) error {
+			if len(a) == 1 {
+				io.Dir = a[0]
+			}
+			res, err := diary.Init(c.Context(), g.options(), io)
+			if err != nil {
+				return err
+			}
+			root := home(g, res.Root)
+			switch {
+			case res.Already:
+				g.note("%s is a diary already", root)
+			case res.Adopted:
+				g.note("adopted the Jekyll site in %s as a diary", root)
+				for _, l := range res.Learned {
+					g.note("  learned from its posts, into .diary.yml: %s", l)
+				}
+			default:
+				g.note("made a new diary in %s", root)
+			}
+			if res.Timezone != "" {
+				g.note("  time zone of new entries: %s", res.Timezone)
+			}
+			if res.RemoteName != "" {
+				g.note("  remote %s: %s", res.RemoteName, io.Remote)
+			}
+			if !res.Already {
+				g.note("write the first entry with: diary new \"Title\"")
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&io.Remote, "remote", "", "URL of the remote to sync with")
+	c.Flags().StringVar(&io.Title, "title", "", "the new site's title (default: My Diary)")
+	return c
+}

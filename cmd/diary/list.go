@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/entry"
+)
+
+func newListCmd(g *globals) *cobra.Command {
+	var lo diary.ListOptions
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List entries, newest first",
+		Long: `List the diary's posts (and drafts with --drafts), newest first: a table
+on a terminal, tab-separated lines (date, title, path) on a pipe, or a
+JSON array with --json. Files that cannot be read are warned about on
+stderr and skipped.`,
+		Args: args(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			d, err := diary.Open(g.options())
+			if err != nil {
+				return err
+			}
+			entries, warnings, err := d.List(c.Context(), lo)
+			for _, w := range warnings {
+				g.warn("%v: skipped", w)
+			}
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(g, entries)
+			}
+			printEntries(g, entries, d.Config.Location)
+			return nil
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&lo.Since, "since", "", "only entries on or after this day (YYYY-MM-DD)")
+	fl.StringVar(&lo.Until, "until", "", "only entries on or before this day (YYYY-MM-DD)")
+	fl.StringVarP(&lo.Category, "category", "c", "", "only entries in this category")
+	fl.StringVarP(&lo.Tag, "tag", "t", "", "only entries with this tag")
+	fl.BoolVar(&lo.Drafts, "drafts", false, "include drafts")
+	fl.BoolVar(&asJSON, "json", false, "print a JSON array")
+	return c
+}
+
+// jsonEntry is the --json form of an entry, fixed by DESIGN.md.
+type jsonEntry struct {
+	Path       string   `json:"path"`
+	Title      string   `json:"title"`
+	Date       string   `json:"date"`
+	Categories []string `json:"categories"`
+	Tags       []string `json:"tags"`
+	Draft      bool     `json:"draft"`
+	Published  bool     `json:"published"`
+}
+
+func printJSON(g *globals, entries []*entry.Entry) error {
+	out := make([]jsonEntry, len(entries))
+	for i, e := range entries {
+		out[i] = jsonEntry{
+			Path: e.Path, Title: e.Title, Date: e.Date.Format(time.RFC3339),
+			Categories: nonNil(e.Categories), Tags: nonNil(e.Tags),
+			Draft: e.Draft, Published: e.Published,
+		}
+	}
+	enc := json.NewEncoder(g.sys.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func printEntries(g *globals, entries []*entry.Entry, loc *time.Location) {
+	if !g.sys.StdoutTTY {
+		// One entry a line, tab-separated, for scripts: no header, and
+		// tabs or newlines in a title cannot break the columns.
+		var b strings.Builder
+		for _, e := range entries {
+			fmt.Fprintf(&b, "%s\t%s\t%s\n", e.Date.In(loc).Format("2006-01-02"), oneLine(e.Title), e.Path)
+		}
+		fmt.Fprint(g.sys.Stdout, b.String())
+		return
+	}
+	tw := tabwriter.NewWriter(g.sys.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATE\tTITLE\tPATH")
+	for _, e := range entries {
+		title := oneLine(e.Title)
+		if e.Draft {
+			title += " (draft)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Date.In(loc).Format("2006-01-02"), title, e.Path)
+	}
+	tw.Flush()
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

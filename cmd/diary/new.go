@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitdiary/diary"
+)
+
+type newFlags struct {
+	category string
+	tags     []string
+	date     string
+	draft    bool
+	body     string
+	stdin    bool
+	noEdit   bool
+	noCommit bool
+}
+
+func newNewCmd(g *globals) *cobra.Command {
+	var f newFlags
+	c := &cobra.Command{
+		Use:   "new [TITLE…]",
+		Short: "Write a new entry: create it, open the editor, commit it",
+		Long: `Create a dated post in _posts/ (or a draft in _drafts/) with the diary's
+front matter and disclaimer, open the editor on it when there is a
+terminal, and commit it alone. Prints the entry's path.
+
+An entry left unchanged in the editor is discarded. When there is no
+diary yet, one is made first, as diary init would.`,
+		Example: `  diary new "Personal Diary" -c etc
+  diary new "오늘" --date 2022-04-30 --body "맑음"
+  echo "text" | diary new "From a script" --stdin`,
+		Args: args(cobra.ArbitraryArgs),
+		RunE: func(c *cobra.Command, a []string) error {
+			return runNew(c, g, f, a)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVarP(&f.category, "category", "c", "", "front matter category (default: the category setting)")
+	fl.StringArrayVarP(&f.tags, "tag", "t", nil, "a tag; repeat for more")
+	fl.StringVar(&f.date, "date", "", `the entry's date, "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (default: now)`)
+	fl.BoolVar(&f.draft, "draft", false, "write a draft into _drafts/")
+	fl.StringVar(&f.body, "body", "", "the entry's text (no editor is opened)")
+	fl.BoolVar(&f.stdin, "stdin", false, "read the entry's text from standard input (no editor is opened)")
+	fl.BoolVar(&f.noEdit, "no-edit", false, "do not open the editor")
+	fl.BoolVar(&f.noCommit, "no-commit", false, "leave the entry uncommitted")
+	c.MarkFlagsMutuallyExclusive("body", "stdin")
+	return c
+}
+
+func runNew(c *cobra.Command, g *globals, f newFlags, a []string) error {
+	no := diary.NewOptions{
+		Title:    strings.Join(a, " "),
+		Untitled: len(a) == 0,
+		Category: f.category,
+		Tags:     f.tags,
+		Date:     f.date,
+		Draft:    f.draft,
+		NoCommit: f.noCommit,
+	}
+	switch {
+	case c.Flags().Changed("body"):
+		no.Body = &f.body
+	case f.stdin:
+		data, err := io.ReadAll(g.sys.Stdin)
+		if err != nil {
+			return err
+		}
+		s := string(data)
+		no.Body = &s
+	case !f.noEdit && g.interactive():
+		no.Editor = g.editor()
+	}
+	res, err := diary.New(c.Context(), g.options(), no)
+	if res != nil && res.Init != nil {
+		g.note("created a new diary at %s", home(g, res.Init.Root))
+	}
+	if res != nil {
+		for _, w := range res.Warnings {
+			g.warn("%s", w)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if res.Discarded {
+		g.note("the entry was left unchanged, so it was discarded")
+		return nil
+	}
+	fmt.Fprintln(g.sys.Stdout, res.Path)
+	switch {
+	case no.Editor == nil && no.Body == nil && !f.noEdit:
+		g.note("no terminal, so no editor: write the entry in %s", home(g, res.Abs))
+	}
+	if res.Commit != "" {
+		g.note("committed %s in %s", res.Path, home(g, filepathDir(res.Abs, res.Path)))
+	}
+	return nil
+}

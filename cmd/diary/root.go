@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/config"
+	"github.com/gitdiary/diary/internal/editor"
+)
+
+// System is everything diary takes from the process it runs in, so that
+// tests can run it in-process with their own.
+type System struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Env            config.Env
+	Now            func() time.Time
+	Dir            string
+	// Terminal reports whether stdin and stdout (or stderr) are terminals.
+	StdinTTY, StdoutTTY, StderrTTY bool
+}
+
+// OS is the System of a real process.
+func OS() System {
+	dir, _ := os.Getwd()
+	return System{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Env: os.LookupEnv, Now: time.Now, Dir: dir,
+		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+	}
+}
+
+// globals are the flags every command takes.
+type globals struct {
+	sys    System
+	repo   string
+	config string
+	quiet  bool
+}
+
+func (g *globals) options() diary.Options {
+	flags := map[string]string{}
+	if g.repo != "" {
+		flags["repo"] = g.repo
+	}
+	return diary.Options{Repo: g.repo, ConfigFile: g.config, Flags: flags, Env: g.sys.Env, Dir: g.sys.Dir, Now: g.sys.Now}
+}
+
+// note prints progress and hints on stderr, unless --quiet.
+func (g *globals) note(format string, args ...any) {
+	if !g.quiet {
+		fmt.Fprintf(g.sys.Stderr, format+"\n", args...)
+	}
+}
+
+// warn prints a warning on stderr, even with --quiet.
+func (g *globals) warn(format string, args ...any) {
+	fmt.Fprintf(g.sys.Stderr, "diary: warning: "+format+"\n", args...)
+}
+
+// interactive says whether an editor can be opened: it needs the
+// terminal on stdin, and one on stdout or stderr to draw on.
+func (g *globals) interactive() bool {
+	return g.sys.StdinTTY && (g.sys.StdoutTTY || g.sys.StderrTTY)
+}
+
+// editor makes the user's editor, drawing on stderr when stdout is a pipe
+// (as in `vi $(diary new …)`), so that the printed path stays clean.
+func (g *globals) editor() func(string) diary.Editor {
+	out := g.sys.Stdout
+	if !g.sys.StdoutTTY {
+		out = g.sys.Stderr
+	}
+	return func(command string) diary.Editor {
+		return &editor.Editor{Command: command, Stdin: g.sys.Stdin, Stdout: out, Stderr: g.sys.Stderr, Dir: g.sys.Dir}
+	}
+}
+
+// Main runs diary with args and returns the exit code.
+func Main(args []string, sys System) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	g := &globals{sys: sys}
+	root := newRoot(g)
+	root.SetArgs(args)
+	root.SetIn(sys.Stdin)
+	root.SetOut(sys.Stdout)
+	root.SetErr(sys.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ex *exitError
+	if errors.As(err, &ex) && ex.err == nil {
+		return ex.code
+	}
+	fmt.Fprintf(sys.Stderr, "diary: %s\n", strings.TrimSpace(err.Error()))
+	return exitCode(err)
+}
+
+func newRoot(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "diary",
+		Short: "Keep a Jekyll diary in git, on every laptop",
+		Long: `diary writes dated posts into a Jekyll site kept in git, and keeps every
+laptop's copy in step. Run diary new "Title" to start.`,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		Version:           version(),
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	root.SetVersionTemplate("diary {{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErrorf("%v: see diary %s --help", err, c.Name())
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.repo, "repo", "", "the diary's directory (default: $DIARY_REPO, the current git work tree, or ~/diary)")
+	pf.StringVar(&g.config, "config", "", "the user config file (default: $XDG_CONFIG_HOME/diary/config.yaml)")
+	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print only results and errors")
+	root.AddCommand(
+		newInitCmd(g),
+		newNewCmd(g),
+		newEditCmd(g),
+		newListCmd(g),
+		newConfigCmd(g),
+		newVersionCmd(g),
+		newCompletionCmd(g),
+	)
+	return root
+}
+
+// args wraps cobra's argument checks so that a wrong count is bad usage.
+func args(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(c *cobra.Command, a []string) error {
+		if err := check(c, a); err != nil {
+			return usageErrorf("%v: see diary %s --help", err, c.Name())
+		}
+		return nil
+	}
+}

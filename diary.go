@@ -1,0 +1,130 @@
+// Package diary is what the commands do: it finds the diary, loads its
+// settings and ties entry, config and repo together. cmd/diary parses
+// flags, calls one function here and prints what it returns; nothing here
+// prints.
+package diary
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gitdiary/diary/config"
+	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/repo"
+)
+
+// ErrNoDiary: there is no diary where diary looked.
+var ErrNoDiary = errors.New("no diary")
+
+// Options say where to find the diary and its settings; the command line
+// and the environment fill them.
+type Options struct {
+	Repo       string            // --repo
+	ConfigFile string            // --config: the user config file instead of the default
+	Flags      map[string]string // settings given as flags
+	Env        config.Env        // os.LookupEnv outside tests
+	Dir        string            // the working directory
+	Now        func() time.Time
+}
+
+func (o *Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+// Diary is an opened diary: its work tree, repository and settings.
+type Diary struct {
+	Root   string
+	Repo   *repo.Repo
+	Config *config.Config
+	// How says how the diary was found, for messages: "--repo", "DIARY_REPO",
+	// "the current directory", a config file, or "the default".
+	How string
+	opts Options
+}
+
+// Locate finds where the diary should be, without requiring that it
+// exists: --repo, $DIARY_REPO, the git work tree that holds the working
+// directory if it has _posts/ or .diary.yml, `repo` in the user config,
+// ~/diary. The first that says something wins.
+func Locate(opts Options) (dir, how string, err error) {
+	if opts.Repo != "" {
+		return abs(opts.Repo, opts), "--repo", nil
+	}
+	if v, ok := opts.Env("DIARY_REPO"); ok && v != "" {
+		return abs(v, opts), "DIARY_REPO", nil
+	}
+	if opts.Dir != "" {
+		if r, err := repo.Discover(opts.Dir); err == nil {
+			if isDiary(r.Root()) {
+				return r.Root(), "the current directory", nil
+			}
+		}
+	}
+	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, UserFile: opts.ConfigFile})
+	if err != nil {
+		return "", "", err
+	}
+	src := cfg.Source("repo")
+	how = "the default"
+	if src.File != "" {
+		how = src.File
+	}
+	return abs(cfg.Repo, opts), how, nil
+}
+
+func abs(p string, opts Options) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, ok := opts.Env("HOME"); ok && home != "" {
+			p = filepath.Join(home, p[1:])
+		}
+	}
+	if !filepath.IsAbs(p) && opts.Dir != "" {
+		p = filepath.Join(opts.Dir, p)
+	}
+	return filepath.Clean(p)
+}
+
+func isDiary(root string) bool {
+	for _, name := range []string{entry.PostsDir, ".diary.yml"} {
+		if _, err := os.Stat(filepath.Join(root, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Open opens the diary that Locate finds. It is ErrNoDiary when that is
+// not a git repository.
+func Open(opts Options) (*Diary, error) {
+	dir, how, err := Locate(opts)
+	if err != nil {
+		return nil, err
+	}
+	r, err := repo.Open(dir)
+	if errors.Is(err, repo.ErrNotRepo) {
+		if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w at %s (from %s): create one with diary init %s, or diary clone URL", ErrNoDiary, dir, how, dir)
+		}
+		return nil, fmt.Errorf("%w: %s (from %s) is not a git repository: run diary init %s to make it a diary", ErrNoDiary, dir, how, dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return load(r, how, opts)
+}
+
+func load(r *repo.Repo, how string, opts Options) (*Diary, error) {
+	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: r.Root(), UserFile: opts.ConfigFile})
+	if err != nil {
+		return nil, err
+	}
+	return &Diary{Root: r.Root(), Repo: r, Config: cfg, How: how, opts: opts}, nil
+}

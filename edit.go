@@ -1,0 +1,154 @@
+package diary
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/gitdiary/diary/entry"
+)
+
+// Sentinel errors of Edit.
+var (
+	ErrNotFound   = errors.New("no such entry")
+	ErrAmbiguous  = errors.New("several entries match")
+	ErrNoTerminal = errors.New("no terminal")
+)
+
+// EditOptions are what `diary edit` was asked for.
+type EditOptions struct {
+	Query  string // path, slug, date (YYYY-MM-DD) or words of the title; "" for the newest
+	// Editor makes the editor from the configured command line; nil
+	// without a terminal.
+	Editor func(command string) Editor
+}
+
+// EditResult says what Edit did. With ErrAmbiguous, Matches lists the
+// candidates.
+type EditResult struct {
+	Path     string
+	Changed  bool
+	Commit   string
+	Warnings []string
+	Matches  []*entry.Entry
+}
+
+// Edit opens one entry in the editor and commits it if it changed.
+func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
+	res := &EditResult{}
+	rel, err := d.find(ctx, eo.Query, res)
+	if err != nil {
+		return res, err
+	}
+	res.Path = rel
+	if eo.Editor == nil {
+		return res, fmt.Errorf("%w to open the editor in: open %s in your editor, then commit it with diary sync", ErrNoTerminal, rel)
+	}
+	full := filepath.Join(d.Root, filepath.FromSlash(rel))
+	before, err := os.ReadFile(full)
+	if err != nil {
+		return res, fmt.Errorf("read %s: %w", rel, err)
+	}
+	if err := eo.Editor(d.Config.Editor).Edit(ctx, full); err != nil {
+		return res, fmt.Errorf("%w: %v; whatever was saved is in %s, uncommitted", ErrEditor, err, rel)
+	}
+	after, err := os.ReadFile(full)
+	if err != nil {
+		return res, fmt.Errorf("read %s after editing: %w", rel, err)
+	}
+	if bytes.Equal(before, after) {
+		return res, nil
+	}
+	res.Changed = true
+	draft := strings.HasPrefix(rel, entry.DraftsDir+"/")
+	title := path.Base(rel)
+	if e, err := entry.Parse(rel, after, d.Config.Location, draft); err != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%v: it is committed, but diary sync will not publish it until it parses: run diary edit %s", err, rel))
+	} else if e.Title != "" {
+		title = e.Title
+	}
+	res.Commit, err = d.commit(ctx, []string{rel}, fmt.Sprintf("edit %q", title))
+	if err != nil {
+		return res, fmt.Errorf("%w; your changes are saved in %s but not committed", err, rel)
+	}
+	return res, nil
+}
+
+// find resolves a query to one entry: an existing path first (so that a
+// post whose front matter is broken can still be opened and fixed), then
+// the slug, the date, the whole title, and words of the title.
+func (d *Diary) find(ctx context.Context, q string, res *EditResult) (string, error) {
+	if q != "" {
+		if rel, ok := d.pathOf(q); ok {
+			return rel, nil
+		}
+	}
+	all, _ := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: true, Location: d.Config.Location})
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if q == "" {
+		if len(all) == 0 {
+			return "", fmt.Errorf("%w: the diary has no entries yet: write one with diary new", ErrNotFound)
+		}
+		return all[0].Path, nil
+	}
+	tiers := []func(e *entry.Entry) bool{
+		func(e *entry.Entry) bool { return slugOf(e.Path) == q },
+		func(e *entry.Entry) bool { return e.Date.In(d.Config.Location).Format("2006-01-02") == q },
+		func(e *entry.Entry) bool { return strings.EqualFold(e.Title, q) },
+		func(e *entry.Entry) bool { return strings.Contains(strings.ToLower(e.Title), strings.ToLower(q)) },
+	}
+	for _, match := range tiers {
+		var found []*entry.Entry
+		for _, e := range all {
+			if match(e) {
+				found = append(found, e)
+			}
+		}
+		switch {
+		case len(found) == 1:
+			return found[0].Path, nil
+		case len(found) > 1:
+			res.Matches = found
+			return "", fmt.Errorf("%w %q: name one by its path", ErrAmbiguous, q)
+		}
+	}
+	return "", fmt.Errorf("%w matches %q: diary list shows them all", ErrNotFound, q)
+}
+
+// pathOf returns q as a repo-relative path when it names a file of the
+// diary: relative to the diary, to the working directory, or absolute.
+func (d *Diary) pathOf(q string) (string, bool) {
+	cands := []string{filepath.Join(d.Root, filepath.FromSlash(q))}
+	if filepath.IsAbs(q) {
+		cands = []string{q}
+	} else if d.opts.Dir != "" {
+		cands = append(cands, filepath.Join(d.opts.Dir, q))
+	}
+	for _, c := range cands {
+		fi, err := os.Stat(c)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		rel, err := filepath.Rel(d.Root, c)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		return filepath.ToSlash(rel), true
+	}
+	return "", false
+}
+
+func slugOf(p string) string {
+	if _, slug, ok := entry.ParseName(p); ok {
+		return slug
+	}
+	base := path.Base(p)
+	return strings.TrimSuffix(base, path.Ext(base))
+}

@@ -1,0 +1,149 @@
+package entry
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+const (
+	// PostsDir and DraftsDir are where Jekyll looks for posts and drafts.
+	PostsDir  = "_posts"
+	DraftsDir = "_drafts"
+
+	// fallbackSlug names an entry whose title leaves nothing to slugify
+	// (emoji or punctuation only).
+	fallbackSlug = "entry"
+
+	// maxName is the longest file name most file systems take, in bytes.
+	maxName = 255
+)
+
+// postName is Jekyll's pattern for a post's file name: a date, a slug and
+// an extension (Jekyll::Document::DATE_FILENAME_MATCHER).
+var postName = regexp.MustCompile(`^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$`)
+
+// ParseName splits a post file name into its date and slug. ok is false for
+// a name Jekyll would not take as a post.
+func ParseName(name string) (date, slug string, ok bool) {
+	m := postName.FindStringSubmatch(filepath.Base(name))
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// Name returns the file name of an entry: YYYY-MM-DD-SLUG.EXT for a post,
+// SLUG.EXT for a draft (day is then ignored). n > 1 adds "-n" after the
+// slug, for the n-th entry wanting the same name. An empty slug becomes
+// "entry". The slug is cut at a character boundary so that the whole name
+// stays within 255 bytes.
+func Name(day time.Time, slug, ext string, draft bool, n int) string {
+	if slug == "" {
+		slug = fallbackSlug
+	}
+	prefix := ""
+	if !draft {
+		prefix = day.Format("2006-01-02") + "-"
+	}
+	suffix := ""
+	if n > 1 {
+		suffix = "-" + strconv.Itoa(n)
+	}
+	suffix += "." + ext
+	room := maxName - len(prefix) - len(suffix)
+	if len(slug) > room {
+		cut := room
+		for cut > 0 && !utf8.RuneStart(slug[cut]) {
+			cut--
+		}
+		slug = strings.TrimRight(slug[:cut], "-")
+	}
+	return prefix + slug + suffix
+}
+
+// ErrExists is returned by Create when every candidate name was taken.
+var ErrExists = errors.New("entry exists")
+
+// maxClash bounds the search for a free name: thousands of entries with
+// one title on one day means something else is wrong.
+const maxClash = 1000
+
+// Create writes content to a new file in dir named by name(n) for the
+// first n = 1, 2, … that is free, and returns that name. An existing file
+// is never overwritten, and no half-written file is ever visible: the
+// content goes to a temporary file first, which is then hard-linked to the
+// final name (a link, unlike a rename, fails when the name exists).
+func Create(dir string, name func(n int) string, content []byte) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".diary-new-*")
+	if err != nil {
+		return "", fmt.Errorf("create entry in %s: %w", dir, err)
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName)
+	if _, err := tmp.Write(content); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("write %s: %w", tmpName, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("write %s: %w", tmpName, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("write %s: %w", tmpName, err)
+	}
+	if err := os.Chmod(tmpName, 0o644); err != nil {
+		return "", fmt.Errorf("write %s: %w", tmpName, err)
+	}
+	for n := 1; n <= maxClash; n++ {
+		final := name(n)
+		err := os.Link(tmpName, filepath.Join(dir, final))
+		if err == nil {
+			return final, nil
+		}
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		// File systems without hard links (FAT on a USB disk): fall back
+		// to an exclusive create, which is still never an overwrite.
+		if created, ok, cerr := createExcl(filepath.Join(dir, final), content); ok || cerr != nil {
+			if cerr != nil {
+				return "", cerr
+			}
+			return filepath.Base(created), nil
+		}
+	}
+	return "", fmt.Errorf("%w: %s and %d more names like it are taken; choose another title", ErrExists, name(1), maxClash-1)
+}
+
+func createExcl(path string, content []byte) (string, bool, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("create %s: %w", path, err)
+	}
+	_, werr := f.Write(content)
+	if serr := f.Sync(); werr == nil {
+		werr = serr
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(path)
+		return "", false, fmt.Errorf("write %s: %w", path, werr)
+	}
+	return path, true, nil
+}

@@ -1,0 +1,375 @@
+package diary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gitdiary/diary/config"
+	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/repo"
+)
+
+// InitOptions say what Init makes.
+type InitOptions struct {
+	Dir    string // "" means where Locate points
+	Remote string // URL for the remote named by the `remote` setting
+	Title  string // site title of a new diary; "My Diary" when empty
+}
+
+// InitResult says what Init did, for the command to report.
+type InitResult struct {
+	Root       string
+	Adopted    bool     // an existing Jekyll site became a diary
+	Already    bool     // it was a diary already; nothing changed
+	Learned    []string // settings learned from existing posts, "key: value"
+	Timezone   string   // the zone new entries get, and where from
+	Committed  string   // the commit made, "" when none
+	Files      []string // the files written
+	RemoteName string
+}
+
+// ErrNotEmpty: init was pointed at a directory full of something else.
+var ErrNotEmpty = errors.New("directory is not empty")
+
+// Init makes a new diary, or adopts an existing Jekyll site as one, as
+// `diary init` does.
+func Init(ctx context.Context, opts Options, io InitOptions) (*InitResult, error) {
+	dir := io.Dir
+	if dir == "" {
+		d, _, err := Locate(opts)
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	} else {
+		dir = abs(dir, opts)
+	}
+	return initAt(ctx, dir, opts, io)
+}
+
+func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*InitResult, error) {
+	res := &InitResult{Root: dir}
+	if io.Remote != "" {
+		if err := checkRemoteURL(io.Remote); err != nil {
+			return nil, err
+		}
+	}
+	r, err := repo.Open(dir)
+	isRepo := err == nil
+	if err != nil && !errors.Is(err, repo.ErrNotRepo) {
+		return nil, err
+	}
+	site := isSite(dir)
+	if !isRepo && !site {
+		if err := checkEmpty(dir); err != nil {
+			return nil, err
+		}
+	}
+	if isRepo {
+		if _, err := os.Stat(config.RepoFile(dir)); err == nil {
+			res.Already = true
+			return res, addRemote(r, opts, io, res)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	// Settings from flags, the environment and the user's file count
+	// already (author, timezone…); the repo layer does not exist yet.
+	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: dir, UserFile: opts.ConfigFile})
+	if err != nil {
+		return nil, err
+	}
+
+	var written []string
+	write := func(rel, content string) error {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if _, err := os.Stat(p); err == nil {
+			return nil // never overwrite what the user has
+		}
+		if err := writeFileAtomic(p, []byte(content)); err != nil {
+			return err
+		}
+		written = append(written, rel)
+		return nil
+	}
+
+	if site {
+		res.Adopted = true
+		learned, err := learn(ctx, dir, cfg.Location)
+		if err != nil {
+			return nil, err
+		}
+		res.Learned = learned.lines()
+		if err := write(".diary.yml", diaryYMLHeader); err != nil {
+			return nil, err
+		}
+		for _, kv := range learned {
+			if err := config.Set(config.RepoFile(dir), kv.key, kv.value, true); err != nil {
+				return nil, err
+			}
+		}
+		if !contains(written, ".diary.yml") {
+			written = append(written, ".diary.yml")
+		}
+	} else {
+		zone := zoneName(cfg)
+		zoneLine := ""
+		if zone != "" {
+			zoneLine = "timezone: " + zone + "\n"
+		}
+		title := io.Title
+		if title == "" {
+			title = "My Diary"
+		}
+		files := []struct{ rel, content string }{
+			{"_config.yml", fmt.Sprintf(configTemplate, quoteYAML(title), zoneLine)},
+			{"_layouts/default.html", defaultLayout},
+			{"_layouts/post.html", postLayout},
+			{"index.html", indexPage},
+			{".diary.yml", diaryYMLHeader},
+		}
+		for _, f := range files {
+			if err := write(f.rel, f.content); err != nil {
+				return nil, err
+			}
+		}
+		if err := os.MkdirAll(filepath.Join(dir, entry.PostsDir), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	changed, err := ensureGitignore(dir)
+	if err != nil {
+		return nil, err
+	}
+	if changed && !contains(written, ".gitignore") {
+		written = append(written, ".gitignore")
+	}
+
+	// Reload: the zone may now come from _config.yml or .diary.yml.
+	if cfg, err = config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: dir, UserFile: opts.ConfigFile}); err != nil {
+		return nil, err
+	}
+	res.Timezone = describeZone(cfg)
+
+	toCommit := written
+	if !isRepo {
+		if r, err = repo.Init(dir, cfg.Branch); err != nil {
+			return nil, err
+		}
+		// A site that was not in git yet: its first commit holds it all.
+		if toCommit, err = r.Files(); err != nil {
+			return nil, fmt.Errorf("list files of %s: %w", dir, err)
+		}
+	}
+	sort.Strings(written)
+	res.Files = written
+	if len(toCommit) > 0 {
+		id, err := identity(r, cfg)
+		if err != nil {
+			return nil, err
+		}
+		when := repo.CommitTime(opts.now())
+		msg := fmt.Sprintf("diary(%s): start the diary", cfg.Host)
+		if res.Adopted {
+			msg = fmt.Sprintf("diary(%s): adopt this site as a diary", cfg.Host)
+		}
+		hash, err := r.Commit(ctx, repo.CommitOptions{
+			Paths:   toCommit,
+			Message: msg,
+			Author:  repo.Signature{Name: id.Name, Email: id.Email, When: when},
+		})
+		if err != nil {
+			return nil, err
+		}
+		res.Committed = hash
+	}
+	return res, addRemote(r, opts, io, res)
+}
+
+func addRemote(r *repo.Repo, opts Options, io InitOptions, res *InitResult) error {
+	if io.Remote == "" {
+		return nil
+	}
+	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: r.Root(), UserFile: opts.ConfigFile})
+	if err != nil {
+		return err
+	}
+	res.RemoteName = cfg.Remote
+	return r.AddRemote(cfg.Remote, io.Remote)
+}
+
+// checkRemoteURL refuses a URL with a password or token in it: git
+// would keep it in .git/config in plain text.
+var credentialURL = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*:[^/@]*@`)
+
+func checkRemoteURL(u string) error {
+	if credentialURL.MatchString(u) {
+		return Usagef("the remote URL holds a password or token, which git would store in plain text: give the URL without it and set DIARY_TOKEN instead")
+	}
+	return nil
+}
+
+func isSite(dir string) bool {
+	for _, name := range []string{"_config.yml", "_config.yaml", "_config.toml", entry.PostsDir} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func checkEmpty(dir string) error {
+	des, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", dir, err)
+	}
+	for _, de := range des {
+		if !strings.HasPrefix(de.Name(), ".") {
+			return fmt.Errorf("%w: %s holds files and is neither a git repository nor a Jekyll site: choose an empty directory, or run git init there first", ErrNotEmpty, dir)
+		}
+	}
+	return nil
+}
+
+// ensureGitignore adds the lines of gitignoreLines that .gitignore lacks.
+func ensureGitignore(dir string) (bool, error) {
+	p := filepath.Join(dir, ".gitignore")
+	old, err := os.ReadFile(p)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("read %s: %w", p, err)
+	}
+	have := map[string]bool{}
+	for _, l := range strings.Split(string(old), "\n") {
+		have[strings.TrimSpace(l)] = true
+	}
+	content := string(old)
+	changed := false
+	for _, l := range gitignoreLines {
+		if have[l] || have["/"+l] || have[strings.TrimSuffix(l, "/")] {
+			continue
+		}
+		if content != "" && !strings.HasSuffix(content, "\n") {
+			content += "\n"
+		}
+		content += l + "\n"
+		changed = true
+	}
+	if !changed {
+		return false, nil
+	}
+	return true, writeFileAtomic(p, []byte(content))
+}
+
+type setting struct{ key, value string }
+type settings []setting
+
+func (s settings) lines() []string {
+	var out []string
+	for _, kv := range s {
+		out = append(out, kv.key+": "+strings.ReplaceAll(kv.value, "\n", "\\n"))
+	}
+	return out
+}
+
+// recentPosts is how many of the newest posts init reads to learn a
+// diary's habits.
+const recentPosts = 20
+
+var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// learn reads the newest posts of an existing site and returns the
+// settings that make new entries look like them: the disclaimer that most
+// of them open with ("" when most open with none), and a date-only
+// date_format when most of them write dates that way.
+func learn(ctx context.Context, dir string, loc *time.Location) (settings, error) {
+	names, err := filepath.Glob(filepath.Join(dir, entry.PostsDir, "*"))
+	if err != nil {
+		return nil, err
+	}
+	var posts []string
+	for _, n := range names {
+		if _, _, ok := entry.ParseName(n); ok {
+			posts = append(posts, n)
+		}
+	}
+	if len(posts) == 0 {
+		return nil, nil
+	}
+	sort.Slice(posts, func(i, j int) bool { return filepath.Base(posts[i]) > filepath.Base(posts[j]) })
+	if len(posts) > recentPosts {
+		posts = posts[:recentPosts]
+	}
+	quotes := map[string]int{}
+	dateOnlyCount := 0
+	for _, p := range posts {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		quotes[entry.LeadingQuote(data)]++
+		if dateOnly.MatchString(entry.DateText(data)) {
+			dateOnlyCount++
+		}
+	}
+	var out settings
+	best, bestN := "", 0
+	for q, n := range quotes {
+		if n > bestN || (n == bestN && q < best) {
+			best, bestN = q, n
+		}
+	}
+	if bestN*2 > len(posts) {
+		out = append(out, setting{"disclaimer", best})
+	} else {
+		out = append(out, setting{"disclaimer", ""})
+	}
+	if dateOnlyCount*2 > len(posts) {
+		out = append(out, setting{"date_format", "2006-01-02"})
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// zoneName is the IANA name to write into a new site's _config.yml: the
+// configured one, else this machine's.
+func zoneName(cfg *config.Config) string {
+	if cfg.Timezone != "" {
+		return cfg.Timezone
+	}
+	return localZoneName()
+}
+
+func describeZone(cfg *config.Config) string {
+	name := cfg.Location.String()
+	src := cfg.Source("timezone")
+	switch {
+	case src.File != "":
+		return fmt.Sprintf("%s (from %s)", name, src.File)
+	case src.Layer == config.LayerFlag:
+		return name + " (from the command line)"
+	}
+	return name + " (this machine's)"
+}

@@ -1,0 +1,61 @@
+package diary
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/gitdiary/diary/entry"
+)
+
+// ListOptions filter `diary list`.
+type ListOptions struct {
+	Since, Until string // YYYY-MM-DD, inclusive; "" for no bound
+	Category     string
+	Tag          string
+	Drafts       bool
+}
+
+// List returns the entries that match, newest first, and one error for
+// each file that could not be read as an entry.
+func (d *Diary) List(ctx context.Context, lo ListOptions) ([]*entry.Entry, []error, error) {
+	loc := d.Config.Location
+	since, err := day(lo.Since, "--since", loc)
+	if err != nil {
+		return nil, nil, err
+	}
+	until, err := day(lo.Until, "--until", loc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !until.IsZero() {
+		until = until.AddDate(0, 0, 1) // the whole of that day
+	}
+	all, warnings := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: lo.Drafts, Location: loc})
+	if err := ctx.Err(); err != nil {
+		return nil, warnings, err
+	}
+	out := all[:0]
+	for _, e := range all {
+		switch {
+		case !since.IsZero() && e.Date.Before(since):
+		case !until.IsZero() && !e.Date.Before(until):
+		case lo.Category != "" && !slices.Contains(e.Categories, lo.Category):
+		case lo.Tag != "" && !slices.Contains(e.Tags, lo.Tag):
+		default:
+			out = append(out, e)
+		}
+	}
+	return out, warnings, nil
+}
+
+func day(s, flag string, loc *time.Location) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, loc)
+	if err != nil {
+		return time.Time{}, Usagef("%s %q is not a date: use YYYY-MM-DD", flag, s)
+	}
+	return t, nil
+}

@@ -1,0 +1,237 @@
+package diary
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/repo"
+)
+
+// Editor opens a file for the user and returns when they are done.
+type Editor interface {
+	Edit(ctx context.Context, path string) error
+}
+
+// EditorFunc makes an Editor of a function.
+type EditorFunc func(ctx context.Context, path string) error
+
+// Edit calls f.
+func (f EditorFunc) Edit(ctx context.Context, path string) error { return f(ctx, path) }
+
+// NewOptions are what `diary new` was asked for.
+type NewOptions struct {
+	Title    string
+	// Untitled: no title was given; the entry's date stands in for one.
+	Untitled bool
+	Category string   // overrides the `category` setting when set
+	Tags     []string // front matter tags
+	Date     string   // --date: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM"; "" for now
+	Draft    bool
+	Body     *string // the text, from --body or --stdin; nil for none
+	// Editor, when not nil, is opened on the new entry (the command
+	// passes one only on a terminal, and not with --no-edit or a body).
+	Editor   func(command string) Editor
+	NoCommit bool
+}
+
+// NewResult says what New did.
+type NewResult struct {
+	Path      string // repo-relative, slash-separated
+	Abs       string
+	Init      *InitResult // not nil when the diary had to be created first
+	Discarded bool        // left unchanged in the editor, and removed
+	Commit    string      // "" with --no-commit or when discarded
+	Warnings  []string
+}
+
+// ErrEditor: the editor failed; the entry is kept, uncommitted.
+var ErrEditor = errors.New("editor failed")
+
+// New writes a new entry, opens the editor on it, and commits it alone.
+// When there is no diary where Locate points, it first makes one there.
+func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
+	res := &NewResult{}
+	title := ""
+	if !no.Untitled {
+		t, err := titleOf(no.Title)
+		if err != nil {
+			return nil, err
+		}
+		title = t
+	}
+	d, err := Open(opts)
+	if errors.Is(err, ErrNoDiary) {
+		dir, _, lerr := Locate(opts)
+		if lerr != nil {
+			return nil, lerr
+		}
+		if res.Init, err = initAt(ctx, dir, opts, InitOptions{}); err != nil {
+			return nil, err
+		}
+		d, err = Open(Options{Repo: dir, ConfigFile: opts.ConfigFile, Flags: opts.Flags, Env: opts.Env, Dir: opts.Dir, Now: opts.Now})
+	}
+	if err != nil {
+		return nil, err
+	}
+	cfg := d.Config
+
+	when, err := entryDate(no.Date, opts.now(), cfg.Location)
+	if err != nil {
+		return nil, err
+	}
+	if no.Untitled {
+		title = when.Format("2006-01-02")
+	}
+	if when.After(opts.now()) {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the entry is dated %s, in the future: Jekyll publishes it only after then", when.Format("2006-01-02 15:04")))
+	}
+	who, err := author(d.Repo, cfg)
+	if err != nil {
+		return nil, err
+	}
+	mode, err := entry.ParseSlugMode(cfg.Slug)
+	if err != nil {
+		return nil, err
+	}
+	category := cfg.Category
+	if no.Category != "" {
+		category = no.Category
+	}
+	tags, err := cleanWords("tag", no.Tags)
+	if err != nil {
+		return nil, err
+	}
+	if category != "" {
+		if category, err = cleanWord("category", category); err != nil {
+			return nil, err
+		}
+	}
+	post := entry.Post{
+		Title:      title,
+		Author:     who,
+		Date:       when,
+		DateFormat: cfg.DateFormat,
+		Category:   category,
+		Layout:     cfg.Layout,
+		Tags:       tags,
+		Disclaimer: cfg.Disclaimer,
+	}
+	if no.Body != nil {
+		post.Body = *no.Body
+	}
+	content := post.Render()
+
+	slug := entry.Slugify(title, mode)
+	if no.Untitled {
+		slug = "" // the date is in the file name already: "entry"
+	}
+	dir := entry.PostsDir
+	if no.Draft {
+		dir = entry.DraftsDir
+	}
+	name, err := entry.Create(filepath.Join(d.Root, dir), func(n int) string {
+		return entry.Name(when, slug, cfg.Ext, no.Draft, n)
+	}, content)
+	if err != nil {
+		return nil, err
+	}
+	res.Path = path.Join(dir, name)
+	res.Abs = filepath.Join(d.Root, dir, name)
+
+	if no.Editor != nil {
+		if err := no.Editor(cfg.Editor).Edit(ctx, res.Abs); err != nil {
+			return res, fmt.Errorf("%w: %v; the entry is kept, uncommitted, at %s: run diary edit %s", ErrEditor, err, res.Path, res.Path)
+		}
+		after, err := os.ReadFile(res.Abs)
+		if err != nil {
+			return res, fmt.Errorf("read %s after editing: %w", res.Path, err)
+		}
+		if bytes.Equal(after, content) {
+			if err := os.Remove(res.Abs); err != nil {
+				return res, fmt.Errorf("remove the unchanged entry %s: %w", res.Path, err)
+			}
+			res.Discarded = true
+			return res, nil
+		}
+		if _, err := entry.Parse(res.Path, after, cfg.Location, no.Draft); err != nil {
+			// Nothing is lost: it is committed as written, and sync will
+			// not publish it until it parses.
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%v: fix it with diary edit %s", err, res.Path))
+		}
+	}
+	if no.NoCommit {
+		return res, nil
+	}
+	res.Commit, err = d.commit(ctx, []string{res.Path}, fmt.Sprintf("add %q", title))
+	if err != nil {
+		return res, fmt.Errorf("%w; the entry is written at %s but not committed", err, res.Path)
+	}
+	return res, nil
+}
+
+// commit records paths in one commit named for this host.
+func (d *Diary) commit(ctx context.Context, paths []string, what string) (string, error) {
+	id, err := identity(d.Repo, d.Config)
+	if err != nil {
+		return "", err
+	}
+	return d.Repo.Commit(ctx, repo.CommitOptions{
+		Paths:   paths,
+		Message: fmt.Sprintf("diary(%s): %s", d.Config.Host, what),
+		Author:  repo.Signature{Name: id.Name, Email: id.Email, When: repo.CommitTime(d.opts.now())},
+	})
+}
+
+func titleOf(t string) (string, error) {
+	title, err := entry.CleanTitle(t)
+	if err != nil {
+		return "", Usagef("%v", err)
+	}
+	return title, nil
+}
+
+// entryDate reads --date in the diary's zone: "" is now.
+func entryDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	if s == "" {
+		return now.In(loc), nil
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, Usagef("--date %q is not a date: use YYYY-MM-DD or \"YYYY-MM-DD HH:MM\"", s)
+}
+
+func cleanWords(what string, words []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range words {
+		c, err := cleanWord(what, w)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// cleanWord checks a category or tag: one line of text, as a title is.
+func cleanWord(what, w string) (string, error) {
+	c, err := entry.CleanTitle(w)
+	if err != nil {
+		return "", Usagef("%s %q: %v", what, w, strings.TrimPrefix(err.Error(), entry.ErrBadTitle.Error()+": "))
+	}
+	return c, nil
+}

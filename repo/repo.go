@@ -1,0 +1,151 @@
+// Package repo is diary's only door to git. It wraps go-git's porcelain
+// where that is safe and fast, and drops to its plumbing where it is not:
+// a commit of one path writes the blob, the changed trees and the commit
+// itself, and touches one index entry, without a status of the whole tree.
+package repo
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Sentinel errors, for errors.Is.
+var (
+	// ErrNotRepo: the directory is not inside a git work tree.
+	ErrNotRepo = errors.New("not a git repository")
+	// ErrBare: the repository has no work tree to write entries into.
+	ErrBare = errors.New("bare repository")
+	// ErrLocked: another git process holds .git/index.lock.
+	ErrLocked = errors.New("index is locked")
+	// ErrMoved: the branch moved while diary was committing.
+	ErrMoved = errors.New("branch moved")
+)
+
+// DefaultBranch is the branch a new diary starts on, as on GitHub.
+const DefaultBranch = "main"
+
+// Repo is a diary's git repository with its work tree.
+type Repo struct {
+	root   string // work tree
+	gitDir string
+	git    *git.Repository
+}
+
+// Open opens the repository whose work tree is exactly dir.
+func Open(dir string) (*Repo, error) {
+	return open(dir, false)
+}
+
+// Discover opens the repository whose work tree holds dir, looking up
+// through its parents as git does.
+func Discover(dir string) (*Repo, error) {
+	return open(dir, true)
+}
+
+func open(dir string, detect bool) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: detect, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, fmt.Errorf("%s: %w", abs, ErrNotRepo)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", abs, err)
+	}
+	wt, err := r.Worktree()
+	if errors.Is(err, git.ErrIsBareRepository) {
+		return nil, fmt.Errorf("%s: %w: diary needs a work tree; clone it with diary clone", abs, ErrBare)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", abs, err)
+	}
+	root := wt.Filesystem.Root()
+	gitDir := filepath.Join(root, ".git")
+	if fi, err := os.Stat(gitDir); err != nil || !fi.IsDir() {
+		// A .git file (a linked work tree or submodule) points elsewhere.
+		gitDir, err = resolveGitFile(root)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &Repo{root: root, gitDir: gitDir, git: r}, nil
+}
+
+// Init makes dir a new repository on branch (DefaultBranch when empty).
+// It refuses a directory that is already one.
+func Init(dir, branch string) (*Repo, error) {
+	if branch == "" {
+		branch = DefaultBranch
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("init %s: %w", dir, err)
+	}
+	_, err = git.PlainInitWithOptions(abs, &git.PlainInitOptions{
+		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(branch)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("init %s: %w", abs, err)
+	}
+	return Open(abs)
+}
+
+// Root is the work tree's absolute path.
+func (r *Repo) Root() string { return r.root }
+
+// GitDir is the repository's .git directory.
+func (r *Repo) GitDir() string { return r.gitDir }
+
+// AddRemote records a remote, as `git remote add NAME URL` would.
+func (r *Repo) AddRemote(name, url string) error {
+	_, err := r.git.CreateRemote(&config.RemoteConfig{Name: name, URLs: []string{url}})
+	if err != nil {
+		return fmt.Errorf("add remote %s: %w", name, err)
+	}
+	return nil
+}
+
+// Branch is the short name of the checked-out branch, "" when HEAD is
+// detached.
+func (r *Repo) Branch() (string, error) {
+	head, err := r.git.Storer.Reference(plumbing.HEAD)
+	if err != nil {
+		return "", fmt.Errorf("read HEAD: %w", err)
+	}
+	if head.Type() != plumbing.SymbolicReference {
+		return "", nil
+	}
+	return head.Target().Short(), nil
+}
+
+func resolveGitFile(root string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(root, ".git"))
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", filepath.Join(root, ".git"), err)
+	}
+	const prefix = "gitdir: "
+	s := string(data)
+	if len(s) < len(prefix) || s[:len(prefix)] != prefix {
+		return "", fmt.Errorf("%s: not a .git directory or gitdir file", filepath.Join(root, ".git"))
+	}
+	dir := filepath.Clean(trimNewline(s[len(prefix):]))
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(root, dir)
+	}
+	return dir, nil
+}
+
+func trimNewline(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}

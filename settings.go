@@ -1,0 +1,46 @@
+package diary
+
+import (
+	"errors"
+
+	"github.com/gitdiary/diary/config"
+	"github.com/gitdiary/diary/repo"
+)
+
+// ConfigKeys are the names of diary's settings.
+func ConfigKeys() []string { return config.Keys() }
+
+// LoadConfig resolves the settings as the diary Locate finds would have
+// them; outside any diary, without a repo layer.
+func LoadConfig(opts Options) (*config.Config, error) {
+	dir, _, err := Locate(opts)
+	if err != nil {
+		return nil, err
+	}
+	lo := config.LoadOptions{Env: opts.Env, Flags: opts.Flags, UserFile: opts.ConfigFile}
+	if r, err := repo.Open(dir); err == nil {
+		lo.RepoDir = r.Root()
+	}
+	return config.Load(lo)
+}
+
+// SetConfig writes one setting: into this machine's config file, or with
+// shared into the diary's .diary.yml. It returns the file written.
+func SetConfig(opts Options, key, value string, shared bool) (string, error) {
+	file := opts.ConfigFile
+	if file == "" {
+		file = config.UserFile(opts.Env)
+	}
+	if shared {
+		d, err := Open(opts)
+		if err != nil {
+			return "", err
+		}
+		file = config.RepoFile(d.Root)
+	}
+	err := config.Set(file, key, value, shared)
+	if errors.Is(err, config.ErrUnknownKey) || errors.Is(err, config.ErrInvalid) || errors.Is(err, config.ErrSecret) {
+		return "", &usageError{err}
+	}
+	return file, err
+}
