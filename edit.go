@@ -55,7 +55,7 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 		return res, fmt.Errorf("read %s: %w", rel, err)
 	}
 	if err := eo.Editor(d.Config.Editor).Edit(ctx, full); err != nil {
-		return res, fmt.Errorf("%w: %v; whatever was saved is in %s, uncommitted", ErrEditor, err, rel)
+		return res, fmt.Errorf("%w; whatever was saved is in %s, uncommitted", editorError(err), rel)
 	}
 	after, err := os.ReadFile(full)
 	if err != nil {

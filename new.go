@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/editor"
 	"github.com/gitdiary/diary/repo"
 )
 
@@ -52,8 +53,16 @@ type NewResult struct {
 	Warnings  []string
 }
 
-// ErrEditor: the editor failed; the entry is kept, uncommitted.
-var ErrEditor = errors.New("editor failed")
+// ErrEditor: the editor failed; the entry is kept, uncommitted. Editors
+// should wrap it; an error that does not is wrapped with it.
+var ErrEditor = editor.ErrFailed
+
+func editorError(err error) error {
+	if errors.Is(err, ErrEditor) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrEditor, err)
+}
 
 // New writes a new entry, opens the editor on it, and commits it alone.
 // When there is no diary where Locate points, it first makes one there.
@@ -148,7 +157,7 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 
 	if no.Editor != nil {
 		if err := no.Editor(cfg.Editor).Edit(ctx, res.Abs); err != nil {
-			return res, fmt.Errorf("%w: %v; the entry is kept, uncommitted, at %s: run diary edit %s", ErrEditor, err, res.Path, res.Path)
+			return res, fmt.Errorf("%w; the entry is kept, uncommitted, at %s: run diary edit %s", editorError(err), res.Path, res.Path)
 		}
 		after, err := os.ReadFile(res.Abs)
 		if err != nil {

@@ -67,11 +67,8 @@ func Parse(path string, data []byte, loc *time.Location, draft bool) (*Entry, er
 		return fail(1, "front matter is not closed: add a --- line after it")
 	}
 	if err != nil {
-		line, msg := yamlErrorLine(err)
-		if line > 0 {
-			line++ // the opening --- line
-		}
-		return fail(line, "front matter does not parse: %s", msg)
+		_, msg := yamlErrorLine(err)
+		return fail(badLine(data)+1, "front matter does not parse: %s", msg)
 	}
 
 	e := &Entry{Path: path, Published: true, Draft: draft}
@@ -155,8 +152,9 @@ var yamlFormat = frontmatter.NewFormat("---", "---", yaml.Unmarshal)
 
 var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 
-// yamlErrorLine pulls the line number out of a yaml.v3 error, which
-// counts lines from the start of the front matter.
+// yamlErrorLine splits a yaml.v3 error into its line number and message.
+// The number is not to be trusted: yaml.v3 counts from 0 or from 1
+// depending on the kind of error, so badLine finds the line instead.
 func yamlErrorLine(err error) (int, string) {
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
@@ -261,4 +259,28 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date", s)
+}
+
+// badLine returns the line of the front matter (1-based, counted from the
+// line after the opening ---) where it stops being YAML: one past the
+// longest run of its first lines that still parses. Only called on the
+// error path, on a few lines of text.
+func badLine(data []byte) int {
+	var lines []string
+	for i, l := range strings.SplitAfter(string(data), "\n") {
+		t := strings.TrimRight(l, " \t\r\n")
+		if i > 0 && (t == "---" || t == "...") {
+			break
+		}
+		if i > 0 {
+			lines = append(lines, l)
+		}
+	}
+	for k := len(lines) - 1; k >= 0; k-- {
+		var n yaml.Node
+		if yaml.Unmarshal([]byte(strings.Join(lines[:k], "")), &n) == nil {
+			return k + 1
+		}
+	}
+	return 1
 }

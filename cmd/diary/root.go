@@ -123,6 +123,9 @@ laptop's copy in step. Run diary new "Title" to start.`,
 	}
 	root.SetVersionTemplate("diary {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if c.Name() == "new" && (strings.Contains(err.Error(), "unknown") || strings.Contains(err.Error(), "bad flag syntax")) {
+			return usageErrorf("%v: put -- before a title that starts with -, as in diary new -- \"-x\"", err)
+		}
 		return usageErrorf("%v: see diary %s --help", err, c.Name())
 	})
 	pf := root.PersistentFlags()

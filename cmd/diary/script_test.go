@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets testscript run diary, and the small programs the scripts
+// need, in this test binary: each is a command on the scripts' PATH.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"diary":       func() { os.Exit(Main(os.Args[1:], testSystem())) },
+		"fake-editor": fakeEditor,
+	})
+}
+
+// testSystem is the real process's System with what scripts pin: the
+// clock (DIARY_TEST_NOW, RFC 3339) and whether there is a terminal
+// (DIARY_TEST_TTY=1). Only this test binary reads those variables.
+func testSystem() System {
+	sys := OS()
+	if s := os.Getenv("DIARY_TEST_NOW"); s != "" {
+		now, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			panic("DIARY_TEST_NOW: " + err.Error())
+		}
+		sys.Now = func() time.Time { return now }
+	}
+	if os.Getenv("DIARY_TEST_TTY") == "1" {
+		sys.StdinTTY, sys.StdoutTTY, sys.StderrTTY = true, true, true
+	}
+	return sys
+}
+
+// fakeEditor stands in for the user's editor. FAKE_EDITOR says what it
+// does to the file it is given:
+//
+//	append   append $FAKE_EDITOR_TEXT and a newline (the default)
+//	keep     change nothing
+//	replace  replace the file with the file named $FAKE_EDITOR_TEXT
+//	fail     change nothing and exit 1
+//
+// It logs its arguments, one call a line, to $WORK/editor.log.
+func fakeEditor() {
+	args := os.Args[1:]
+	if log, err := os.OpenFile(filepath.Join(os.Getenv("WORK"), "editor.log"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+		fmt.Fprintln(log, strings.Join(args, " "))
+		log.Close()
+	}
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, "fake-editor: no file")
+		os.Exit(2)
+	}
+	file := args[len(args)-1]
+	text := os.Getenv("FAKE_EDITOR_TEXT")
+	switch os.Getenv("FAKE_EDITOR") {
+	case "", "append":
+		f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+		if err == nil {
+			_, err = fmt.Fprintln(f, text)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fake-editor:", err)
+			os.Exit(1)
+		}
+	case "keep":
+	case "replace":
+		data, err := os.ReadFile(text)
+		if err == nil {
+			err = os.WriteFile(file, data, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fake-editor:", err)
+			os.Exit(1)
+		}
+	case "fail":
+		fmt.Fprintln(os.Stderr, "fake-editor: failing as asked")
+		os.Exit(1)
+	}
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			if err := os.MkdirAll(home, 0o755); err != nil {
+				return err
+			}
+			for k, v := range map[string]string{
+				"HOME":                home,
+				"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
+				"GIT_CONFIG_NOSYSTEM": "1",
+				"GIT_AUTHOR_NAME":     "Daniel Park",
+				"GIT_AUTHOR_EMAIL":    "daniel@example.com",
+				"GIT_COMMITTER_NAME":  "Daniel Park",
+				"GIT_COMMITTER_EMAIL": "daniel@example.com",
+				"GIT_AUTHOR_DATE":     "2022-04-30T21:30:00+09:00",
+				"GIT_COMMITTER_DATE":  "2022-04-30T21:30:00+09:00",
+				"TZ":                  "Asia/Seoul",
+				"DIARY_TEST_NOW":      "2022-04-30T21:30:00+09:00",
+				"DIARY_HOST":          "laptop-a",
+				"EDITOR":              "fake-editor",
+				"VISUAL":              "",
+				"FAKE_EDITOR":         "append",
+				"FAKE_EDITOR_TEXT":    "Written in the editor.",
+				// Script lines cannot hold a newline; titles can.
+				"TITLE_NL": "two\nlines\tand a tab",
+			} {
+				env.Setenv(k, v)
+			}
+			return nil
+		},
+	})
+}

@@ -1,0 +1,175 @@
+// Package config holds diary's layered settings: which value each key has,
+// where it came from, and whether it is valid.
+//
+// Layers, highest first: command-line flags; the environment (DIARY_<KEY>);
+// the diary's committed .diary.yml; the user's config.yaml (this machine
+// only); for timezone only, the Jekyll site's _config.yml; defaults.
+//
+// This is the only package in diary that imports viper.
+package config
+
+import (
+	"errors"
+	"strings"
+	"time"
+	// Time zone names must resolve on machines without a zoneinfo
+	// database too: diary ships as one static binary.
+	_ "time/tzdata"
+)
+
+// Sentinel errors. Every validation error wraps one of them (a secret key
+// in .diary.yml wraps both ErrSecret and ErrUnknownKey).
+var (
+	// ErrUnknownKey: a key that diary does not know.
+	ErrUnknownKey = errors.New("unknown key")
+	// ErrInvalid: a value that is not valid for its key, a value of the
+	// wrong YAML type, a file that is not valid YAML, or a key in a layer
+	// where it is not allowed (repo in .diary.yml).
+	ErrInvalid = errors.New("invalid setting")
+	// ErrSecret: a secret (token, password…) in .diary.yml, which is pushed.
+	ErrSecret = errors.New("secret in shared config")
+)
+
+// keys in the order `diary config list` shows them.
+var keys = []string{
+	"author", "category", "layout", "disclaimer", "date_format", "timezone",
+	"slug", "ext", "editor", "remote", "branch", "host", "timeout", "repo",
+}
+
+// Keys returns the setting names, in the order `diary config list` shows
+// them: author, category, layout, disclaimer, date_format, timezone, slug,
+// ext, editor, remote, branch, host, timeout, repo.
+func Keys() []string {
+	return append([]string(nil), keys...)
+}
+
+func isKey(k string) bool {
+	for _, x := range keys {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Layer names where a value came from.
+type Layer string
+
+// The layers, highest precedence first.
+const (
+	LayerFlag    Layer = "flag"
+	LayerEnv     Layer = "env"     // DIARY_<KEY> (upper case key); also VISUAL/EDITOR for editor
+	LayerRepo    Layer = "repo"    // <diary>/.diary.yml (committed, shared by every laptop)
+	LayerUser    Layer = "user"    // $XDG_CONFIG_HOME/diary/config.yaml, else ~/.config/diary/config.yaml
+	LayerSite    Layer = "site"    // Jekyll's <diary>/_config.yml, for timezone only
+	LayerDefault Layer = "default" // built in
+)
+
+// Source tells where a value came from.
+type Source struct {
+	Layer Layer
+	// File is the file for the repo, user and site layers, the variable
+	// name for env (e.g. "DIARY_AUTHOR", or "VISUAL"/"EDITOR" for editor),
+	// and "" otherwise.
+	File string
+}
+
+// Built-in defaults (author, category, timezone and branch default to "";
+// editor, host and repo have computed defaults, see Load).
+const (
+	defaultDisclaimer = "This is my personal diary: thoughts of the moment, not facts or advice."
+	defaultLayout     = "post"
+	defaultDateFormat = "2006-01-02 15:04:05 -0700"
+	defaultSlug       = "default"
+	defaultExt        = "md"
+	defaultEditor     = "vi"
+	defaultRemote     = "origin"
+	defaultTimeout    = "60s"
+	defaultRepo       = "~/diary"
+)
+
+// Settings are the resolved values.
+type Settings struct {
+	Author, Category, Layout, Disclaimer, DateFormat, Timezone, Slug, Ext, Editor, Remote, Branch, Host string
+
+	Timeout  time.Duration
+	Repo     string         // user layer (and env/flag) only; "~" expanded
+	Location *time.Location // from Timezone; time.Local when Timezone resolves to ""
+}
+
+// Config is the resolved settings and where each came from.
+type Config struct {
+	Settings
+	sources map[string]Source
+}
+
+// Item is one line of `diary config list`.
+type Item struct {
+	Key, Value string
+	Source     Source
+}
+
+// Source tells where key's value came from; the zero Source for an unknown
+// key (or a Config that Load did not make).
+func (c *Config) Source(key string) Source {
+	return c.sources[key]
+}
+
+// Get returns the string form of key's value, as the Settings hold it now.
+func (c *Config) Get(key string) (string, error) {
+	s := &c.Settings
+	switch key {
+	case "author":
+		return s.Author, nil
+	case "category":
+		return s.Category, nil
+	case "layout":
+		return s.Layout, nil
+	case "disclaimer":
+		return s.Disclaimer, nil
+	case "date_format":
+		return s.DateFormat, nil
+	case "timezone":
+		return s.Timezone, nil
+	case "slug":
+		return s.Slug, nil
+	case "ext":
+		return s.Ext, nil
+	case "editor":
+		return s.Editor, nil
+	case "remote":
+		return s.Remote, nil
+	case "branch":
+		return s.Branch, nil
+	case "host":
+		return s.Host, nil
+	case "timeout":
+		return formatDuration(s.Timeout), nil
+	case "repo":
+		return s.Repo, nil
+	}
+	return "", unknownKeyError("", key, 0)
+}
+
+// List returns every key with its value and source, in Keys() order.
+func (c *Config) List() []Item {
+	items := make([]Item, 0, len(keys))
+	for _, k := range keys {
+		v, _ := c.Get(k)
+		items = append(items, Item{Key: k, Value: v, Source: c.Source(k)})
+	}
+	return items
+}
+
+// formatDuration is time.Duration.String without the zero tails: 60s gives
+// "1m", 90s "1m30s", 2h "2h".
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

@@ -1,0 +1,262 @@
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// settingError is an error with a one-line message that wraps the sentinel
+// errors (and any cause) given to it.
+type settingError struct {
+	msg  string
+	errs []error
+}
+
+func (e *settingError) Error() string   { return e.msg }
+func (e *settingError) Unwrap() []error { return e.errs }
+
+// newError makes a settingError whose message is "where: " + the formatted
+// text ("where" may be empty). wrap are the errors it wraps.
+func newError(wrap []error, where, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if where != "" {
+		msg = where + ": " + msg
+	}
+	return &settingError{msg: msg, errs: wrap}
+}
+
+func invalid(where, format string, args ...any) error {
+	return newError([]error{ErrInvalid}, where, format, args...)
+}
+
+// onLine is " on line N", or "" when the line is not known.
+func onLine(line int) string {
+	if line <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" on line %d", line)
+}
+
+// unknownKeyError says that key (found at where, on line if > 0) is not a
+// setting, and which key was probably meant.
+func unknownKeyError(where, key string, line int) error {
+	return newError([]error{ErrUnknownKey}, where, "unknown key %q%s: %s", key, onLine(line), keyHint(key))
+}
+
+func keyHint(key string) string {
+	all := "valid keys are " + strings.Join(keys, ", ")
+	norm := strings.ReplaceAll(strings.ToLower(key), "-", "_")
+	if isKey(norm) {
+		return fmt.Sprintf("write %q (keys are lower case, with _ between words)", norm)
+	}
+	if looksSecretKey(key) {
+		return "secrets do not belong in config files: put a token in the environment (DIARY_TOKEN)"
+	}
+	if near := nearestKey(norm); near != "" {
+		return fmt.Sprintf("did you mean %q? %s", near, all)
+	}
+	return all
+}
+
+// nearestKey is the key closest to k by edit distance, if it is close.
+func nearestKey(k string) string {
+	best, bestD := "", 3
+	for _, x := range keys {
+		d := editDistance(k, x)
+		if d < bestD && d <= len(x)/2 {
+			best, bestD = x, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+var secretWords = []string{"token", "password", "passwd", "passphrase", "secret", "credential", "api_key", "apikey", "private_key"}
+
+// looksSecretKey tells whether a key's name suggests that it holds a secret.
+func looksSecretKey(key string) bool {
+	k := strings.ToLower(key)
+	for _, w := range secretWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	tokenRe = regexp.MustCompile(`(gh[pousr]_|github_pat_|glpat-)[A-Za-z0-9_-]{8,}`)
+	// scheme://user:password@ — a URL that carries credentials.
+	credURLRe = regexp.MustCompile(`(?i)[a-z][a-z0-9+.-]*://[^\s/@:]*:[^\s/@]+@`)
+)
+
+// secretKind says what kind of secret value v looks like, or "".
+func secretKind(v string) string {
+	if m := tokenRe.FindStringSubmatch(v); m != nil {
+		if m[1] == "glpat-" {
+			return "a GitLab token"
+		}
+		return "a GitHub token"
+	}
+	if credURLRe.MatchString(v) {
+		return "a URL with a password"
+	}
+	return ""
+}
+
+// secretKeyError: a secret-looking key in the shared file.
+func secretKeyError(file, key string, line int) error {
+	return newError([]error{ErrSecret, ErrUnknownKey}, file,
+		"key %q%s looks like a secret, and .diary.yml is pushed with the diary, often in public: remove it and put the secret in the environment (DIARY_TOKEN) instead",
+		key, onLine(line))
+}
+
+// secretValueError: a value that looks like a secret in the shared file.
+// The value itself is never repeated in the message.
+func secretValueError(file, key, kind, userFile string) error {
+	return newError([]error{ErrSecret}, file,
+		"%s holds what looks like %s, and .diary.yml is pushed with the diary, often in public: put the secret in the environment (DIARY_TOKEN) or in %s instead",
+		key, kind, userConfigName(userFile))
+}
+
+// repoSharedError: repo set in .diary.yml.
+func repoSharedError(file, userFile string) error {
+	return invalid(file, "repo is per machine: set it in %s or with --repo", userConfigName(userFile))
+}
+
+func userConfigName(userFile string) string {
+	if userFile == "" {
+		return "the user config (diary config set without --shared)"
+	}
+	return userFile
+}
+
+var slugModes = []string{"default", "raw", "pretty", "ascii", "latin"}
+
+// validateValue checks one value of a known key; where names the file,
+// variable or flag it came from.
+func validateValue(key, v, where string) error {
+	if key != "disclaimer" && strings.ContainsAny(v, "\r\n") {
+		return invalid(where, "%s must be one line (only disclaimer may have several): write it on one line", key)
+	}
+	switch key {
+	case "date_format":
+		if v == "" {
+			return invalid(where, "date_format is empty: use a Go time layout such as 2006-01-02 or \"2006-01-02 15:04:05 -0700\"")
+		}
+		if !validLayout(v) {
+			return invalid(where, "date_format %q is not a Go time layout with a year, month and day: use e.g. 2006-01-02 or \"2006-01-02 15:04:05 -0700\"", v)
+		}
+	case "timezone":
+		if v != "" {
+			if _, err := loadLocation(v); err != nil {
+				return invalid(where, "timezone %q is not a known time zone: use an IANA name such as Asia/Seoul, or UTC", v)
+			}
+		}
+	case "slug":
+		for _, m := range slugModes {
+			if v == m {
+				return nil
+			}
+		}
+		return invalid(where, "slug %q is not a slug mode: use one of %s", v, strings.Join(slugModes, ", "))
+	case "ext":
+		if v == "" || strings.ContainsAny(v, `/\`) || strings.HasPrefix(v, ".") || strings.IndexFunc(v, unicode.IsSpace) >= 0 {
+			return invalid(where, "ext %q is not a file extension: use e.g. md or markdown, without a dot, \"/\" or spaces", v)
+		}
+	case "editor":
+		if strings.TrimSpace(v) == "" {
+			return invalid(where, "editor is empty: name a program such as vi, or \"code --wait\"")
+		}
+	case "remote":
+		if v == "" || strings.IndexFunc(v, unicode.IsSpace) >= 0 {
+			return invalid(where, "remote %q is not a git remote: use a remote's name such as origin", v)
+		}
+	case "branch":
+		if strings.IndexFunc(v, unicode.IsSpace) >= 0 {
+			return invalid(where, "branch %q is not a branch name: use a name such as main, or remove it to use the current branch", v)
+		}
+	case "host":
+		if v == "" || strings.Contains(v, "/") || strings.IndexFunc(v, unicode.IsSpace) >= 0 {
+			return invalid(where, "host %q cannot name this machine: use one word without \"/\" or spaces, such as my-laptop", v)
+		}
+	case "timeout":
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			if _, nerr := strconv.ParseFloat(v, 64); nerr == nil {
+				return invalid(where, "timeout %q is not a Go duration: give a unit, e.g. %ss or 2m", v, v)
+			}
+			return invalid(where, "timeout %q is not a Go duration: use e.g. 60s or 2m", v)
+		}
+		if d <= 0 {
+			return invalid(where, "timeout %q is not positive: use e.g. 60s or 2m", v)
+		}
+	case "repo":
+		if strings.TrimSpace(v) == "" {
+			return invalid(where, "repo is empty: give the diary's directory, such as ~/diary")
+		}
+		if strings.HasPrefix(v, "~") && len(v) > 1 && v[1] != '/' && v[1] != filepath.Separator {
+			return invalid(where, "repo %q: only ~ (your own home) is expanded, not ~user: write the full path", v)
+		}
+	}
+	return nil
+}
+
+// loadLocation is time.LoadLocation, except that "" is not UTC but an error
+// (callers map "" to time.Local themselves).
+func loadLocation(name string) (*time.Location, error) {
+	if name == "" {
+		return nil, fmt.Errorf("empty time zone")
+	}
+	return time.LoadLocation(name)
+}
+
+// validLayout tells whether layout is a Go time layout that gives a date:
+// formatting a reference time and parsing it back gives the same day, and
+// changing the year, the month or the day changes the formatted text.
+func validLayout(layout string) bool {
+	ref := time.Date(2021, time.November, 23, 19, 47, 58, 0, time.UTC)
+	s := ref.Format(layout)
+	p, err := time.Parse(layout, s)
+	if err != nil {
+		return false
+	}
+	if y, m, d := p.Date(); y != 2021 || m != time.November || d != 23 {
+		return false
+	}
+	for _, other := range []time.Time{
+		time.Date(2034, time.November, 23, 19, 47, 58, 0, time.UTC),
+		time.Date(2021, time.April, 23, 19, 47, 58, 0, time.UTC),
+		time.Date(2021, time.November, 9, 19, 47, 58, 0, time.UTC),
+	} {
+		if other.Format(layout) == s {
+			return false
+		}
+	}
+	return true
+}
