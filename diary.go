@@ -55,6 +55,11 @@ type Diary struct {
 // directory if it has _posts/ or .diary.yml, `repo` in the user config,
 // ~/diary. The first that says something wins.
 func Locate(opts Options) (dir, how string, err error) {
+	if opts.ConfigFile != "" {
+		if _, err := os.Stat(opts.ConfigFile); err != nil {
+			return "", "", Usagef("--config %s: %v: check the path, or create the file with diary --config %s config set KEY VALUE", opts.ConfigFile, errors.Unwrap(err), opts.ConfigFile)
+		}
+	}
 	if opts.Repo != "" {
 		return abs(opts.Repo, opts), "--repo", nil
 	}

@@ -311,7 +311,7 @@ func learn(ctx context.Context, dir string, loc *time.Location) (settings, error
 	if len(posts) > recentPosts {
 		posts = posts[:recentPosts]
 	}
-	quotes := map[string]int{}
+	quotes, layouts := map[string]int{}, map[string]int{}
 	dateOnlyCount := 0
 	for _, p := range posts {
 		if err := ctx.Err(); err != nil {
@@ -322,26 +322,38 @@ func learn(ctx context.Context, dir string, loc *time.Location) (settings, error
 			continue
 		}
 		quotes[entry.LeadingQuote(data)]++
+		if e, err := entry.Parse(p, data, loc, false); err == nil {
+			layouts[e.Layout]++
+		}
 		if dateOnly.MatchString(entry.DateText(data)) {
 			dateOnlyCount++
 		}
 	}
 	var out settings
-	best, bestN := "", 0
-	for q, n := range quotes {
-		if n > bestN || (n == bestN && q < best) {
-			best, bestN = q, n
-		}
-	}
-	if bestN*2 > len(posts) {
-		out = append(out, setting{"disclaimer", best})
+	if q, ok := majority(quotes, len(posts)); ok {
+		out = append(out, setting{"disclaimer", q})
 	} else {
 		out = append(out, setting{"disclaimer", ""})
+	}
+	// A site whose posts name no layout, or another one, would warn
+	// about a missing "post" layout for every new entry.
+	if l, ok := majority(layouts, len(posts)); ok && l != "post" {
+		out = append(out, setting{"layout", l})
 	}
 	if dateOnlyCount*2 > len(posts) {
 		out = append(out, setting{"date_format", "2006-01-02"})
 	}
 	return out, nil
+}
+
+// majority returns the value more than half of n counted things share.
+func majority(counts map[string]int, n int) (string, bool) {
+	for v, c := range counts {
+		if c*2 > n {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 func contains(list []string, s string) bool {

@@ -76,6 +76,20 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 		}
 		title = t
 	}
+	// Check what was asked before anything is made, a new diary included.
+	if _, err := entryDate(no.Date, opts.now(), time.UTC); err != nil {
+		return nil, err
+	}
+	tags, err := cleanWords("tag", no.Tags)
+	if err != nil {
+		return nil, err
+	}
+	if no.Category != "" {
+		if no.Category, err = cleanWord("category", no.Category); err != nil {
+			return nil, err
+		}
+	}
+
 	d, err := Open(opts)
 	if errors.Is(err, ErrNoDiary) {
 		dir, _, lerr := Locate(opts)
@@ -114,11 +128,7 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 	if no.Category != "" {
 		category = no.Category
 	}
-	tags, err := cleanWords("tag", no.Tags)
-	if err != nil {
-		return nil, err
-	}
-	if category != "" {
+	if category != "" && no.Category == "" {
 		if category, err = cleanWord("category", category); err != nil {
 			return nil, err
 		}

@@ -24,6 +24,30 @@ func LoadConfig(opts Options) (*config.Config, error) {
 	return config.Load(lo)
 }
 
+// ConfigItems are the lines of `diary config list`: every setting with
+// its value and source. An author left unset shows the git user.name that
+// stands in for it, and where that came from.
+func ConfigItems(opts Options) ([]config.Item, error) {
+	cfg, err := LoadConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	items := cfg.List()
+	for i, it := range items {
+		if it.Key == "author" && it.Value == "" {
+			var r *repo.Repo
+			if dir, _, err := Locate(opts); err == nil {
+				r, _ = repo.Open(dir)
+			}
+			if id, err := repo.UserIdentity(r); err == nil {
+				items[i].Value = id.Name
+				items[i].Source = config.Source{Layer: "git", File: id.From}
+			}
+		}
+	}
+	return items, nil
+}
+
 // SetConfig writes one setting: into this machine's config file, or with
 // shared into the diary's .diary.yml. It returns the file written.
 func SetConfig(opts Options, key, value string, shared bool) (string, error) {

@@ -46,6 +46,7 @@ func ParseName(name string) (date, slug string, ok bool) {
 // "entry". The slug is cut at a character boundary so that the whole name
 // stays within 255 bytes.
 func Name(day time.Time, slug, ext string, draft bool, n int) string {
+	slug = safeSlug(slug)
 	if slug == "" {
 		slug = fallbackSlug
 	}
@@ -67,6 +68,22 @@ func Name(day time.Time, slug, ext string, draft bool, n int) string {
 		slug = strings.TrimRight(slug[:cut], "-")
 	}
 	return prefix + slug + suffix
+}
+
+// safeSlug makes a slug usable as one file name on every system. Jekyll's
+// raw and pretty modes keep "/", NUL, ".." and the like, which would leave
+// _posts or break the name: each such character becomes "-", and leading
+// dots are dropped.
+func safeSlug(slug string) string {
+	slug = strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20, r == 0x7f, strings.ContainsRune(`/\:*?"<>|`, r):
+			return '-'
+		}
+		return r
+	}, slug)
+	// A leading dot would hide a draft from Jekyll.
+	return strings.TrimLeft(slug, ".")
 }
 
 // ErrExists is returned by Create when every candidate name was taken.

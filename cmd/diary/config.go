@@ -63,11 +63,10 @@ Keys: ` + strings.Join(diary.ConfigKeys(), ", "),
 			Short: "List every key with its value and where it came from",
 			Args:  args(cobra.NoArgs),
 			RunE: func(c *cobra.Command, a []string) error {
-				cfg, err := diary.LoadConfig(g.options())
+				items, err := diary.ConfigItems(g.options())
 				if err != nil {
 					return err
 				}
-				items := cfg.List()
 				if !g.sys.StdoutTTY {
 					for _, it := range items {
 						fmt.Fprintf(g.sys.Stdout, "%s\t%s\t%s\n", it.Key, escapeValue(it.Value), source(g, it.Source.Layer, it.Source.File))

@@ -113,7 +113,8 @@ func TestScripts(t *testing.T) {
 				"FAKE_EDITOR":         "append",
 				"FAKE_EDITOR_TEXT":    "Written in the editor.",
 				// Script lines cannot hold a newline; titles can.
-				"TITLE_NL": "two\nlines\tand a tab",
+				"TITLE_NL":   "two\nlines\tand a tab",
+				"DISCLAIMER": "First line.\n\nThird line.",
 			} {
 				env.Setenv(k, v)
 			}
