@@ -46,7 +46,7 @@ type Diary struct {
 	Config *config.Config
 	// How says how the diary was found, for messages: "--repo", "DIARY_REPO",
 	// "the current directory", a config file, or "the default".
-	How string
+	How  string
 	opts Options
 }
 

@@ -22,7 +22,7 @@ var (
 
 // EditOptions are what `diary edit` was asked for.
 type EditOptions struct {
-	Query  string // path, slug, date (YYYY-MM-DD) or words of the title; "" for the newest
+	Query string // path, slug, date (YYYY-MM-DD) or words of the title; "" for the newest
 	// Editor makes the editor from the configured command line; nil
 	// without a terminal.
 	Editor func(command string) Editor

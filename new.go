@@ -29,7 +29,7 @@ func (f EditorFunc) Edit(ctx context.Context, path string) error { return f(ctx,
 
 // NewOptions are what `diary new` was asked for.
 type NewOptions struct {
-	Title    string
+	Title string
 	// Untitled: no title was given; the entry's date stands in for one.
 	Untitled bool
 	Category string   // overrides the `category` setting when set

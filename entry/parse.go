@@ -145,7 +145,6 @@ func Parse(path string, data []byte, loc *time.Location, draft bool) (*Entry, er
 	return e, nil
 }
 
-
 // yamlFormat is Jekyll's YAML front matter between "---" lines, decoded
 // with yaml.v3 into a node tree so that errors and values keep their line.
 var yamlFormat = frontmatter.NewFormat("---", "---", yaml.Unmarshal)

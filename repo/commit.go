@@ -381,4 +381,3 @@ func checkPath(p string) error {
 	}
 	return nil
 }
-
