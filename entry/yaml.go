@@ -57,7 +57,9 @@ func plainSafe(s string, flow bool) bool {
 	if strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") {
 		return false
 	}
-	if flow && strings.ContainsAny(s, ",[]{}") {
+	// Inside [a, b] parsers disagree on more marks than these ("0?]"
+	// defeats libyaml): any of them quotes a tag.
+	if flow && strings.ContainsAny(s, ",[]{}?:#&*!|>'\"%@`") {
 		return false
 	}
 	for _, r := range s {

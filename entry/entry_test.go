@@ -1,0 +1,301 @@
+package entry
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+var seoul = mustZone("Asia/Seoul")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+func TestRenderLooksLikeTheFixture(t *testing.T) {
+	fixture, err := os.ReadFile(filepath.Join("testdata", "2022-04-30-personal-diary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	disclaimer := LeadingQuote(fixture)
+	body := string(Body(fixture))
+	// The body under the disclaimer: from the first heading on.
+	text := body[strings.Index(body, "### Oh! my google!"):]
+	p := Post{
+		Title:      "Personal Diary",
+		Author:     "Daniel Park",
+		Date:       time.Date(2022, 4, 30, 0, 0, 0, 0, seoul),
+		DateFormat: "2006-01-02",
+		Category:   "etc",
+		Layout:     "post",
+		Disclaimer: disclaimer,
+		Body:       text,
+	}
+	if got := p.Render(); !bytes.Equal(got, fixture) {
+		t.Errorf("Render differs from the fixture:\n%s", diffLines(string(fixture), string(got)))
+	}
+}
+
+func diffLines(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) && i < len(g); i++ {
+		if w[i] != g[i] {
+			return fmt.Sprintf("line %d:\nwant %s\ngot  %s", i+1, w[i], g[i])
+		}
+	}
+	return fmt.Sprintf("lengths differ: want %d lines, got %d", len(w), len(g))
+}
+
+func TestParseFixture(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "2022-04-30-personal-diary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Parse("_posts/2022-04-30-personal-diary.md", data, seoul, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Title != "Personal Diary" || e.Author != "Daniel Park" || e.Layout != "post" || !e.Published || e.Draft {
+		t.Errorf("got %+v", e)
+	}
+	if want := time.Date(2022, 4, 30, 0, 0, 0, 0, seoul); !e.Date.Equal(want) {
+		t.Errorf("date %v, want %v", e.Date, want)
+	}
+	if strings.Join(e.Categories, ",") != "etc" {
+		t.Errorf("categories %q", e.Categories)
+	}
+	if q := LeadingQuote(data); !strings.HasPrefix(q, "심심할 때") || !strings.HasSuffix(q, "emotional.") {
+		t.Errorf("disclaimer %q", q)
+	}
+	if DateText(data) != "2022-04-30" {
+		t.Errorf("DateText %q", DateText(data))
+	}
+}
+
+func TestParse(t *testing.T) {
+	utc := time.UTC
+	tests := []struct {
+		name, file, data string
+		want             Entry
+		err              string // substring of the error, "" for none
+	}{
+		{name: "date only", file: "_posts/2022-01-02-a.md", data: "---\ntitle: A\ndate: 2022-01-02\n---\n",
+			want: Entry{Title: "A", Date: time.Date(2022, 1, 2, 0, 0, 0, 0, seoul)}},
+		{name: "zoned", file: "_posts/2022-01-02-a.md", data: "---\ndate: 2022-01-02 23:30:00 -0700\n---\n",
+			want: Entry{Date: time.Date(2022, 1, 2, 23, 30, 0, 0, time.FixedZone("", -7*3600))}},
+		{name: "rfc3339", file: "_posts/2022-01-02-a.md", data: "---\ndate: 2022-01-02T10:00:00Z\n---\n",
+			want: Entry{Date: time.Date(2022, 1, 2, 10, 0, 0, 0, utc)}},
+		{name: "no zone", file: "_posts/2022-01-02-a.md", data: "---\ndate: 2022-01-02 10:00\n---\n",
+			want: Entry{Date: time.Date(2022, 1, 2, 10, 0, 0, 0, seoul)}},
+		{name: "file name date", file: "_posts/2021-3-4-a.md", data: "---\ntitle: x\n---\n",
+			want: Entry{Title: "x", Date: time.Date(2021, 3, 4, 0, 0, 0, 0, seoul)}},
+		{name: "categories list", file: "_posts/2022-01-02-a.md", data: "---\ncategories: [a, b]\ncategory: c\n---\n",
+			want: Entry{Categories: []string{"c", "a", "b"}}},
+		{name: "categories words", file: "_posts/2022-01-02-a.md", data: "---\ncategories: a b  a\n---\n",
+			want: Entry{Categories: []string{"a", "b"}}},
+		{name: "tags block list", file: "_posts/2022-01-02-a.md", data: "---\ntags:\n  - x y\n  - z\n---\n",
+			want: Entry{Tags: []string{"x y", "z"}}},
+		{name: "unpublished", file: "_posts/2022-01-02-a.md", data: "---\npublished: false\n---\n",
+			want: Entry{Published: false}},
+		{name: "crlf", file: "_posts/2022-01-02-a.md", data: "---\r\ntitle: CR\r\n---\r\nbody\r\n",
+			want: Entry{Title: "CR"}},
+		{name: "bom", file: "_posts/2022-01-02-a.md", data: "\ufeff---\ntitle: BOM\n---\n",
+			want: Entry{Title: "BOM"}},
+		{name: "empty front matter", file: "_posts/2022-01-02-a.md", data: "---\n---\ntext\n"},
+		{name: "numeric title", file: "_posts/2022-01-02-a.md", data: "---\ntitle: 2022\n---\n",
+			want: Entry{Title: "2022"}},
+		{name: "quoted title", file: "_posts/2022-01-02-a.md", data: "---\ntitle: 'Re: it''s'\n---\n",
+			want: Entry{Title: "Re: it's"}},
+		{name: "unclosed", file: "_posts/2022-01-02-a.md", data: "---\ntitle: x\n", err: ":1: front matter is not closed"},
+		{name: "no front matter", file: "_posts/2022-01-02-a.md", data: "# hi\n", err: ":1: no front matter"},
+		{name: "leading blank line", file: "_posts/2022-01-02-a.md", data: "\n---\ntitle: x\n---\n", err: ":1: no front matter"},
+		{name: "broken yaml", file: "_posts/2022-01-02-a.md", data: "---\ntitle: a\nb: c: d\n---\n", err: ":3: front matter does not parse"},
+		{name: "tab indent", file: "_posts/2022-01-02-a.md", data: "---\na: 1\n\tb: 2\n---\n", err: ":3: front matter does not parse"},
+		{name: "not a mapping", file: "_posts/2022-01-02-a.md", data: "---\n- a\n---\n", err: ":2: front matter is not a list of key: value lines"},
+		{name: "bad date", file: "_posts/2022-01-02-a.md", data: "---\ntitle: a\ndate: soon\n---\n", err: `:3: date "soon" is not a date`},
+		{name: "title a list", file: "_posts/2022-01-02-a.md", data: "---\ntitle: [a]\n---\n", err: ":2: title must be text"},
+		{name: "not utf-8", file: "_posts/2022-01-02-a.md", data: "---\ntitle: \xff\n---\n", err: "not UTF-8"},
+		{name: "binary", file: "_posts/2022-01-02-a.md", data: "\x00\x01\x02", err: "no front matter"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := Parse(tt.file, []byte(tt.data), seoul, false)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.HasPrefix(err.Error(), tt.file) {
+					t.Fatalf("error %v, want one naming %s with %q", err, tt.file, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.want
+			if want.Date.IsZero() {
+				want.Date = time.Date(2022, 1, 2, 0, 0, 0, 0, seoul)
+			}
+			if tt.name != "unpublished" {
+				want.Published = true
+			}
+			if e.Title != want.Title || !e.Date.Equal(want.Date) || e.Published != want.Published ||
+				strings.Join(e.Categories, "|") != strings.Join(want.Categories, "|") ||
+				strings.Join(e.Tags, "|") != strings.Join(want.Tags, "|") {
+				t.Errorf("got %+v\nwant %+v", *e, want)
+			}
+		})
+	}
+}
+
+func TestQuoteScalar(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Personal Diary", "Personal Diary"},
+		{"개인 일기", "개인 일기"},
+		{"🎉", "🎉"},
+		{"Oh! my google!", "Oh! my google!"},
+		{"it's", "it's"},
+		{"x:y", "x:y"},
+		{"2022 review", "2022 review"},
+		{"", `''`},
+		{"null", `'null'`},
+		{"Yes", `'Yes'`},
+		{"off", `'off'`},
+		{"~", `'~'`},
+		{"2022-04-30", `'2022-04-30'`},
+		{"1:20", `'1:20'`},
+		{"012", `'012'`},
+		{".5", `'.5'`},
+		{":sym", `':sym'`},
+		{"- x", `'- x'`},
+		{"a: b", `'a: b'`},
+		{"a #b", `'a #b'`},
+		{"#tag", `'#tag'`},
+		{"key: [v", `'key: [v'`},
+		{"ends:", `'ends:'`},
+		{"'quoted'", `'''quoted'''`},
+		{`"dq"`, `'"dq"'`},
+		{" lead", `' lead'`},
+		{"a\tb", `'a	b'`},
+		{"a\nb", `"a\nb"`},
+		{"bell\a", `"bell\x07"`},
+		{"\u2028", `"\u2028"`},
+	}
+	for _, tt := range tests {
+		if got := quoteScalar(tt.in, false); got != tt.want {
+			t.Errorf("quoteScalar(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+		if s := readBack(t, tt.in); s != tt.in {
+			t.Errorf("%q reads back as %q", tt.in, s)
+		}
+	}
+	if got := quoteScalar("a, b", true); got != `'a, b'` {
+		t.Errorf("flow: %s", got)
+	}
+}
+
+// readBack writes s as a title and reads it back with a YAML parser.
+func readBack(t testing.TB, s string) string {
+	t.Helper()
+	var m map[string]any
+	doc := "title: " + quoteScalar(s, false) + "\n"
+	if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+		t.Fatalf("%q: %v in %q", s, err, doc)
+	}
+	v, ok := m["title"].(string)
+	if !ok {
+		t.Fatalf("%q reads back as %T %v from %q", s, m["title"], m["title"], doc)
+	}
+	return v
+}
+
+func TestName(t *testing.T) {
+	day := time.Date(2022, 4, 30, 23, 0, 0, 0, seoul)
+	tests := []struct {
+		slug, ext string
+		draft     bool
+		n         int
+		want      string
+	}{
+		{"personal-diary", "md", false, 1, "2022-04-30-personal-diary.md"},
+		{"personal-diary", "md", false, 3, "2022-04-30-personal-diary-3.md"},
+		{"", "md", false, 1, "2022-04-30-entry.md"},
+		{"idea", "markdown", true, 1, "idea.markdown"},
+		{"a/b", "md", false, 1, "2022-04-30-a-b.md"},
+		{"..", "md", true, 1, "entry.md"},
+		{".hidden", "md", true, 1, "hidden.md"},
+		{"nul\x00x", "md", false, 1, "2022-04-30-nul-x.md"},
+	}
+	for _, tt := range tests {
+		if got := Name(day, tt.slug, tt.ext, tt.draft, tt.n); got != tt.want {
+			t.Errorf("Name(%q, %q, %v, %d) = %q, want %q", tt.slug, tt.ext, tt.draft, tt.n, got, tt.want)
+		}
+	}
+	long := strings.Repeat("가", 200) // 600 bytes
+	for n := 1; n < 12; n++ {
+		got := Name(day, long, "md", false, n)
+		if len(got) > 255 || !strings.HasPrefix(got, "2022-04-30-가") || !strings.HasSuffix(got, ".md") {
+			t.Errorf("n=%d: %d bytes: %q", n, len(got), got)
+		}
+		if !utf8Valid(got) {
+			t.Errorf("cut inside a character: %q", got)
+		}
+	}
+}
+
+func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+func TestCreateNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	name := func(n int) string { return Name(time.Time{}, "x", "md", true, n) }
+	for i, want := range []string{"x.md", "x-2.md", "x-3.md"} {
+		got, err := Create(dir, name, []byte{byte('a' + i)})
+		if err != nil || got != want {
+			t.Fatalf("Create #%d = %q, %v; want %q", i, got, err, want)
+		}
+	}
+	for i, f := range []string{"x.md", "x-2.md", "x-3.md"} {
+		data, _ := os.ReadFile(filepath.Join(dir, f))
+		if string(data) != string(rune('a'+i)) {
+			t.Errorf("%s holds %q", f, data)
+		}
+	}
+	des, _ := os.ReadDir(dir)
+	if len(des) != 3 {
+		t.Errorf("temporary files left behind: %v", des)
+	}
+}
+
+func TestBlockquote(t *testing.T) {
+	got := Blockquote("one\n\ntwo  \r\nthree\n")
+	if want := "> one\n>\n> two\n> three\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestCleanTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"  a \n b\t c ":           "a b c",
+		"e\u0301":                 "é",
+		"Personal Diary":          "Personal Diary",
+		"개인\u3000일기":              "개인 일기",
+		strings.Repeat("x", 1000): strings.Repeat("x", 1000),
+	} {
+		got, err := CleanTitle(in)
+		if err != nil || got != want {
+			t.Errorf("CleanTitle(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", " \n\t", "a\x00b", "a\x07", "\xff"} {
+		if _, err := CleanTitle(bad); err == nil {
+			t.Errorf("CleanTitle(%q): no error", bad)
+		}
+	}
+}
