@@ -1,0 +1,198 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// git runs the git CLI in dir, the other laptop's tool, and returns its
+// output.
+func gitCLI(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir,
+		"GIT_AUTHOR_NAME=Git CLI", "GIT_AUTHOR_EMAIL=git@example.com",
+		"GIT_COMMITTER_NAME=Git CLI", "GIT_COMMITTER_EMAIL=git@example.com")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func write(t *testing.T, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var sig = Signature{Name: "Daniel Park", Email: "daniel@example.com", When: time.Date(2022, 4, 30, 21, 30, 0, 0, time.FixedZone("", 9*3600))}
+
+func TestCommitOnlyThePathsGiven(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git CLI not installed")
+	}
+	dir := t.TempDir()
+	r, err := Init(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	// The first commit, on an unborn branch, with nested paths.
+	write(t, dir, "_config.yml", "title: x\n")
+	write(t, dir, "_posts/2022-04-30-a.md", "a\n")
+	write(t, dir, "_layouts/post.html", "p\n")
+	if _, err := r.Commit(ctx, CommitOptions{Paths: []string{"_config.yml", "_posts/2022-04-30-a.md", "_layouts/post.html"}, Message: "first", Author: sig}); err != nil {
+		t.Fatal(err)
+	}
+	if got := gitCLI(t, dir, "status", "--porcelain"); got != "" {
+		t.Fatalf("status after first commit:\n%s", got)
+	}
+	if b, _ := r.Branch(); b != "main" {
+		t.Errorf("branch %q", b)
+	}
+
+	// Something else staged with the git CLI, something else changed:
+	// neither goes into diary's commit, and the staged change stays staged.
+	write(t, dir, "staged.txt", "staged\n")
+	gitCLI(t, dir, "add", "staged.txt")
+	write(t, dir, "_config.yml", "title: changed\n")
+	write(t, dir, "_posts/2022-05-01-b.md", "b\n")
+	hash, err := r.Commit(ctx, CommitOptions{Paths: []string{"_posts/2022-05-01-b.md"}, Message: "add b", Author: sig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := gitCLI(t, dir, "show", "--name-only", "--format=%H %an <%ae> %s", "HEAD"); got != hash+" Daniel Park <daniel@example.com> add b\n\n_posts/2022-05-01-b.md\n" {
+		t.Errorf("HEAD:\n%s", got)
+	}
+	if got := gitCLI(t, dir, "status", "--porcelain"); got != " M _config.yml\nA  staged.txt\n" {
+		t.Errorf("status:\n%s", got)
+	}
+
+	// A removed file is removed from the commit.
+	os.Remove(filepath.Join(dir, "_posts/2022-04-30-a.md"))
+	if _, err := r.Commit(ctx, CommitOptions{Paths: []string{"_posts/2022-04-30-a.md"}, Message: "rm a", Author: sig}); err != nil {
+		t.Fatal(err)
+	}
+	if got := gitCLI(t, dir, "ls-tree", "-r", "--name-only", "HEAD"); got != "_config.yml\n_layouts/post.html\n_posts/2022-05-01-b.md\n" {
+		t.Errorf("tree:\n%s", got)
+	}
+	gitCLI(t, dir, "fsck", "--strict")
+	if got := gitCLI(t, dir, "status", "--porcelain"); got != " M _config.yml\nA  staged.txt\n" {
+		t.Errorf("status after removal:\n%s", got)
+	}
+}
+
+func TestCommitRespectsIndexLock(t *testing.T) {
+	dir := t.TempDir()
+	r, err := Init(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "a.md", "a\n")
+	lock := filepath.Join(r.GitDir(), "index.lock")
+	if err := os.WriteFile(lock, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Commit(context.Background(), CommitOptions{Paths: []string{"a.md"}, Message: "m", Author: sig})
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), lock) {
+		t.Fatalf("err = %v, want ErrLocked naming %s", err, lock)
+	}
+	if _, err := os.Stat(lock); err != nil {
+		t.Error("diary removed a lock that was not its own")
+	}
+}
+
+func TestCommitRefusesPathsOutsideTheWorkTree(t *testing.T) {
+	dir := t.TempDir()
+	r, err := Init(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"../x", "/etc/passwd", ".git/config", "a/.GIT/b", "a//b", "a\\b", "", "./a"} {
+		if _, err := r.Commit(context.Background(), CommitOptions{Paths: []string{p}, Message: "m", Author: sig}); err == nil {
+			t.Errorf("Commit(%q): no error", p)
+		}
+	}
+}
+
+func TestOpen(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(dir); !errors.Is(err, ErrNotRepo) {
+		t.Errorf("Open(empty) = %v, want ErrNotRepo", err)
+	}
+	if _, err := Init(filepath.Join(dir, "w"), ""); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "w", "_posts")
+	os.MkdirAll(sub, 0o755)
+	r, err := Discover(sub)
+	if err != nil || r.Root() != filepath.Join(dir, "w") {
+		t.Errorf("Discover = %v, %v", r, err)
+	}
+	if _, err := Init(filepath.Join(dir, "w"), ""); err == nil {
+		t.Error("Init on a repository: no error")
+	}
+}
+
+func TestUserIdentityReadsBothGlobalFiles(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "xdg"))
+	t.Setenv("GIT_AUTHOR_NAME", "")
+	t.Setenv("GIT_AUTHOR_EMAIL", "")
+	if _, err := UserIdentity(nil); !errors.Is(err, ErrNoIdentity) {
+		t.Fatalf("no config: %v", err)
+	}
+	// Name only in the XDG file, email only in ~/.gitconfig: git finds
+	// both; go-git's global scope would read just one of the files.
+	write(t, home, "xdg/git/config", "[user]\n\tname = Xdg Name\n")
+	write(t, home, ".gitconfig", "[user]\n\temail = home@example.com\n")
+	id, err := UserIdentity(nil)
+	if err != nil || id.Name != "Xdg Name" || id.Email != "home@example.com" {
+		t.Fatalf("got %+v, %v", id, err)
+	}
+	// ~/.gitconfig wins over the XDG file, as in git.
+	write(t, home, ".gitconfig", "[user]\n\tname = Home Name\n\temail = home@example.com\n")
+	if id, _ := UserIdentity(nil); id.Name != "Home Name" {
+		t.Errorf("got %+v", id)
+	}
+	t.Setenv("GIT_AUTHOR_NAME", "Env Name")
+	if id, _ := UserIdentity(nil); id.Name != "Env Name" || id.From != "GIT_AUTHOR_NAME" {
+		t.Errorf("got %+v", id)
+	}
+}
+
+func TestFilesLeavesIgnoredOut(t *testing.T) {
+	dir := t.TempDir()
+	r, err := Init(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, ".gitignore", "_site/\n*.log\n")
+	write(t, dir, "_site/index.html", "x")
+	write(t, dir, "a.log", "x")
+	write(t, dir, "_posts/2022-04-30-a.md", "x")
+	write(t, dir, ".git/info/exclude", "secret.txt\n")
+	write(t, dir, "secret.txt", "x")
+	files, err := r.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(files, " "); got != ".gitignore _posts/2022-04-30-a.md" {
+		t.Errorf("Files = %s", got)
+	}
+}
