@@ -30,7 +30,8 @@ type InitResult struct {
 	Adopted    bool     // an existing Jekyll site became a diary
 	Already    bool     // it was a diary already; nothing changed
 	Learned    []string // settings learned from existing posts, "key: value"
-	Timezone   string   // the zone new entries get, and where from
+	Timezone   string   // the zone new entries get
+	ZoneFrom   string   // where that came from: a file, "flag" or "" for this machine's
 	Committed  string   // the commit made, "" when none
 	Files      []string // the files written
 	RemoteName string
@@ -158,7 +159,10 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 	if cfg, err = config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: dir, UserFile: opts.ConfigFile}); err != nil {
 		return nil, err
 	}
-	res.Timezone = describeZone(cfg)
+	res.Timezone, res.ZoneFrom = cfg.Location.String(), cfg.Source("timezone").File
+	if cfg.Source("timezone").Layer == config.LayerFlag {
+		res.ZoneFrom = "flag"
+	}
 
 	toCommit := written
 	if !isRepo {
@@ -278,7 +282,11 @@ type settings []setting
 func (s settings) lines() []string {
 	var out []string
 	for _, kv := range s {
-		out = append(out, kv.key+": "+strings.ReplaceAll(kv.value, "\n", "\\n"))
+		v := strings.ReplaceAll(kv.value, "\n", "\\n")
+		if r := []rune(v); len(r) > 40 {
+			v = strings.TrimSpace(string(r[:40])) + " …"
+		}
+		out = append(out, kv.key+": "+v)
 	}
 	return out
 }
@@ -372,16 +380,4 @@ func zoneName(cfg *config.Config) string {
 		return cfg.Timezone
 	}
 	return localZoneName()
-}
-
-func describeZone(cfg *config.Config) string {
-	name := cfg.Location.String()
-	src := cfg.Source("timezone")
-	switch {
-	case src.File != "":
-		return fmt.Sprintf("%s (from %s)", name, src.File)
-	case src.Layer == config.LayerFlag:
-		return name + " (from the command line)"
-	}
-	return name + " (this machine's)"
 }

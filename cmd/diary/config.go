@@ -67,6 +67,11 @@ Keys: ` + strings.Join(diary.ConfigKeys(), ", "),
 				if err != nil {
 					return err
 				}
+				for i, it := range items {
+					if it.Key == "repo" {
+						items[i].Value = home(g, it.Value)
+					}
+				}
 				if !g.sys.StdoutTTY {
 					for _, it := range items {
 						fmt.Fprintf(g.sys.Stdout, "%s\t%s\t%s\n", it.Key, escapeValue(it.Value), source(g, it.Source.Layer, it.Source.File))

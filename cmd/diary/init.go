@@ -38,8 +38,13 @@ result is committed.`,
 			default:
 				g.note("made a new diary in %s", root)
 			}
-			if res.Timezone != "" {
+			switch res.ZoneFrom {
+			case "":
+				g.note("  time zone of new entries: %s (this machine's)", res.Timezone)
+			case "flag":
 				g.note("  time zone of new entries: %s", res.Timezone)
+			default:
+				g.note("  time zone of new entries: %s (from %s)", res.Timezone, home(g, res.ZoneFrom))
 			}
 			if res.RemoteName != "" {
 				g.note("  remote %s: %s", res.RemoteName, io.Remote)
