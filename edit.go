@@ -46,6 +46,9 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 		return res, err
 	}
 	res.Path = rel
+	if err := d.Repo.CheckIdle(); err != nil {
+		return res, err
+	}
 	if eo.Editor == nil {
 		return res, fmt.Errorf("%w to open the editor in: open %s in your editor, then commit it with diary sync", ErrNoTerminal, rel)
 	}

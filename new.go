@@ -105,6 +105,11 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 		return nil, err
 	}
 	cfg := d.Config
+	if !no.NoCommit {
+		if err := d.Repo.CheckIdle(); err != nil {
+			return nil, err
+		}
+	}
 
 	when, err := entryDate(no.Date, opts.now(), cfg.Location)
 	if err != nil {

@@ -149,3 +149,24 @@ func trimNewline(s string) string {
 	}
 	return s
 }
+
+// ErrBusy: git is in the middle of a merge, rebase or the like.
+var ErrBusy = errors.New("git operation in progress")
+
+// CheckIdle returns ErrBusy, with what to do, when the git CLI left a
+// merge, rebase, cherry-pick or revert in progress: a commit made then
+// would land in the middle of it.
+func (r *Repo) CheckIdle() error {
+	for _, s := range []struct{ file, what, fix string }{
+		{"MERGE_HEAD", "merge", "git merge --continue or git merge --abort"},
+		{"rebase-merge", "rebase", "git rebase --continue or git rebase --abort"},
+		{"rebase-apply", "rebase", "git rebase --continue or git rebase --abort"},
+		{"CHERRY_PICK_HEAD", "cherry-pick", "git cherry-pick --continue or git cherry-pick --abort"},
+		{"REVERT_HEAD", "revert", "git revert --continue or git revert --abort"},
+	} {
+		if _, err := os.Stat(filepath.Join(r.gitDir, s.file)); err == nil {
+			return fmt.Errorf("%w: a git %s is in progress in %s: finish it with %s, then run diary again", ErrBusy, s.what, r.root, s.fix)
+		}
+	}
+	return nil
+}
