@@ -1,0 +1,225 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+)
+
+// ErrDirty: a file diary was about to replace holds changes that are in
+// no commit.
+var ErrDirty = errors.New("uncommitted changes")
+
+// Update moves the work tree and index from tree from (HEAD's) to tree
+// to, touching only the paths that differ. Before anything is written,
+// every path to be replaced or removed is checked to hold exactly what
+// from says (the user may have typed into it since the last commit):
+// if one does not, nothing is written and the error names it. Each file
+// is written to a temporary file and renamed into place, so a crash
+// leaves either the old or the new content, never half of one.
+func (r *Repo) Update(ctx context.Context, from, to Tree) error {
+	var paths []string
+	for p, e := range to {
+		if old, ok := from[p]; !ok || old != e {
+			paths = append(paths, p)
+		}
+	}
+	for p := range from {
+		if _, ok := to[p]; !ok {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if err := checkPath(p); err != nil {
+			return fmt.Errorf("%w: %v", ErrUnsafePath, err)
+		}
+		if e, ok := to[p]; ok && e.Mode == ModeSymlink {
+			if err := r.checkLink(p, e.Hash); err != nil {
+				return err
+			}
+		}
+		if err := r.expect(p, from); err != nil {
+			return err
+		}
+	}
+
+	unlock, err := r.lockIndex()
+	if err != nil {
+		return err
+	}
+	idx, err := r.git.Storer.Index()
+	if err != nil {
+		unlock(nil)
+		return fmt.Errorf("read the index: %w", err)
+	}
+	byName := make(map[string]int, len(idx.Entries))
+	for i, e := range idx.Entries {
+		byName[e.Name] = i
+	}
+	var removed []string
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			unlock(idx) // what was written so far is recorded
+			return err
+		}
+		full := filepath.Join(r.root, filepath.FromSlash(p))
+		e, keep := to[p]
+		if !keep {
+			if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				unlock(idx)
+				return fmt.Errorf("remove %s: %w", p, err)
+			}
+			removeEmptyDirs(r.root, filepath.Dir(full))
+			removed = append(removed, p)
+			continue
+		}
+		if e.Mode == ModeSubmodule {
+			continue // a submodule's content is not ours to write
+		}
+		data, err := r.ReadBlob(e.Hash)
+		if err != nil {
+			unlock(idx)
+			return err
+		}
+		if err := writeWorkFile(full, data, e.Mode); err != nil {
+			unlock(idx)
+			return fmt.Errorf("write %s: %w", p, err)
+		}
+		info, err := os.Lstat(full)
+		if err != nil {
+			unlock(idx)
+			return err
+		}
+		ie := &index.Entry{Hash: e.Hash, Name: p, Mode: e.Mode, Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
+		fillStat(ie, info)
+		if i, ok := byName[p]; ok {
+			idx.Entries[i] = ie
+		} else {
+			byName[p] = len(idx.Entries)
+			idx.Entries = append(idx.Entries, ie)
+		}
+	}
+	if len(removed) > 0 {
+		gone := map[string]bool{}
+		for _, p := range removed {
+			gone[p] = true
+		}
+		kept := idx.Entries[:0]
+		for _, e := range idx.Entries {
+			if !gone[e.Name] {
+				kept = append(kept, e)
+			}
+		}
+		idx.Entries = kept
+	}
+	if err := unlock(idx); err != nil {
+		return fmt.Errorf("write the index: %w", err)
+	}
+	return nil
+}
+
+// expect checks that the work-tree file at p holds what tree from says,
+// or is absent where from has no such path.
+func (r *Repo) expect(p string, from Tree) error {
+	full := filepath.Join(r.root, filepath.FromSlash(p))
+	info, err := os.Lstat(full)
+	old, tracked := from[p]
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // nothing there to lose
+	}
+	if err != nil {
+		return fmt.Errorf("stat %s: %w", p, err)
+	}
+	if !tracked {
+		return fmt.Errorf("%w: %s is in the way of a file from the remote, and in no commit: commit or move it, then run diary again", ErrDirty, p)
+	}
+	if !info.Mode().IsRegular() && info.Mode()&fs.ModeSymlink == 0 {
+		return fmt.Errorf("%w: %s is not a file", ErrDirty, p)
+	}
+	h, mode, err := r.hashFile(p, info)
+	if err != nil {
+		return err
+	}
+	if h != old.Hash || (mode != old.Mode && old.Mode != ModeSubmodule) {
+		return fmt.Errorf("%w: %s changed while diary was working: run diary again to commit it first", ErrDirty, p)
+	}
+	return nil
+}
+
+// checkLink refuses a symbolic link that would point out of the work
+// tree (or into .git), as a hostile remote could send.
+func (r *Repo) checkLink(p string, h Hash) error {
+	data, err := r.ReadBlob(h)
+	if err != nil {
+		return err
+	}
+	target := string(data)
+	resolved := filepath.Clean(filepath.Join(r.root, filepath.Dir(filepath.FromSlash(p)), filepath.FromSlash(target)))
+	rel, err := filepath.Rel(r.root, resolved)
+	if filepath.IsAbs(target) || err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) ||
+		strings.EqualFold(strings.Split(filepath.ToSlash(rel), "/")[0], ".git") {
+		return fmt.Errorf("%w: %s is a link to %q, outside the work tree; nothing was written", ErrUnsafePath, p, target)
+	}
+	return nil
+}
+
+func writeWorkFile(full string, data []byte, mode Mode) error {
+	dir := filepath.Dir(full)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if mode == ModeSymlink {
+		tmp := filepath.Join(dir, ".diary-link-"+filepath.Base(full))
+		os.Remove(tmp)
+		if err := os.Symlink(filepath.FromSlash(string(data)), tmp); err != nil {
+			return err
+		}
+		return os.Rename(tmp, full)
+	}
+	perm := os.FileMode(0o644)
+	if mode == ModeExecutable {
+		perm = 0o755
+	}
+	f, err := os.CreateTemp(dir, ".diary-tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), perm)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), full)
+	}
+	return err
+}
+
+// removeEmptyDirs removes dir and its parents up to root while empty,
+// as git does when the last file of a directory goes.
+func removeEmptyDirs(root, dir string) {
+	for dir != root && strings.HasPrefix(dir, root) {
+		if err := os.Remove(dir); err != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+

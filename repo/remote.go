@@ -1,0 +1,245 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/plumbing/transport/client"
+	"github.com/go-git/go-git/v5/plumbing/transport/server"
+)
+
+func init() {
+	// Local paths and file:// URLs are served in-process, so that diary
+	// needs no git binary (git-upload-pack) to sync through a USB disk.
+	client.InstallProtocol("file", server.DefaultServer)
+}
+
+// Sentinel errors of the network steps.
+var (
+	// ErrUnreachable: the remote could not be reached (offline, DNS,
+	// timeout, a disk not mounted). Local work is safe; try later.
+	ErrUnreachable = errors.New("remote unreachable")
+	// ErrRejected: the remote refused a push that is not a fast-forward;
+	// fetch and merge, then push again.
+	ErrRejected = errors.New("push rejected")
+	// ErrAuth: the remote refused the credentials.
+	ErrAuth = errors.New("remote refused the credentials")
+	// ErrNoRemote: no remote of that name is configured.
+	ErrNoRemote = errors.New("no such remote")
+	// ErrDetached: HEAD is on no branch.
+	ErrDetached = errors.New("HEAD is detached")
+)
+
+// HeadState is where HEAD is.
+type HeadState struct {
+	Branch string // short name, "" when detached
+	Hash   Hash   // ZeroHash on an unborn branch
+}
+
+// Head returns the current branch and commit.
+func (r *Repo) Head() (HeadState, error) {
+	name, c, err := r.head()
+	if err != nil {
+		return HeadState{}, err
+	}
+	var st HeadState
+	if name != plumbing.HEAD {
+		st.Branch = name.Short()
+	}
+	if c != nil {
+		st.Hash = c.Hash
+	}
+	return st, nil
+}
+
+// SetBranch points refs/heads/branch at to if it still points at from
+// (ZeroHash: if it does not exist yet), so that a commit made meanwhile
+// by another program is never lost.
+func (r *Repo) SetBranch(branch string, from, to Hash) error {
+	name := plumbing.NewBranchReferenceName(branch)
+	var old *plumbing.Reference
+	if !from.IsZero() {
+		old = plumbing.NewHashReference(name, from)
+	}
+	if err := r.git.Storer.CheckAndSetReference(plumbing.NewHashReference(name, to), old); err != nil {
+		return fmt.Errorf("update %s: %w (%v): run diary again", name, ErrMoved, err)
+	}
+	return nil
+}
+
+// backupKeep is how many backups of HEAD diary keeps.
+const backupKeep = 20
+
+// Backup records h under refs/diary/backup/ before a step that moves
+// HEAD or rewrites work-tree files, keeping the newest backupKeep, so
+// that diary undo can go back.
+func (r *Repo) Backup(h Hash, now time.Time) error {
+	if h.IsZero() {
+		return nil
+	}
+	name := plumbing.ReferenceName(fmt.Sprintf("refs/diary/backup/%s-%s", now.UTC().Format("20060102T150405.000000000"), short(h)))
+	if err := r.git.Storer.SetReference(plumbing.NewHashReference(name, h)); err != nil {
+		return fmt.Errorf("record backup %s: %w", name, err)
+	}
+	refs, err := r.Backups()
+	if err != nil {
+		return err
+	}
+	for i := 0; i+backupKeep < len(refs); i++ {
+		r.git.Storer.RemoveReference(plumbing.ReferenceName(refs[i].Name))
+	}
+	return nil
+}
+
+// BackupRef is one recorded HEAD.
+type BackupRef struct {
+	Name string
+	Hash Hash
+}
+
+// Backups lists the backup refs, oldest first.
+func (r *Repo) Backups() ([]BackupRef, error) {
+	iter, err := r.git.Storer.IterReferences()
+	if err != nil {
+		return nil, err
+	}
+	var out []BackupRef
+	iter.ForEach(func(ref *plumbing.Reference) error {
+		if strings.HasPrefix(ref.Name().String(), "refs/diary/backup/") && ref.Type() == plumbing.HashReference {
+			out = append(out, BackupRef{ref.Name().String(), ref.Hash()})
+		}
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// RemoteURL returns the URL of a remote, "" and ErrNoRemote when there
+// is no such remote.
+func (r *Repo) RemoteURL(name string) (string, error) {
+	rem, err := r.git.Remote(name)
+	if errors.Is(err, git.ErrRemoteNotFound) {
+		return "", ErrNoRemote
+	}
+	if err != nil {
+		return "", err
+	}
+	if urls := rem.Config().URLs; len(urls) > 0 {
+		return urls[0], nil
+	}
+	return "", ErrNoRemote
+}
+
+// Remotes lists the configured remotes' names.
+func (r *Repo) Remotes() ([]string, error) {
+	rems, err := r.git.Remotes()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, rem := range rems {
+		names = append(names, rem.Config().Name)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// RemoteBranch returns what refs/remotes/REMOTE/BRANCH points at, as of
+// the last fetch; ok is false when there is no such ref.
+func (r *Repo) RemoteBranch(remote, branch string) (Hash, bool, error) {
+	ref, err := r.git.Storer.Reference(plumbing.NewRemoteReferenceName(remote, branch))
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return ZeroHash, false, nil
+	}
+	if err != nil {
+		return ZeroHash, false, err
+	}
+	return ref.Hash(), true, nil
+}
+
+// NetOptions are what every network step takes.
+type NetOptions struct {
+	Auth     transport.AuthMethod // nil: none (local paths, anonymous)
+	Progress io.Writer            // nil: quiet
+}
+
+// Fetch brings the remote's branch into refs/remotes/REMOTE/BRANCH. It
+// reports found=false, with no error, when the remote is empty or has
+// no such branch yet (a first push will create it).
+func (r *Repo) Fetch(ctx context.Context, remote, branch string, o NetOptions) (found bool, err error) {
+	spec := config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/remotes/%s/%s", branch, remote, branch))
+	err = r.git.FetchContext(ctx, &git.FetchOptions{
+		RemoteName: remote,
+		RefSpecs:   []config.RefSpec{spec},
+		Auth:       o.Auth,
+		Progress:   o.Progress,
+		Tags:       git.NoTags,
+	})
+	var noMatch git.NoMatchingRefSpecError
+	switch {
+	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
+		return true, nil
+	case errors.Is(err, transport.ErrEmptyRemoteRepository), errors.As(err, &noMatch):
+		return false, nil
+	}
+	return false, r.netError("fetch from "+remote, remote, err)
+}
+
+// Push sends refs/heads/BRANCH to the remote's branch of the same name.
+// It never forces: a remote that moved on is ErrRejected.
+func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) error {
+	spec := config.RefSpec(fmt.Sprintf("refs/heads/%s:refs/heads/%s", branch, branch))
+	err := r.git.PushContext(ctx, &git.PushOptions{
+		RemoteName: remote,
+		RefSpecs:   []config.RefSpec{spec},
+		Auth:       o.Auth,
+		Progress:   o.Progress,
+	})
+	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return nil
+	}
+	// go-git reports a rejection as a plain string.
+	if msg := err.Error(); strings.Contains(msg, "non-fast-forward") || strings.Contains(msg, "fetch first") || strings.Contains(msg, "rejected") {
+		return fmt.Errorf("push to %s: %w: the remote has commits this laptop has not merged yet", remote, ErrRejected)
+	}
+	return r.netError("push to "+remote, remote, err)
+}
+
+// netError sorts a network failure into unreachable, refused
+// credentials, or anything else, naming the step, and never the URL's
+// credentials.
+func (r *Repo) netError(step, remote string, err error) error {
+	var netErr net.Error
+	var urlErr *url.Error
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("%s: interrupted", step)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w: it did not answer in time (the timeout setting)", step, ErrUnreachable)
+	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+		return fmt.Errorf("%s: %w: check the token or key (diary doctor tells which)", step, ErrAuth)
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		return fmt.Errorf("%s: %w: no repository at the remote's URL (a disk not mounted, or a wrong URL: git remote -v shows it)", step, ErrUnreachable)
+	case errors.As(err, &opErr), errors.As(err, &dnsErr), errors.As(err, &urlErr), errors.As(err, &netErr):
+		return fmt.Errorf("%s: %w: %v", step, ErrUnreachable, redact(err.Error()))
+	}
+	return fmt.Errorf("%s: %s", step, redact(err.Error()))
+}
+
+// redact removes user:password@ from any URL in s.
+func redact(s string) string {
+	return credentialsInURL.ReplaceAllString(s, "$1")
+}

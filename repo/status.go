@@ -1,0 +1,217 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+)
+
+// ChangeKind says how a path differs from HEAD.
+type ChangeKind int
+
+// The kinds of change.
+const (
+	Added ChangeKind = iota + 1
+	Modified
+	Deleted
+)
+
+// Change is one path whose work-tree state differs from HEAD.
+type Change struct {
+	Path string
+	Kind ChangeKind
+}
+
+// Changes lists what `git add -A` would stage and commit: every path
+// whose work-tree content or mode differs from HEAD's tree, new files
+// that no ignore rule covers, and deleted files. A tracked file stays
+// tracked even where an ignore rule covers it, as in git. The index's
+// stat data (size and modification time) saves reading files that did
+// not change; a file whose stat data is newer than the index ("racily
+// clean") is read anyway.
+func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
+	_, head, err := r.head()
+	if err != nil {
+		return nil, err
+	}
+	headTree := Tree{}
+	if head != nil {
+		if headTree, err = r.ReadTree(head.Hash); err != nil {
+			return nil, err
+		}
+	}
+	idx, err := r.git.Storer.Index()
+	if err != nil {
+		return nil, fmt.Errorf("read the index: %w: run git status once to rewrite it", err)
+	}
+	stats := make(map[string]*index.Entry, len(idx.Entries))
+	for _, e := range idx.Entries {
+		if e.Stage == index.Merged {
+			stats[e.Name] = e
+		}
+	}
+	var indexTime int64
+	if fi, err := os.Stat(filepath.Join(r.gitDir, "index")); err == nil {
+		indexTime = fi.ModTime().UnixNano()
+	}
+	// Directories that hold tracked files are walked even when ignored.
+	trackedDirs := map[string]bool{}
+	for p := range headTree {
+		for d := filepath.ToSlash(filepath.Dir(p)); d != "."; d = filepath.ToSlash(filepath.Dir(d)) {
+			if trackedDirs[d] {
+				break
+			}
+			trackedDirs[d] = true
+		}
+	}
+	m, err := r.ignoreMatcher()
+	if err != nil {
+		return nil, err
+	}
+
+	type candidate struct {
+		path string
+		info fs.FileInfo
+	}
+	var toHash []candidate
+	var changes []Change
+	seen := make(map[string]bool, len(headTree))
+	err = filepath.WalkDir(r.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == r.root {
+			return nil
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		rel := filepath.ToSlash(p[len(r.root)+1:])
+		parts := strings.Split(rel, "/")
+		if d.IsDir() {
+			if d.Name() == ".git" || (!trackedDirs[rel] && m.Match(parts, true)) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		he, tracked := headTree[rel]
+		if !tracked {
+			if m.Match(parts, false) {
+				return nil
+			}
+			changes = append(changes, Change{rel, Added})
+			return nil
+		}
+		seen[rel] = true
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if st, ok := stats[rel]; ok && st.Hash == he.Hash && modeOf(info) == he.Mode &&
+			int64(st.Size) == info.Size()&0xffffffff && st.ModifiedAt.Equal(info.ModTime()) &&
+			info.ModTime().UnixNano() < indexTime {
+			return nil // the index vouches for it
+		}
+		toHash = append(toHash, candidate{rel, info})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look for changes in %s: %w", r.root, err)
+	}
+	for p := range headTree {
+		if !seen[p] {
+			if _, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(p))); errors.Is(err, fs.ErrNotExist) {
+				changes = append(changes, Change{p, Deleted})
+			}
+		}
+	}
+
+	// Hash what the index could not vouch for, in parallel.
+	modified := make([]bool, len(toHash))
+	errs := make([]error, len(toHash))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				c := toHash[i]
+				h, mode, err := r.hashFile(c.path, c.info)
+				he := headTree[c.path]
+				modified[i], errs[i] = err == nil && (h != he.Hash || mode != he.Mode), err
+			}
+		}()
+	}
+	for i := range toHash {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, c := range toHash {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if modified[i] {
+			changes = append(changes, Change{c.path, Modified})
+		}
+	}
+	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
+	return changes, nil
+}
+
+func modeOf(info fs.FileInfo) Mode {
+	switch {
+	case info.Mode()&fs.ModeSymlink != 0:
+		return ModeSymlink
+	case info.Mode()&0o111 != 0 && runtime.GOOS != "windows":
+		return ModeExecutable
+	}
+	return ModeRegular
+}
+
+// hashFile computes the blob hash of a work-tree file without storing it.
+func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
+	full := filepath.Join(r.root, filepath.FromSlash(rel))
+	mode := modeOf(info)
+	var data []byte
+	var err error
+	if mode == ModeSymlink {
+		var target string
+		target, err = os.Readlink(full)
+		data = []byte(filepath.ToSlash(target))
+	} else {
+		data, err = os.ReadFile(full)
+	}
+	if err != nil {
+		return ZeroHash, 0, fmt.Errorf("read %s: %w", rel, err)
+	}
+	return plumbing.ComputeHash(plumbing.BlobObject, data), mode, nil
+}
+
+func (r *Repo) ignoreMatcher() (gitignore.Matcher, error) {
+	wfs := osfs.New(r.root)
+	patterns, err := gitignore.ReadPatterns(wfs, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read .gitignore files: %w", err)
+	}
+	if global, err := gitignore.LoadGlobalPatterns(osfs.New("/")); err == nil {
+		patterns = append(global, patterns...)
+	}
+	return gitignore.NewMatcher(patterns), nil
+}

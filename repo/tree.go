@@ -1,0 +1,246 @@
+package repo
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// Hash names a git object. It is go-git's type under diary's name, so
+// that the sync engine reads and writes trees without importing go-git.
+type Hash = plumbing.Hash
+
+// ZeroHash is the hash of nothing: no commit, no blob.
+var ZeroHash = plumbing.ZeroHash
+
+// Mode is a tree entry's kind.
+type Mode = filemode.FileMode
+
+// The modes a work tree holds.
+const (
+	ModeRegular    = filemode.Regular
+	ModeExecutable = filemode.Executable
+	ModeSymlink    = filemode.Symlink
+	ModeSubmodule  = filemode.Submodule
+)
+
+// Entry is one file of a tree.
+type Entry struct {
+	Hash Hash
+	Mode Mode
+}
+
+// Tree is a commit's files by slash-separated path: the whole tree,
+// flattened, which for a diary of ten thousand posts is a map of ten
+// thousand small values and cheap to compare.
+type Tree map[string]Entry
+
+// ErrUnsafePath: a tree holds a name that must never reach the disk.
+var ErrUnsafePath = errors.New("unsafe path in tree")
+
+// ReadTree returns the files of commit c; an empty Tree for ZeroHash.
+// Every path is checked: a name such as "..", ".git" (any case) or one
+// holding "/" or NUL, as a hostile remote may send, is refused with the
+// commit and path named.
+func (r *Repo) ReadTree(c Hash) (Tree, error) {
+	t := Tree{}
+	if c.IsZero() {
+		return t, nil
+	}
+	commit, err := r.git.CommitObject(c)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", short(c), err)
+	}
+	if err := r.readTree(c, commit.TreeHash, "", t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
+	tree, err := r.git.TreeObject(h)
+	if err != nil {
+		return fmt.Errorf("read tree %s of commit %s: %w", short(h), short(c), err)
+	}
+	for _, e := range tree.Entries {
+		p := e.Name
+		if prefix != "" {
+			p = prefix + "/" + e.Name
+		}
+		if err := checkName(e.Name); err != nil {
+			return fmt.Errorf("%w: commit %s has %q: %v; nothing was written", ErrUnsafePath, short(c), p, err)
+		}
+		if e.Mode == filemode.Dir {
+			if err := r.readTree(c, e.Hash, p, t); err != nil {
+				return err
+			}
+			continue
+		}
+		t[p] = Entry{Hash: e.Hash, Mode: e.Mode}
+	}
+	return nil
+}
+
+// checkName refuses one path segment that git itself would refuse to
+// check out.
+func checkName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("an empty name")
+	case name == "." || name == "..":
+		return errors.New("a name that leaves its directory")
+	case strings.EqualFold(name, ".git"):
+		return errors.New("a name that reaches into .git")
+	case strings.ContainsAny(name, "/\\\x00"):
+		return errors.New("a name with a slash, backslash or NUL")
+	}
+	return nil
+}
+
+// WriteTree writes t as git trees and returns the root tree's hash.
+func (r *Repo) WriteTree(t Tree) (Hash, error) {
+	type dir struct {
+		entries []object.TreeEntry
+		subdirs map[string]*dir
+	}
+	root := &dir{subdirs: map[string]*dir{}}
+	for p, e := range t {
+		if err := checkPath(p); err != nil {
+			return ZeroHash, fmt.Errorf("write tree: %w", err)
+		}
+		d := root
+		parts := strings.Split(p, "/")
+		for _, seg := range parts[:len(parts)-1] {
+			sub := d.subdirs[seg]
+			if sub == nil {
+				sub = &dir{subdirs: map[string]*dir{}}
+				d.subdirs[seg] = sub
+			}
+			d = sub
+		}
+		d.entries = append(d.entries, object.TreeEntry{Name: parts[len(parts)-1], Mode: e.Mode, Hash: e.Hash})
+	}
+	var write func(d *dir) (Hash, error)
+	write = func(d *dir) (Hash, error) {
+		entries := d.entries
+		for name, sub := range d.subdirs {
+			h, err := write(sub)
+			if err != nil {
+				return ZeroHash, err
+			}
+			entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+		}
+		sort.Slice(entries, func(i, j int) bool { return treeKey(entries[i]) < treeKey(entries[j]) })
+		for i := 1; i < len(entries); i++ {
+			if entries[i].Name == entries[i-1].Name {
+				return ZeroHash, fmt.Errorf("write tree: %q is both a file and a directory", entries[i].Name)
+			}
+		}
+		return r.writeObject(&object.Tree{Entries: entries})
+	}
+	return write(root)
+}
+
+// ReadBlob returns a blob's content.
+func (r *Repo) ReadBlob(h Hash) ([]byte, error) {
+	b, err := r.git.BlobObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", short(h), err)
+	}
+	rd, err := b.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", short(h), err)
+	}
+	defer rd.Close()
+	var buf bytes.Buffer
+	buf.Grow(int(b.Size))
+	if _, err := io.Copy(&buf, rd); err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", short(h), err)
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteBlob stores data and returns its hash.
+func (r *Repo) WriteBlob(data []byte) (Hash, error) {
+	obj := r.git.Storer.NewEncodedObject()
+	obj.SetType(plumbing.BlobObject)
+	obj.SetSize(int64(len(data)))
+	w, err := obj.Writer()
+	if err != nil {
+		return ZeroHash, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return ZeroHash, err
+	}
+	if err := w.Close(); err != nil {
+		return ZeroHash, err
+	}
+	return r.git.Storer.SetEncodedObject(obj)
+}
+
+// CommitTree writes a commit of tree with parents, as `git commit-tree`.
+func (r *Repo) CommitTree(tree Hash, parents []Hash, message string, author Signature) (Hash, error) {
+	s := object.Signature{Name: author.Name, Email: author.Email, When: author.When}
+	return r.writeObject(&object.Commit{Author: s, Committer: s, Message: ensureNewline(message), TreeHash: tree, ParentHashes: parents})
+}
+
+// TreeHashOf returns the root tree of commit c.
+func (r *Repo) TreeHashOf(c Hash) (Hash, error) {
+	commit, err := r.git.CommitObject(c)
+	if err != nil {
+		return ZeroHash, fmt.Errorf("read commit %s: %w", short(c), err)
+	}
+	return commit.TreeHash, nil
+}
+
+// MergeBase returns the best common ancestor of a and b; ok is false
+// for unrelated histories.
+func (r *Repo) MergeBase(a, b Hash) (base Hash, ok bool, err error) {
+	ca, err := r.git.CommitObject(a)
+	if err != nil {
+		return ZeroHash, false, fmt.Errorf("read commit %s: %w", short(a), err)
+	}
+	cb, err := r.git.CommitObject(b)
+	if err != nil {
+		return ZeroHash, false, fmt.Errorf("read commit %s: %w", short(b), err)
+	}
+	bases, err := ca.MergeBase(cb)
+	if err != nil {
+		return ZeroHash, false, fmt.Errorf("merge base of %s and %s: %w", short(a), short(b), err)
+	}
+	if len(bases) == 0 {
+		return ZeroHash, false, nil
+	}
+	// Several bases (criss-cross merges) are rare in a diary; the first
+	// is a common ancestor, and a 3-way merge against it loses nothing.
+	return bases[0].Hash, true, nil
+}
+
+// IsAncestor reports whether a is an ancestor of b (or b itself).
+func (r *Repo) IsAncestor(a, b Hash) (bool, error) {
+	if a == b {
+		return true, nil
+	}
+	ca, err := r.git.CommitObject(a)
+	if err != nil {
+		return false, fmt.Errorf("read commit %s: %w", short(a), err)
+	}
+	cb, err := r.git.CommitObject(b)
+	if err != nil {
+		return false, fmt.Errorf("read commit %s: %w", short(b), err)
+	}
+	return ca.IsAncestor(cb)
+}
+
+func short(h Hash) string { return h.String()[:7] }
+
+// Short is the seven-digit form of a hash, as git shows it.
+func Short(h Hash) string { return short(h) }
