@@ -15,6 +15,7 @@ import (
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/repo"
+	"gopkg.in/yaml.v3"
 )
 
 // InitOptions say what Init makes.
@@ -35,6 +36,8 @@ type InitResult struct {
 	Committed  string   // the commit made, "" when none
 	Files      []string // the files written
 	RemoteName string
+	ZoneAdded  bool     // timezone was added to the adopted site's _config.yml
+	Warnings   []string
 }
 
 // ErrNotEmpty: init was pointed at a directory full of something else.
@@ -121,8 +124,19 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 		if !contains(written, ".diary.yml") {
 			written = append(written, ".diary.yml")
 		}
+		added, warning, err := pinSiteZone(ctx, dir, zoneName(cfg, opts.Env))
+		if err != nil {
+			return nil, err
+		}
+		if added {
+			written = append(written, "_config.yml")
+			res.ZoneAdded = true
+		}
+		if warning != "" {
+			res.Warnings = append(res.Warnings, warning)
+		}
 	} else {
-		zone := zoneName(cfg)
+		zone := zoneName(cfg, opts.Env)
 		zoneLine := ""
 		if zone != "" {
 			zoneLine = "timezone: " + zone + "\n"
@@ -177,11 +191,11 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 	sort.Strings(written)
 	res.Files = written
 	if len(toCommit) > 0 {
-		id, err := identity(r, cfg)
+		id, err := identity(r, cfg, opts.Env)
 		if err != nil {
 			return nil, err
 		}
-		when := repo.CommitTime(opts.now())
+		when := repo.CommitTime(opts.now(), opts.Env)
 		msg := fmt.Sprintf("diary(%s): start the diary", cfg.Host)
 		if res.Adopted {
 			msg = fmt.Sprintf("diary(%s): adopt this site as a diary", cfg.Host)
@@ -375,9 +389,86 @@ func contains(list []string, s string) bool {
 
 // zoneName is the IANA name to write into a new site's _config.yml: the
 // configured one, else this machine's.
-func zoneName(cfg *config.Config) string {
+func zoneName(cfg *config.Config, env config.Env) string {
 	if cfg.Timezone != "" {
 		return cfg.Timezone
 	}
-	return localZoneName()
+	return localZoneName(env)
+}
+
+// pinSiteZone gives an adopted site's _config.yml the diary's time zone
+// when it has none. Without one, Jekyll dates posts in the zone of the
+// machine that builds the site (UTC on GitHub Pages), so an entry written
+// at 07:30 in Seoul on 2 May would be published under 1 May while its
+// file says 2 May. The zone is added only when no existing post would
+// move to another day's URL by it; otherwise the site is left alone and
+// a warning says why.
+func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning string, err error) {
+	file := filepath.Join(dir, "_config.yml")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, "", nil // a _config.yaml or .toml site: not touched
+		}
+		return false, "", fmt.Errorf("read %s: %w", file, err)
+	}
+	var site map[string]any
+	if yaml.Unmarshal(data, &site) != nil {
+		return false, fmt.Sprintf("%s does not parse as YAML, so diary left it alone: fix it, and give it a timezone", file), nil
+	}
+	if tz, ok := site["timezone"].(string); ok && tz != "" {
+		return false, "", nil
+	}
+	if zone == "" {
+		return false, fmt.Sprintf("%s sets no timezone and this machine's zone has no name diary can tell: add timezone: Area/City to it, or posts written near midnight may be published under another day", file), nil
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return false, "", nil
+	}
+	moved, err := postsMovedByZone(ctx, dir, loc)
+	if err != nil {
+		return false, "", err
+	}
+	if len(moved) > 0 {
+		return false, fmt.Sprintf("%s sets no timezone, so Jekyll dates posts in the zone of the machine that builds the site; adding timezone: %s would move %d existing posts to another day's URL (%s), so diary left it alone", file, zone, len(moved), moved[0]), nil
+	}
+	text := string(data)
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	text += "# Added by diary init, so that posts are dated in the zone they are written in.\ntimezone: " + zone + "\n"
+	return true, "", writeFileAtomic(file, []byte(text))
+}
+
+// postsMovedByZone lists the posts whose publishing day would change if
+// the site's zone became loc instead of UTC: those whose front matter
+// date carries a time and offset that fall on different days there.
+func postsMovedByZone(ctx context.Context, dir string, loc *time.Location) ([]string, error) {
+	names, err := filepath.Glob(filepath.Join(dir, entry.PostsDir, "*"))
+	if err != nil {
+		return nil, err
+	}
+	var moved []string
+	for _, n := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		data, err := os.ReadFile(n)
+		if err != nil {
+			continue
+		}
+		text := entry.DateText(data)
+		if text == "" || dateOnly.MatchString(text) {
+			continue
+		}
+		t, err := entry.ParseDate(text, time.UTC)
+		if err != nil {
+			continue
+		}
+		if t.UTC().Format("2006-01-02") != t.In(loc).Format("2006-01-02") {
+			moved = append(moved, filepath.Base(n))
+		}
+	}
+	return moved, nil
 }

@@ -121,7 +121,7 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 	if when.After(opts.now()) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the entry is dated %s, in the future: Jekyll publishes it only after then", when.Format("2006-01-02 15:04")))
 	}
-	who, err := author(d.Repo, cfg)
+	who, err := author(d.Repo, cfg, opts.Env)
 	if err != nil {
 		return nil, err
 	}
@@ -203,14 +203,14 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 
 // commit records paths in one commit named for this host.
 func (d *Diary) commit(ctx context.Context, paths []string, what string) (string, error) {
-	id, err := identity(d.Repo, d.Config)
+	id, err := identity(d.Repo, d.Config, d.opts.Env)
 	if err != nil {
 		return "", err
 	}
 	return d.Repo.Commit(ctx, repo.CommitOptions{
 		Paths:   paths,
 		Message: fmt.Sprintf("diary(%s): %s", d.Config.Host, what),
-		Author:  repo.Signature{Name: id.Name, Email: id.Email, When: repo.CommitTime(d.opts.now())},
+		Author:  repo.Signature{Name: id.Name, Email: id.Email, When: repo.CommitTime(d.opts.now(), d.opts.Env)},
 	})
 }
 

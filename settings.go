@@ -39,7 +39,7 @@ func ConfigItems(opts Options) ([]config.Item, error) {
 			if dir, _, err := Locate(opts); err == nil {
 				r, _ = repo.Open(dir)
 			}
-			if id, err := repo.UserIdentity(r); err == nil {
+			if id, err := repo.UserIdentity(r, opts.Env); err == nil {
 				items[i].Value = id.Name
 				items[i].Source = config.Source{Layer: "git", File: id.From}
 			}

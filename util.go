@@ -62,8 +62,8 @@ func writeFileAtomic(path string, data []byte) error {
 
 // identity is who commits: git's user.name and user.email, with the
 // configured author standing in for a missing name.
-func identity(r *repo.Repo, cfg *config.Config) (repo.Identity, error) {
-	id, err := repo.UserIdentity(r)
+func identity(r *repo.Repo, cfg *config.Config, env config.Env) (repo.Identity, error) {
+	id, err := repo.UserIdentity(r, env)
 	if errors.Is(err, repo.ErrNoIdentity) && cfg.Author != "" {
 		return repo.Identity{Name: cfg.Author, Email: id.Email, From: "author"}, nil
 	}
@@ -74,11 +74,11 @@ func identity(r *repo.Repo, cfg *config.Config) (repo.Identity, error) {
 }
 
 // author is the name written into front matter.
-func author(r *repo.Repo, cfg *config.Config) (string, error) {
+func author(r *repo.Repo, cfg *config.Config, env config.Env) (string, error) {
 	if cfg.Author != "" {
 		return cfg.Author, nil
 	}
-	id, err := identity(r, cfg)
+	id, err := identity(r, cfg, env)
 	if err != nil {
 		return "", err
 	}
@@ -87,8 +87,9 @@ func author(r *repo.Repo, cfg *config.Config) (string, error) {
 
 // localZoneName is this machine's IANA zone name, "" when it cannot be
 // told: $TZ, /etc/timezone, or the target of /etc/localtime.
-func localZoneName() string {
-	if tz := strings.TrimPrefix(os.Getenv("TZ"), ":"); tz != "" && !filepath.IsAbs(tz) {
+func localZoneName(env config.Env) string {
+	tz, _ := env("TZ")
+	if tz := strings.TrimPrefix(tz, ":"); tz != "" && !filepath.IsAbs(tz) {
 		return tz
 	}
 	if data, err := os.ReadFile("/etc/timezone"); err == nil {

@@ -30,27 +30,30 @@ var ErrNoIdentity = errors.New("no git identity")
 // $XDG_CONFIG_HOME/git/config. go-git's own global config reads only the
 // first of those two files it finds; people keep their identity in
 // either, so both are read here.
-func UserIdentity(r *Repo) (Identity, error) {
+//
+// env looks up environment variables (os.LookupEnv outside tests).
+func UserIdentity(r *Repo, env func(string) (string, bool)) (Identity, error) {
+	getenv := func(k string) string { v, _ := env(k); return v }
 	var id Identity
 	var files []string
 	if r != nil {
 		files = append(files, filepath.Join(r.gitDir, "config"))
 	}
-	home, _ := os.UserHomeDir()
+	home := getenv("HOME")
 	if home != "" {
 		files = append(files, filepath.Join(home, ".gitconfig"))
 	}
-	xdg := os.Getenv("XDG_CONFIG_HOME")
+	xdg := getenv("XDG_CONFIG_HOME")
 	if xdg == "" && home != "" {
 		xdg = filepath.Join(home, ".config")
 	}
 	if xdg != "" {
 		files = append(files, filepath.Join(xdg, "git", "config"))
 	}
-	if v, ok := os.LookupEnv("GIT_AUTHOR_NAME"); ok && v != "" {
+	if v, ok := env("GIT_AUTHOR_NAME"); ok && v != "" {
 		id.Name, id.From = v, "GIT_AUTHOR_NAME"
 	}
-	if v, ok := os.LookupEnv("GIT_AUTHOR_EMAIL"); ok {
+	if v, ok := env("GIT_AUTHOR_EMAIL"); ok {
 		id.Email = v
 	}
 	for _, f := range files {
@@ -94,9 +97,9 @@ func readUser(file string) (name, email string, err error) {
 // CommitTime is now, unless GIT_COMMITTER_DATE or GIT_AUTHOR_DATE says
 // otherwise, as they do for git: scripts and tests pin commit dates
 // that way.
-func CommitTime(now time.Time) time.Time {
+func CommitTime(now time.Time, env func(string) (string, bool)) time.Time {
 	for _, v := range []string{"GIT_COMMITTER_DATE", "GIT_AUTHOR_DATE"} {
-		if s := os.Getenv(v); s != "" {
+		if s, _ := env(v); s != "" {
 			if t, ok := parseGitDate(s); ok {
 				return t
 			}

@@ -154,24 +154,24 @@ func TestUserIdentityReadsBothGlobalFiles(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "xdg"))
 	t.Setenv("GIT_AUTHOR_NAME", "")
 	t.Setenv("GIT_AUTHOR_EMAIL", "")
-	if _, err := UserIdentity(nil); !errors.Is(err, ErrNoIdentity) {
+	if _, err := UserIdentity(nil, os.LookupEnv); !errors.Is(err, ErrNoIdentity) {
 		t.Fatalf("no config: %v", err)
 	}
 	// Name only in the XDG file, email only in ~/.gitconfig: git finds
 	// both; go-git's global scope would read just one of the files.
 	write(t, home, "xdg/git/config", "[user]\n\tname = Xdg Name\n")
 	write(t, home, ".gitconfig", "[user]\n\temail = home@example.com\n")
-	id, err := UserIdentity(nil)
+	id, err := UserIdentity(nil, os.LookupEnv)
 	if err != nil || id.Name != "Xdg Name" || id.Email != "home@example.com" {
 		t.Fatalf("got %+v, %v", id, err)
 	}
 	// ~/.gitconfig wins over the XDG file, as in git.
 	write(t, home, ".gitconfig", "[user]\n\tname = Home Name\n\temail = home@example.com\n")
-	if id, _ := UserIdentity(nil); id.Name != "Home Name" {
+	if id, _ := UserIdentity(nil, os.LookupEnv); id.Name != "Home Name" {
 		t.Errorf("got %+v", id)
 	}
 	t.Setenv("GIT_AUTHOR_NAME", "Env Name")
-	if id, _ := UserIdentity(nil); id.Name != "Env Name" || id.From != "GIT_AUTHOR_NAME" {
+	if id, _ := UserIdentity(nil, os.LookupEnv); id.Name != "Env Name" || id.From != "GIT_AUTHOR_NAME" {
 		t.Errorf("got %+v", id)
 	}
 }

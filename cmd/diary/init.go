@@ -38,6 +38,12 @@ result is committed.`,
 			default:
 				g.note("made a new diary in %s", root)
 			}
+			for _, w := range res.Warnings {
+				g.warn("%s", w)
+			}
+			if res.ZoneAdded {
+				g.note("  added timezone: %s to _config.yml, so that Jekyll dates posts as they are written", res.Timezone)
+			}
 			switch res.ZoneFrom {
 			case "":
 				g.note("  time zone of new entries: %s (this machine's)", res.Timezone)
