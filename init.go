@@ -36,7 +36,7 @@ type InitResult struct {
 	Committed  string   // the commit made, "" when none
 	Files      []string // the files written
 	RemoteName string
-	ZoneAdded  bool     // timezone was added to the adopted site's _config.yml
+	ZoneAdded  bool // timezone was added to the adopted site's _config.yml
 	Warnings   []string
 }
 

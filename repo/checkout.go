@@ -222,4 +222,3 @@ func removeEmptyDirs(root, dir string) {
 		dir = filepath.Dir(dir)
 	}
 }
-
