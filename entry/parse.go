@@ -51,6 +51,9 @@ var bom = []byte("\ufeff")
 // from _drafts/.
 func Parse(path string, data []byte, loc *time.Location, draft bool) (*Entry, error) {
 	data = bytes.TrimPrefix(data, bom)
+	if loc == nil {
+		loc = time.UTC
+	}
 	fail := func(line int, format string, args ...any) (*Entry, error) {
 		return nil, &ParseError{Path: path, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}

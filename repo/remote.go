@@ -14,6 +14,8 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
@@ -22,7 +24,42 @@ import (
 func init() {
 	// Local paths and file:// URLs are served in-process, so that diary
 	// needs no git binary (git-upload-pack) to sync through a USB disk.
-	client.InstallProtocol("file", server.DefaultServer)
+	client.InstallProtocol("file", localTransport{server.DefaultServer})
+}
+
+// localTransport is go-git's in-process server with one fix: its
+// upload-pack fails with "object not found" when the client says it has
+// commits the server does not (a laptop's own new entries, on every
+// fetch after it wrote one), where git's upload-pack ignores them. The
+// client's haves are filtered down to what the repository holds first.
+type localTransport struct{ transport.Transport }
+
+func (t localTransport) NewUploadPackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.UploadPackSession, error) {
+	s, err := t.Transport.NewUploadPackSession(ep, auth)
+	if err != nil {
+		return nil, err
+	}
+	st, err := server.DefaultLoader.Load(ep)
+	if err != nil {
+		return nil, err
+	}
+	return &knownHaves{UploadPackSession: s, objects: st}, nil
+}
+
+type knownHaves struct {
+	transport.UploadPackSession
+	objects storer.EncodedObjectStorer
+}
+
+func (k *knownHaves) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
+	known := req.Haves[:0:0]
+	for _, h := range req.Haves {
+		if k.objects.HasEncodedObject(h) == nil {
+			known = append(known, h)
+		}
+	}
+	req.Haves = known
+	return k.UploadPackSession.UploadPack(ctx, req)
 }
 
 // Sentinel errors of the network steps.
@@ -158,7 +195,17 @@ func (r *Repo) Remotes() ([]string, error) {
 // RemoteBranch returns what refs/remotes/REMOTE/BRANCH points at, as of
 // the last fetch; ok is false when there is no such ref.
 func (r *Repo) RemoteBranch(remote, branch string) (Hash, bool, error) {
-	ref, err := r.git.Storer.Reference(plumbing.NewRemoteReferenceName(remote, branch))
+	return r.Ref(RemoteRef(remote, branch))
+}
+
+// RemoveRef deletes a ref; a missing one is not an error.
+func (r *Repo) RemoveRef(name string) error {
+	return r.git.Storer.RemoveReference(plumbing.ReferenceName(name))
+}
+
+// Ref returns what a ref points at; ok is false when there is no such ref.
+func (r *Repo) Ref(name string) (Hash, bool, error) {
+	ref, err := r.git.Storer.Reference(plumbing.ReferenceName(name))
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return ZeroHash, false, nil
 	}
@@ -178,7 +225,18 @@ type NetOptions struct {
 // reports found=false, with no error, when the remote is empty or has
 // no such branch yet (a first push will create it).
 func (r *Repo) Fetch(ctx context.Context, remote, branch string, o NetOptions) (found bool, err error) {
-	spec := config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/remotes/%s/%s", branch, remote, branch))
+	return r.FetchTo(ctx, remote, branch, RemoteRef(remote, branch), o)
+}
+
+// RemoteRef is the remote-tracking ref of a remote's branch.
+func RemoteRef(remote, branch string) string {
+	return plumbing.NewRemoteReferenceName(remote, branch).String()
+}
+
+// FetchTo is Fetch into another ref than the remote-tracking one, for a
+// look that must leave the remote-tracking refs alone (a dry run).
+func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOptions) (found bool, err error) {
+	spec := config.RefSpec(fmt.Sprintf("+refs/heads/%s:%s", branch, ref))
 	err = r.git.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: remote,
 		RefSpecs:   []config.RefSpec{spec},

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/gitdiary/diary"
+)
+
+func newCloneCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "clone URL [DIR]",
+		Short: "Make this laptop a copy of a diary, and remember where",
+		Long: `Clone the diary at URL into DIR (default: the repo setting, ~/diary), and
+remember DIR as this machine's diary in the user config.`,
+		Args: args(cobra.RangeArgs(1, 2)),
+		RunE: func(c *cobra.Command, a []string) error {
+			dir := ""
+			if len(a) == 2 {
+				dir = a[1]
+			}
+			progress := g.sys.Stderr
+			if !g.sys.StderrTTY || g.quiet {
+				progress = nil
+			}
+			res, err := diary.Clone(c.Context(), g.options(), a[0], dir, progress)
+			if err != nil {
+				return err
+			}
+			g.note("cloned into %s", home(g, res.Root))
+			if res.Remembered != "" {
+				g.note("this machine's diary is now %s (repo in %s)", home(g, res.Root), home(g, res.Remembered))
+			}
+			return nil
+		},
+	}
+}

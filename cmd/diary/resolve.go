@@ -1,0 +1,51 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitdiary/diary"
+)
+
+func newResolveCmd(g *globals) *cobra.Command {
+	var take string
+	c := &cobra.Command{
+		Use:   "resolve [ENTRY]",
+		Short: "Settle a conflict copy: take one side, or merge in the editor",
+		Long: `Settle the conflict copy of ENTRY (or the only one): --take local puts this
+laptop's version (kept in _conflicts/) back at the entry's path, --take
+remote keeps the remote's, and without --take the editor opens on the
+entry with conflict markers to merge by hand; the result must parse and
+carry no markers. Then the copy is removed and the result committed.`,
+		Args: args(cobra.MaximumNArgs(1)),
+		RunE: func(c *cobra.Command, a []string) error {
+			d, err := diary.Open(g.options())
+			if err != nil {
+				return err
+			}
+			ro := diary.ResolveOptions{Take: take}
+			if len(a) == 1 {
+				ro.Entry = a[0]
+			}
+			if take == "" && g.interactive() {
+				ro.Editor = g.editor()
+			}
+			res, err := d.Resolve(c.Context(), ro)
+			if errors.Is(err, diary.ErrAmbiguous) {
+				for _, cp := range res.Copies {
+					fmt.Fprintf(g.sys.Stderr, "  %s\n", cp)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(g.sys.Stdout, res.Path)
+			g.note("resolved %s; removed %s and committed", res.Path, res.Copy)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&take, "take", "", "local or remote: take that side whole")
+	return c
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitdiary/diary"
+	dsync "github.com/gitdiary/diary/sync"
+)
+
+func newSyncCmd(g *globals) *cobra.Command {
+	var so diary.SyncOptions
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "sync",
+		Short: "Commit, fetch, merge the other laptops' entries, and push",
+		Long: `Commit every change in the diary, fetch the remote, merge what the other
+laptops wrote (entry by entry; what cannot be merged is kept as a conflict
+copy in _conflicts/), and push. Posts with conflict markers or broken front
+matter are committed here but never pushed.
+
+Exit codes: 0 done; 1 failed (nothing lost); 3 offline (committed, not
+pushed); 4 done, with conflict copies to settle (diary status, diary resolve).`,
+		Args: args(cobra.NoArgs),
+		RunE: func(c *cobra.Command, _ []string) error {
+			d, err := diary.Open(g.options())
+			if err != nil {
+				return err
+			}
+			if g.sys.StderrTTY && !g.quiet && !asJSON {
+				so.Progress = g.sys.Stderr
+			}
+			res, err := d.Sync(c.Context(), so)
+			if asJSON && res != nil {
+				enc := json.NewEncoder(g.sys.Stdout)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				if jerr := enc.Encode(res); jerr != nil {
+					return jerr
+				}
+			} else if res != nil {
+				reportSync(g, res)
+			}
+			switch {
+			case errors.Is(err, dsync.ErrOffline):
+				return &exitError{code: exitOffline, err: err}
+			case err != nil:
+				return err
+			case len(res.Conflicts) > 0:
+				return &exitError{code: exitConflicts}
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&so.NoPush, "no-push", false, "commit, fetch and merge, but do not push")
+	c.Flags().BoolVar(&so.DryRun, "dry-run", false, "say what would be done, and change nothing")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the result as a JSON object on stdout")
+	return c
+}
+
+// reportSync is the short human summary, on stderr.
+func reportSync(g *globals, r *dsync.Result) {
+	would := ""
+	if r.DryRun {
+		would = "would have "
+	}
+	if n := len(r.Committed); n > 0 {
+		g.note("%scommitted %s: %s", would, plural(n, "change"), strings.Join(r.Committed, ", "))
+	}
+	remote := r.Remote + "/" + r.Branch
+	switch r.State {
+	case dsync.LocalOnly:
+		g.note("no remote named %s: the diary is local only (add one with git remote add %s URL)", r.Remote, r.Remote)
+	case dsync.UpToDate:
+		g.note("up to date with %s", remote)
+	case dsync.NewBranch:
+		g.note("%s does not exist yet: pushing creates it", remote)
+	}
+	if r.FastForwarded || (r.DryRun && r.State == dsync.Behind) {
+		g.note("%sreceived %s from %s", would, plural(len(r.Received), "change"), remote)
+	}
+	if r.Merged || (r.DryRun && r.State == dsync.Diverged) {
+		g.note("%smerged %s (%s)", would, remote, plural(len(r.Received), "change"))
+	}
+	for _, m := range r.Moved {
+		g.note("both laptops wrote %s: this laptop's is now %s", m[0], m[1])
+	}
+	for _, c := range r.Conflicts {
+		g.note("conflict: %s kept the remote version; this laptop's is in %s: settle it with diary resolve %s", c.Path, c.Copy, c.Path)
+	}
+	if r.Pushed {
+		g.note("pushed to %s", remote)
+	} else if r.DryRun && (r.State == dsync.Ahead || r.State == dsync.Diverged || r.State == dsync.NewBranch) {
+		g.note("would have pushed to %s", remote)
+	}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+

@@ -1,0 +1,140 @@
+package diary
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/repo"
+	dsync "github.com/gitdiary/diary/sync"
+)
+
+// Status is what `diary status` reports.
+type Status struct {
+	Root        string         `json:"root"`
+	Branch      string         `json:"branch"`
+	Remote      string         `json:"remote"`
+	HasRemote   bool           `json:"has_remote"`
+	Uncommitted []StatusChange `json:"uncommitted"`
+	Ahead       int            `json:"ahead"`  // commits here the remote lacks, as of the last fetch
+	Behind      int            `json:"behind"` // commits there not merged here, as of the last fetch
+	Fetched     bool           `json:"fetched"`
+	LastSync    *time.Time     `json:"last_sync"`
+	Conflicts   []string       `json:"conflicts"` // conflict copies waiting in _conflicts/
+	Problems    []string       `json:"problems"`  // posts that sync would not publish
+}
+
+// StatusChange is one uncommitted path.
+type StatusChange struct {
+	Path string `json:"path"`
+	Kind string `json:"kind"` // added, modified, deleted
+}
+
+// Status reports the diary's state without touching the network.
+func (d *Diary) Status(ctx context.Context) (*Status, error) {
+	r := d.Repo
+	st := &Status{Root: d.Root, Remote: d.Config.Remote, Uncommitted: []StatusChange{}, Conflicts: []string{}, Problems: []string{}}
+	head, err := r.Head()
+	if err != nil {
+		return nil, err
+	}
+	st.Branch = head.Branch
+	changes, err := r.Changes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range changes {
+		kind := map[repo.ChangeKind]string{repo.Added: "added", repo.Modified: "modified", repo.Deleted: "deleted"}[c.Kind]
+		st.Uncommitted = append(st.Uncommitted, StatusChange{c.Path, kind})
+		if c.Kind != repo.Deleted && strings.HasPrefix(c.Path, entry.PostsDir+"/") {
+			if data, err := os.ReadFile(filepath.Join(d.Root, filepath.FromSlash(c.Path))); err == nil {
+				if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
+					st.Problems = append(st.Problems, p)
+				}
+			}
+		}
+	}
+	if _, err := r.RemoteURL(d.Config.Remote); err == nil {
+		st.HasRemote = true
+	}
+	branch := d.Config.Branch
+	if branch == "" {
+		branch = head.Branch
+	}
+	remote, ok, err := r.RemoteBranch(d.Config.Remote, branch)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		st.Fetched = true
+		if st.Ahead, err = r.Count(head.Hash, remote); err != nil {
+			return nil, err
+		}
+		if st.Behind, err = r.Count(remote, head.Hash); err != nil {
+			return nil, err
+		}
+		// Committed posts the remote does not have yet, that sync would
+		// refuse to publish.
+		if st.Ahead > 0 {
+			local, err := r.ReadTree(head.Hash)
+			if err != nil {
+				return nil, err
+			}
+			published, err := r.ReadTree(remote)
+			if err != nil {
+				return nil, err
+			}
+			for p, e := range local {
+				if old, ok := published[p]; (ok && old == e) || !strings.HasPrefix(p, entry.PostsDir+"/") {
+					continue
+				}
+				data, err := r.ReadBlob(e.Hash)
+				if err != nil {
+					return nil, err
+				}
+				if prob := dsync.Lint(p, data, d.Config.Location); prob != "" {
+					st.Problems = append(st.Problems, prob)
+				}
+			}
+		}
+	}
+	if t := r.LastSync(); !t.IsZero() {
+		t = t.In(d.Config.Location)
+		st.LastSync = &t
+	}
+	st.Conflicts, err = conflictCopies(d.Root)
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(st.Problems)
+	return st, nil
+}
+
+// conflictCopies lists the files under _conflicts/.
+func conflictCopies(root string) ([]string, error) {
+	var out []string
+	base := filepath.Join(root, dsync.ConflictsDir)
+	err := filepath.WalkDir(base, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !de.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if out == nil {
+		out = []string{}
+	}
+	return out, err
+}

@@ -1,0 +1,419 @@
+// Package sync is diary's sync engine: commit what changed, fetch, merge
+// the other laptops' entries path by path, and push, without go-git's
+// Pull or Merge (Pull corrupts a dirty work tree, and neither merges
+// diverged histories). It prints nothing: Run returns a Result and the
+// command reports it.
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/repo"
+)
+
+// Sentinel errors: errors.Is tells the command which exit code applies.
+var (
+	// ErrOffline: the remote could not be reached; local work is
+	// committed, not pushed (exit 3).
+	ErrOffline = errors.New("offline")
+	// ErrUnpublishable: posts that would break the site are committed
+	// locally but not pushed (exit 1).
+	ErrUnpublishable = errors.New("posts not fit to publish")
+)
+
+// State is how the local branch stands against the remote's.
+type State string
+
+// The states.
+const (
+	UpToDate  State = "up to date"
+	Ahead     State = "ahead"
+	Behind    State = "behind"
+	Diverged  State = "diverged"
+	LocalOnly State = "local only" // no remote configured
+	NewBranch State = "new branch" // the remote has no such branch yet
+	Unknown   State = "unknown"    // the remote was not reached
+)
+
+// Options are what Run needs; the caller resolves them from the settings.
+type Options struct {
+	Repo     *repo.Repo
+	Remote   string // a configured remote's name
+	Branch   string // "" for the current branch
+	Host     string // names this laptop in commit messages and conflict copies
+	Author   repo.Signature
+	Location *time.Location
+	Now      func() time.Time
+	Timeout  time.Duration // per network step
+	Net      repo.NetOptions
+	NoPush   bool
+	DryRun   bool
+	// Retries bounds fetch-merge-push rounds when the remote moves on
+	// during a sync; 3 when zero.
+	Retries int
+	// LockWait is how long to wait for another diary to finish; 5 s when zero.
+	LockWait time.Duration
+}
+
+// Result says what Run did (or, with DryRun, would do).
+type Result struct {
+	Committed     []string    `json:"committed"` // paths of the local commit
+	Commit        string      `json:"commit,omitempty"`
+	Fetched       bool        `json:"fetched"`
+	State         State       `json:"state"`
+	FastForwarded bool        `json:"fast_forwarded"`
+	Merged        bool        `json:"merged"`
+	MergeCommit   string      `json:"merge_commit,omitempty"`
+	Received      []string    `json:"received"` // paths the remote changed here
+	Moved         [][2]string `json:"moved"`    // new local posts moved to a free name
+	Conflicts     []Conflict  `json:"conflicts"`
+	Pushed        bool        `json:"pushed"`
+	Offline       bool        `json:"offline"`
+	Unpublishable []string    `json:"unpublishable"` // "path: reason"
+	DryRun        bool        `json:"dry_run"`
+	Remote        string      `json:"remote"`
+	Branch        string      `json:"branch"`
+}
+
+// Run syncs: lock, commit local changes, fetch, classify, fast-forward
+// or merge, lint, push (fetch-merge-push again when the remote moved on,
+// a bounded number of times). Every step that moves HEAD or rewrites
+// work-tree files first records the old HEAD under refs/diary/backup/.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Retries == 0 {
+		o.Retries = 3
+	}
+	if o.LockWait == 0 {
+		o.LockWait = 5 * time.Second
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	r := o.Repo
+	res := &Result{DryRun: o.DryRun, Remote: o.Remote, Committed: []string{}, Received: []string{}, Moved: [][2]string{}, Conflicts: []Conflict{}, Unpublishable: []string{}}
+
+	unlock, err := r.Lock(ctx, o.LockWait)
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	if err := r.CheckIdle(); err != nil {
+		return res, err
+	}
+	head, err := r.Head()
+	if err != nil {
+		return res, err
+	}
+	if head.Branch == "" {
+		return res, fmt.Errorf("%w: diary syncs a branch: check one out with git switch main (or the branch setting's), then run diary sync again", repo.ErrDetached)
+	}
+	if o.Branch == "" {
+		o.Branch = head.Branch
+	}
+	res.Branch = o.Branch
+	if o.Branch != head.Branch {
+		return res, fmt.Errorf("the branch setting says %s but %s is checked out: git switch %s, or diary config set branch %s", o.Branch, head.Branch, o.Branch, head.Branch)
+	}
+
+	// 1. Commit what changed in the work tree.
+	if err := commitLocal(ctx, &o, res); err != nil {
+		return res, err
+	}
+
+	// 2. No remote: the diary is local only, and that is fine.
+	if _, err := r.RemoteURL(o.Remote); errors.Is(err, repo.ErrNoRemote) {
+		res.State = LocalOnly
+		if !o.DryRun {
+			if err := r.RecordSync(o.Now()); err != nil {
+				return res, err
+			}
+		}
+		return res, nil
+	} else if err != nil {
+		return res, err
+	}
+
+	for round := 0; ; round++ {
+		err := fetchMergePush(ctx, &o, res)
+		if err == nil && !o.DryRun {
+			if rerr := r.RecordSync(o.Now()); rerr != nil {
+				return res, rerr
+			}
+		}
+		if err == nil || !errors.Is(err, repo.ErrRejected) || round+1 >= o.Retries {
+			return res, err
+		}
+	}
+}
+
+// fetchMergePush is one round of fetch, merge and push.
+func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
+	r := o.Repo
+	// A dry run fetches into a scratch ref, so that even the
+	// remote-tracking ref stays as it was.
+	ref := repo.RemoteRef(o.Remote, o.Branch)
+	if o.DryRun {
+		ref = "refs/diary/dry-run/" + o.Branch
+		defer r.RemoveRef(ref)
+	}
+	fctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	found, err := r.FetchTo(fctx, o.Remote, o.Branch, ref, o.Net)
+	cancel()
+	if errors.Is(err, repo.ErrUnreachable) {
+		res.Offline, res.State = true, Unknown
+		return fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)
+	}
+	if err != nil {
+		return err
+	}
+	res.Fetched = true
+	head, err := r.Head()
+	if err != nil {
+		return err
+	}
+	var remote repo.Hash
+	if found {
+		if remote, found, err = r.Ref(ref); err != nil {
+			return err
+		}
+	}
+	switch {
+	case !found:
+		res.State = NewBranch
+	case remote == head.Hash:
+		res.State = UpToDate
+	default:
+		ahead, err := r.IsAncestor(remote, head.Hash)
+		if err != nil {
+			return err
+		}
+		behind := !head.Hash.IsZero() && !ahead
+		if behind {
+			if behind, err = r.IsAncestor(head.Hash, remote); err != nil {
+				return err
+			}
+		}
+		switch {
+		case head.Hash.IsZero():
+			res.State = Behind
+		case ahead:
+			res.State = Ahead
+		case behind:
+			res.State = Behind
+		default:
+			res.State = Diverged
+		}
+	}
+
+	switch res.State {
+	case Behind:
+		if err := fastForward(ctx, o, res, head.Hash, remote); err != nil {
+			return err
+		}
+	case Diverged:
+		if err := mergeRemote(ctx, o, res, head.Hash, remote); err != nil {
+			return err
+		}
+	}
+	if err := lint(r, o, res, remote); err != nil {
+		return err
+	}
+	if res.State == UpToDate || res.State == Behind || o.NoPush || o.DryRun {
+		return nil
+	}
+	pctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	err = r.Push(pctx, o.Remote, o.Branch, o.Net)
+	cancel()
+	if errors.Is(err, repo.ErrUnreachable) {
+		res.Offline = true
+		return fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)
+	}
+	if err != nil {
+		return err
+	}
+	res.Pushed = true
+	return nil
+}
+
+// commitLocal commits every change in the work tree, as git add -A
+// would stage it, in one commit that names this host and the entries.
+func commitLocal(ctx context.Context, o *Options, res *Result) error {
+	r := o.Repo
+	changes, err := r.Changes(ctx)
+	if err != nil {
+		return err
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	paths := make([]string, len(changes))
+	for i, c := range changes {
+		paths[i] = c.Path
+	}
+	res.Committed = paths
+	if o.DryRun {
+		return nil
+	}
+	msg := commitMessage(r.Root(), o, changes)
+	res.Commit, err = r.Commit(ctx, repo.CommitOptions{Paths: paths, Message: msg, Author: o.Author})
+	return err
+}
+
+// commitMessage is `diary(HOST): add "Title"; edit "Other"; delete "Old"`,
+// naming at most a few entries and counting the rest.
+func commitMessage(root string, o *Options, changes []repo.Change) string {
+	const most = 5
+	var parts []string
+	others := 0
+	for _, c := range changes {
+		verb := map[repo.ChangeKind]string{repo.Added: "add", repo.Modified: "edit", repo.Deleted: "delete"}[c.Kind]
+		if !isEntry(c.Path) || len(parts) == most {
+			others++
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %q", verb, titleOf(root, c, o.Location)))
+	}
+	if others > 0 {
+		noun := "files"
+		if others == 1 {
+			noun = "file"
+		}
+		if len(parts) > 0 {
+			parts = append(parts, fmt.Sprintf("and %d more %s", others, noun))
+		} else {
+			parts = append(parts, fmt.Sprintf("update %d %s", others, noun))
+		}
+	}
+	return fmt.Sprintf("diary(%s): %s", o.Host, strings.Join(parts, "; "))
+}
+
+func titleOf(root string, c repo.Change, loc *time.Location) string {
+	if c.Kind != repo.Deleted {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(c.Path)))
+		if err == nil {
+			if e, err := entry.Parse(c.Path, data, loc, false); err == nil && e.Title != "" {
+				return e.Title
+			}
+		}
+	}
+	return path.Base(c.Path)
+}
+
+// fastForward moves the work tree and branch to the remote's commit.
+func fastForward(ctx context.Context, o *Options, res *Result, local, remote repo.Hash) error {
+	r := o.Repo
+	from, err := r.ReadTree(local)
+	if err != nil {
+		return err
+	}
+	to, err := r.ReadTree(remote)
+	if err != nil {
+		return err
+	}
+	res.Received = changedPaths(from, to)
+	if o.DryRun {
+		return nil
+	}
+	if err := r.Backup(local, o.Now()); err != nil {
+		return err
+	}
+	// The files first, then the branch: a crash in between leaves the
+	// remote's files looking like local edits, which the next sync
+	// commits and merges to the same result. The other order would make
+	// the old files look like edits that undo the remote's.
+	if err := r.Update(ctx, from, to); err != nil {
+		return err
+	}
+	if err := r.SetBranch(o.Branch, local, remote); err != nil {
+		return err
+	}
+	res.FastForwarded = true
+	return nil
+}
+
+// mergeRemote merges the remote's commit into the local branch with a
+// two-parent commit, path by path.
+func mergeRemote(ctx context.Context, o *Options, res *Result, local, remote repo.Hash) error {
+	r := o.Repo
+	base, ok, err := r.MergeBase(local, remote)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		base = repo.ZeroHash // unrelated histories: merge against an empty tree
+	}
+	trees := make([]repo.Tree, 3)
+	for i, h := range []repo.Hash{base, local, remote} {
+		if trees[i], err = r.ReadTree(h); err != nil {
+			return err
+		}
+	}
+	tm := &treeMerge{store: r, host: o.Host, now: o.Now()}
+	out, err := tm.merge(trees[0], trees[1], trees[2])
+	if err != nil {
+		return err
+	}
+	res.Conflicts = out.conflicts
+	for from, to := range out.moved {
+		res.Moved = append(res.Moved, [2]string{from, to})
+	}
+	sort.Slice(res.Moved, func(i, j int) bool { return res.Moved[i][0] < res.Moved[j][0] })
+	res.Received = changedPaths(trees[1], out.tree)
+	if o.DryRun {
+		return nil
+	}
+	treeHash, err := r.WriteTree(out.tree)
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("diary(%s): merge %s/%s", o.Host, o.Remote, o.Branch)
+	if len(out.conflicts) > 0 {
+		msg += fmt.Sprintf("\n\nKept %d conflict copies in %s/ (diary status lists them, diary resolve settles them):\n", len(out.conflicts), ConflictsDir)
+		for _, c := range out.conflicts {
+			msg += fmt.Sprintf("  %s -> %s\n", c.Path, c.Copy)
+		}
+	}
+	commit, err := r.CommitTree(treeHash, []repo.Hash{local, remote}, msg, o.Author)
+	if err != nil {
+		return err
+	}
+	if err := r.Backup(local, o.Now()); err != nil {
+		return err
+	}
+	if err := r.Update(ctx, trees[1], out.tree); err != nil {
+		return err
+	}
+	if err := r.SetBranch(o.Branch, local, commit); err != nil {
+		return err
+	}
+	res.Merged, res.MergeCommit = true, commit.String()
+	return nil
+}
+
+func changedPaths(from, to repo.Tree) []string {
+	out := []string{}
+	for p, e := range to {
+		if old, ok := from[p]; !ok || old != e {
+			out = append(out, p)
+		}
+	}
+	for p := range from {
+		if _, ok := to[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
