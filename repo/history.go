@@ -136,4 +136,3 @@ func (r *Repo) LastSync() time.Time {
 	t, _ := time.Parse(time.RFC3339, strings.TrimSpace(string(data)))
 	return t
 }
-
