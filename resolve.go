@@ -41,6 +41,9 @@ var ErrUnresolved = errors.New("not resolved yet")
 // the result committed.
 func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult, error) {
 	res := &ResolveResult{}
+	if ro.Take != "" && ro.Take != "local" && ro.Take != "remote" {
+		return res, Usagef("--take %q: use local or remote", ro.Take)
+	}
 	copies, err := conflictCopies(d.Root)
 	if err != nil {
 		return nil, err
@@ -109,8 +112,6 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 		} else if bytes.Contains(merged, []byte("\n<<<<<<< ")) || bytes.HasPrefix(merged, []byte("<<<<<<< ")) {
 			return res, fmt.Errorf("%w: %s still has conflict markers: edit it again with diary resolve %s", ErrUnresolved, res.Path, res.Path)
 		}
-	default:
-		return res, Usagef("--take %q: use local or remote", ro.Take)
 	}
 	if err := os.Remove(filepath.Join(d.Root, filepath.FromSlash(res.Copy))); err != nil {
 		return res, err

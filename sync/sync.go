@@ -365,7 +365,7 @@ func mergeRemote(ctx context.Context, o *Options, res *Result, local, remote rep
 	if err != nil {
 		return err
 	}
-	res.Conflicts = out.conflicts
+	res.Conflicts = append(res.Conflicts, out.conflicts...)
 	for from, to := range out.moved {
 		res.Moved = append(res.Moved, [2]string{from, to})
 	}

@@ -90,6 +90,9 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"laptop": laptopCmd,
+		},
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, "home")
 			if err := os.MkdirAll(home, 0o755); err != nil {
@@ -121,4 +124,24 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// laptopCmd switches the script to another laptop: its own home, config,
+// host name and diary ($WORK/NAME/diary), so that one script can play
+// several machines syncing through one remote.
+//
+//	laptop NAME
+func laptopCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: laptop NAME")
+	}
+	name := args[0]
+	home := ts.MkAbs(name)
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		ts.Fatalf("%v", err)
+	}
+	ts.Setenv("HOME", home)
+	ts.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	ts.Setenv("DIARY_HOST", name)
+	ts.Setenv("DIARY_REPO", filepath.Join(home, "diary"))
 }

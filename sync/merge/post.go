@@ -58,8 +58,16 @@ func Post(base, ours, theirs []byte, l Labels) Result {
 		whole := Text(base, ours, theirs, l)
 		return Result{Merged: whole.Merged, Conflicts: n + body.Conflicts}
 	}
-	merged := make([]byte, 0, len(fm)+len(body.Merged))
+	merged := make([]byte, 0, len(fm)+len(body.Merged)+2)
 	merged = append(merged, fm...)
+	if len(body.Merged) > 0 && !strings.HasSuffix(fm, "\n") {
+		// The closing fence was a file's last line, without a line end;
+		// now a body follows it.
+		if strings.HasSuffix(o.opener, "\r\n") {
+			merged = append(merged, '\r')
+		}
+		merged = append(merged, '\n')
+	}
 	merged = append(merged, body.Merged...)
 	return Result{Merged: merged, Conflicts: body.Conflicts}
 }
