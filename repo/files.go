@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-billy/v5/osfs"
-	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 )
 
 // Files lists the files of the work tree that git would add: every file
@@ -14,15 +12,10 @@ import (
 // pattern ignores, as slash-separated relative paths. (go-git's Add and
 // AddGlob stage ignored files, so diary decides for itself.)
 func (r *Repo) Files() ([]string, error) {
-	wfs := osfs.New(r.root)
-	patterns, err := gitignore.ReadPatterns(wfs, nil)
+	m, err := r.ignoreMatcher()
 	if err != nil {
 		return nil, err
 	}
-	if global, err := gitignore.LoadGlobalPatterns(osfs.New("/")); err == nil {
-		patterns = append(global, patterns...)
-	}
-	m := gitignore.NewMatcher(patterns)
 	var out []string
 	err = filepath.WalkDir(r.root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
