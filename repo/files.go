@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
-
 )
 
 // Files lists the files of the work tree that git would add: every file
