@@ -1,0 +1,93 @@
+package diary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gitdiary/diary/repo"
+)
+
+// UndoResult says what Undo restored.
+type UndoResult struct {
+	From, To string   // commits, short
+	Changed  []string // paths the work tree got back
+	Pushed   bool     // the undone commits are on the remote already
+}
+
+// ErrNothingToUndo: no sync has recorded a backup.
+var ErrNothingToUndo = errors.New("nothing to undo")
+
+// Undo puts HEAD and the work tree back to where they were before the
+// last sync, from the newest backup under refs/diary/backup/, and drops
+// that backup so that another undo goes one sync further back. It
+// refuses when uncommitted work would be lost.
+func (d *Diary) Undo(ctx context.Context) (*UndoResult, error) {
+	r := d.Repo
+	unlock, err := r.Lock(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := r.CheckIdle(); err != nil {
+		return nil, err
+	}
+	backups, err := r.Backups()
+	if err != nil {
+		return nil, err
+	}
+	if len(backups) == 0 {
+		return nil, fmt.Errorf("%w: no sync has moved this diary yet", ErrNothingToUndo)
+	}
+	b := backups[len(backups)-1]
+	head, err := r.Head()
+	if err != nil {
+		return nil, err
+	}
+	if head.Branch == "" {
+		return nil, fmt.Errorf("%w: check out a branch first (git switch main)", repo.ErrDetached)
+	}
+	changes, err := r.Changes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(changes) > 0 {
+		var paths []string
+		for _, c := range changes {
+			paths = append(paths, c.Path)
+		}
+		return nil, fmt.Errorf("undo would lose uncommitted work in %s: commit it first (diary sync --no-push), or move it away", strings.Join(paths, ", "))
+	}
+	from, err := r.ReadTree(head.Hash)
+	if err != nil {
+		return nil, err
+	}
+	to, err := r.ReadTree(b.Hash)
+	if err != nil {
+		return nil, err
+	}
+	res := &UndoResult{From: repo.Short(head.Hash), To: repo.Short(b.Hash)}
+	for p, e := range to {
+		if old, ok := from[p]; !ok || old != e {
+			res.Changed = append(res.Changed, p)
+		}
+	}
+	for p := range from {
+		if _, ok := to[p]; !ok {
+			res.Changed = append(res.Changed, p)
+		}
+	}
+	if remote, ok, err := r.RemoteBranch(d.Config.Remote, head.Branch); err == nil && ok && remote != b.Hash {
+		if pushed, err := r.IsAncestor(head.Hash, remote); err == nil && pushed {
+			res.Pushed = true
+		}
+	}
+	if err := r.Update(ctx, from, to); err != nil {
+		return nil, err
+	}
+	if err := r.SetBranch(head.Branch, head.Hash, b.Hash); err != nil {
+		return nil, err
+	}
+	return res, r.RemoveRef(b.Name)
+}
