@@ -54,9 +54,11 @@ type hunk struct {
 // versions are diffed against each other and only the differing runs stay
 // conflicts; two conflicts with at most three lines between them, or with
 // only lines between them that hold no ASCII letter or digit, become one.
-// Inside a conflict a side's last line gains a line end (CRLF when ours,
-// theirs and base end their lines so). When one side equals base, the
-// other side is the merge, byte for byte.
+// Inside a conflict a side's last line gains a line end if it has none,
+// and the markers' line ends are CRLF when the lines before the conflict
+// in ours and in theirs, and base's first line, end in CRLF. When one side
+// equals base, the other side is the merge, byte for byte. Unlike git,
+// Text also merges text holding NUL bytes (git refuses it as binary).
 func Text(base, ours, theirs []byte, l Labels) Result {
 	b, o, t := splitLines(base), splitLines(ours), splitLines(theirs)
 	s1 := diffLines(b, o)
