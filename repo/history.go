@@ -136,3 +136,12 @@ func (r *Repo) LastSync() time.Time {
 	t, _ := time.Parse(time.RFC3339, strings.TrimSpace(string(data)))
 	return t
 }
+
+// CommitTime returns when commit c was committed.
+func (r *Repo) CommitTime(c Hash) (time.Time, error) {
+	commit, err := r.git.CommitObject(c)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read commit %s: %w", short(c), err)
+	}
+	return commit.Committer.When, nil
+}

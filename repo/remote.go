@@ -301,3 +301,54 @@ func (r *Repo) netError(step, remote string, err error) error {
 func redact(s string) string {
 	return credentialsInURL.ReplaceAllString(s, "$1")
 }
+
+// Probe asks the remote for its branches, as `git ls-remote` does, and
+// returns how many it has: a check that it can be reached and that the
+// credentials are accepted, without changing anything.
+func (r *Repo) Probe(ctx context.Context, remote string, o NetOptions) (int, error) {
+	rem, err := r.git.Remote(remote)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s", ErrNoRemote, remote)
+	}
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth})
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, r.netError("reach "+remote, remote, err)
+	}
+	n := 0
+	for _, ref := range refs {
+		if ref.Name().IsBranch() {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// ProbePush opens a push session and reads what the remote advertises,
+// sending nothing: hosts that refuse to let these credentials push
+// (GitHub with a read-only token) refuse here.
+func (r *Repo) ProbePush(ctx context.Context, remote string, o NetOptions) error {
+	url, err := r.RemoteURL(remote)
+	if err != nil {
+		return err
+	}
+	ep, err := transport.NewEndpoint(url)
+	if err != nil {
+		return fmt.Errorf("remote %s: %s", remote, redact(err.Error()))
+	}
+	cl, err := client.NewClient(ep)
+	if err != nil {
+		return fmt.Errorf("remote %s: %s", remote, redact(err.Error()))
+	}
+	sess, err := cl.NewReceivePackSession(ep, o.Auth)
+	if err != nil {
+		return r.netError("open a push to "+remote, remote, err)
+	}
+	defer sess.Close()
+	if _, err := sess.AdvertisedReferencesContext(ctx); err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return r.netError("open a push to "+remote, remote, err)
+	}
+	return nil
+}
