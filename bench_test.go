@@ -1,0 +1,248 @@
+package diary_test
+
+// Benchmarks of `diary new --no-edit` and `diary list` on the reference
+// diary of DESIGN.md ("Speed and size"): 10,000 posts of about 2 KB, one
+// a day, with a few hundred commits of history. They run only with
+// -bench:
+//
+//	go test -run '^$' -bench . -benchmem .
+//
+// The diary is generated once (a few seconds) into
+// $TMPDIR/diary-bench-<seed>-<posts> and reused while it is intact.
+// DIARY_BENCH_POSTS=N makes a smaller one. bench/newlist.sh measures
+// the built binary side by side with git and grep.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/config"
+	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/gen"
+)
+
+const (
+	benchSeed    = 1
+	benchCommits = 200
+)
+
+func benchPosts(b *testing.B) int {
+	s := os.Getenv("DIARY_BENCH_POSTS")
+	if s == "" {
+		return gen.DefaultPosts
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		b.Fatalf("DIARY_BENCH_POSTS=%q: want a number of posts", s)
+	}
+	return n
+}
+
+var reference struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// referenceDiary returns the generated diary, building it on first use.
+// It must be left as it is: benchmarks that write work on a copy.
+func referenceDiary(b *testing.B) string {
+	b.Helper()
+	posts := benchPosts(b)
+	reference.once.Do(func() {
+		reference.dir, reference.err = buildReference(posts)
+	})
+	if reference.err != nil {
+		b.Fatal(reference.err)
+	}
+	return reference.dir
+}
+
+// buildReference generates the diary into a temporary directory and
+// renames it into place, so that a run that is interrupted, or one
+// running at the same time, never sees half a diary.
+func buildReference(posts int) (string, error) {
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("diary-bench-%d-%d", benchSeed, posts))
+	stamp := fmt.Sprintf("gen %s posts=%d commits=%d seed=%d", gen.Version, posts, benchCommits, benchSeed)
+	if referenceValid(dir, stamp, posts) {
+		return dir, nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(os.TempDir(), filepath.Base(dir)+".tmp-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	ctx := context.Background()
+	if err := gen.Generate(ctx, tmp, gen.Options{Posts: posts, ExtraCommits: benchCommits, Seed: benchSeed}); err != nil {
+		return "", err
+	}
+	head, err := gen.Git(ctx, tmp, "rev-parse", "HEAD")
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, ".git", "diary-bench"), []byte(stamp+" head="+head), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if referenceValid(dir, stamp, posts) {
+			return dir, nil // another process was quicker
+		}
+		return "", err
+	}
+	return dir, nil
+}
+
+// referenceValid reports whether dir holds the generated diary, as it was
+// made: same generator and options, HEAD where it was, every post there.
+func referenceValid(dir, stamp string, posts int) bool {
+	data, err := os.ReadFile(filepath.Join(dir, ".git", "diary-bench"))
+	if err != nil {
+		return false
+	}
+	s, head, ok := strings.Cut(strings.TrimSpace(string(data)), " head=")
+	if !ok || s != stamp {
+		return false
+	}
+	ref, err := os.ReadFile(filepath.Join(dir, ".git", "refs", "heads", gen.Branch))
+	if err != nil || strings.TrimSpace(string(ref)) != head {
+		return false
+	}
+	des, err := os.ReadDir(filepath.Join(dir, entry.PostsDir))
+	return err == nil && len(des) == posts
+}
+
+// benchEnv pins the environment, so that neither the user's git and
+// diary settings nor their DIARY_ variables play a part, and returns
+// the lookup to give diary.
+func benchEnv(b *testing.B) config.Env {
+	b.Helper()
+	home := b.TempDir()
+	for k, v := range map[string]string{
+		"HOME":                home,
+		"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
+		"GIT_CONFIG_NOSYSTEM": "1",
+		"GIT_CONFIG_GLOBAL":   os.DevNull,
+		"GIT_AUTHOR_NAME":     gen.Author,
+		"GIT_AUTHOR_EMAIL":    gen.Email,
+		"GIT_COMMITTER_NAME":  gen.Author,
+		"GIT_COMMITTER_EMAIL": gen.Email,
+		"GIT_AUTHOR_DATE":     "", // diary commits at the time it runs
+		"GIT_COMMITTER_DATE":  "",
+		"TZ":                  "UTC",
+		"VISUAL":              "",
+		"EDITOR":              "",
+	} {
+		b.Setenv(k, v)
+	}
+	return func(k string) (string, bool) {
+		if strings.HasPrefix(k, "DIARY_") {
+			return "", false
+		}
+		return os.LookupEnv(k)
+	}
+}
+
+// copyDiary copies a work tree and its repository. Pack files, which
+// nothing rewrites, are hard-linked when the file system allows it.
+func copyDiary(b *testing.B, src, dst string) {
+	b.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		if strings.HasPrefix(filepath.ToSlash(rel), ".git/objects/pack/") {
+			if os.Link(p, to) == nil {
+				return nil
+			}
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		in, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(out, in)
+		return errors.Join(err, out.Close(), os.Chtimes(to, fi.ModTime(), fi.ModTime()))
+	})
+	if err != nil {
+		b.Fatalf("copy the reference diary: %v", err)
+	}
+	// Write the copy out now: on ext4 and others, the first fsync of a
+	// benchmarked commit would otherwise wait for all 20 MB of it.
+	// Best effort: there is no sync command on Windows.
+	_ = exec.Command("sync").Run()
+}
+
+// BenchmarkNew is `diary new --no-edit --body TEXT "Title"`, commit
+// included, on a copy of the reference diary. DESIGN.md: under 30 ms, and
+// it reads no other post.
+func BenchmarkNew(b *testing.B) {
+	env := benchEnv(b) // before generating: Init must not see the user's config either
+	ref := referenceDiary(b)
+	dir := filepath.Join(b.TempDir(), "diary")
+	copyDiary(b, ref, dir)
+	body := gen.SampleBody(benchSeed, 1500)
+	opts := diary.Options{Repo: dir, Env: env, Dir: dir}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		res, err := diary.New(ctx, opts, diary.NewOptions{Title: fmt.Sprintf("Benchmark entry %d", i), Body: &body})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Commit == "" || !strings.HasPrefix(res.Path, entry.PostsDir+"/") {
+			b.Fatalf("new: %+v", res)
+		}
+	}
+}
+
+// BenchmarkList is `diary list` of every post of the reference diary:
+// open it, read and sort all entries. DESIGN.md: no slower than
+// `grep -m1 '^title:'` over the same files.
+func BenchmarkList(b *testing.B) {
+	env := benchEnv(b)
+	ref := referenceDiary(b)
+	posts := benchPosts(b)
+	opts := diary.Options{Repo: ref, Env: env, Dir: ref}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := diary.Open(opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		entries, warnings, err := d.List(ctx, diary.ListOptions{})
+		if err != nil || len(warnings) > 0 {
+			b.Fatalf("list: %v %v", err, warnings)
+		}
+		if len(entries) != posts {
+			b.Fatalf("list: %d entries, want %d", len(entries), posts)
+		}
+	}
+}
