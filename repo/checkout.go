@@ -54,13 +54,13 @@ func (r *Repo) Update(ctx context.Context, from, to Tree) error {
 		}
 	}
 
-	unlock, err := r.lockIndex()
+	lock, err := r.lockIndex()
 	if err != nil {
 		return err
 	}
 	idx, err := r.git.Storer.Index()
 	if err != nil {
-		unlock(nil)
+		lock.release()
 		return fmt.Errorf("read the index: %w", err)
 	}
 	byName := make(map[string]int, len(idx.Entries))
@@ -70,14 +70,14 @@ func (r *Repo) Update(ctx context.Context, from, to Tree) error {
 	var removed []string
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
-			unlock(idx) // what was written so far is recorded
+			lock.commit(idx) // what was written so far is recorded
 			return err
 		}
 		full := filepath.Join(r.root, filepath.FromSlash(p))
 		e, keep := to[p]
 		if !keep {
 			if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				unlock(idx)
+				lock.commit(idx)
 				return fmt.Errorf("remove %s: %w", p, err)
 			}
 			removeEmptyDirs(r.root, filepath.Dir(full))
@@ -89,16 +89,16 @@ func (r *Repo) Update(ctx context.Context, from, to Tree) error {
 		}
 		data, err := r.ReadBlob(e.Hash)
 		if err != nil {
-			unlock(idx)
+			lock.commit(idx)
 			return err
 		}
 		if err := writeWorkFile(full, data, e.Mode); err != nil {
-			unlock(idx)
+			lock.commit(idx)
 			return fmt.Errorf("write %s: %w", p, err)
 		}
 		info, err := os.Lstat(full)
 		if err != nil {
-			unlock(idx)
+			lock.commit(idx)
 			return err
 		}
 		ie := &index.Entry{Hash: e.Hash, Name: p, Mode: e.Mode, Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
@@ -123,7 +123,7 @@ func (r *Repo) Update(ctx context.Context, from, to Tree) error {
 		}
 		idx.Entries = kept
 	}
-	if err := unlock(idx); err != nil {
+	if err := lock.commit(idx); err != nil {
 		return fmt.Errorf("write the index: %w", err)
 	}
 	return nil

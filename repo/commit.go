@@ -2,15 +2,14 @@ package repo
 
 import (
 	"bytes"
+	"io"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -51,14 +50,14 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 			return "", fmt.Errorf("commit %s: %w", p, err)
 		}
 	}
-	unlock, err := r.lockIndex()
+	lock, err := r.lockIndex()
 	if err != nil {
 		return "", err
 	}
 	committed := false
 	defer func() {
 		if !committed {
-			unlock(nil)
+			lock.release()
 		}
 	}()
 
@@ -66,12 +65,15 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	idx, err := r.git.Storer.Index()
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w; if git can read it, run `git status` once to rewrite it", filepath.Join(r.gitDir, "index"), err)
+	indexPath := filepath.Join(r.gitDir, "index")
+	rawIndex, err := os.ReadFile(indexPath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("read %s: %w", indexPath, err)
 	}
 
-	changes := map[string]*object.TreeEntry{} // nil entry: remove
+	changes := map[string]*rawChange{} // nil: remove
+	var set []*index.Entry
+	remove := map[string]bool{}
 	for _, p := range opts.Paths {
 		if err := ctx.Err(); err != nil {
 			return "", err
@@ -80,8 +82,13 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		changes[p] = te
-		setIndexEntry(idx, p, ie)
+		if te == nil {
+			changes[p] = nil
+			remove[p] = true
+			continue
+		}
+		changes[p] = &rawChange{mode: te.Mode, hash: te.Hash}
+		set = append(set, ie)
 	}
 
 	var baseTree plumbing.Hash
@@ -90,7 +97,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		baseTree = parent.TreeHash
 		parents = []plumbing.Hash{parent.Hash}
 	}
-	tree, err := r.writeTree(baseTree, changes)
+	tree, err := r.spliceTree(baseTree, changes)
 	if err != nil {
 		return "", err
 	}
@@ -105,7 +112,13 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		TreeHash:     tree,
 		ParentHashes: parents,
 	}
-	hash, err := r.writeObject(c)
+	obj := &plumbing.MemoryObject{}
+	if err := c.Encode(obj); err != nil {
+		return "", fmt.Errorf("write commit: %w", err)
+	}
+	rd, _ := obj.Reader()
+	encoded, _ := io.ReadAll(rd)
+	hash, err := r.writeLoose(plumbing.CommitObject, encoded)
 	if err != nil {
 		return "", fmt.Errorf("write commit: %w", err)
 	}
@@ -113,12 +126,35 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		return "", err
 	}
 	committed = true
-	if err := unlock(idx); err != nil {
+	newIndex, err := spliceIndex(rawIndex, set, remove)
+	if errors.Is(err, errIndexShape) {
+		err = r.updateIndexSlowly(lock, set, remove)
+	} else if err == nil {
+		err = lock.commitRaw(newIndex)
+	}
+	if err != nil {
 		// The commit is made; only the index is stale, which git and
 		// diary both repair by re-reading the files.
 		return hash.String(), fmt.Errorf("commit %s made, but the index was not updated: %w; run `git status` to refresh it", hash.String()[:7], err)
 	}
 	return hash.String(), nil
+}
+
+// updateIndexSlowly updates the index through go-git's decoder and
+// encoder, for the index shapes spliceIndex leaves alone.
+func (r *Repo) updateIndexSlowly(lock *indexLock, set []*index.Entry, remove map[string]bool) error {
+	idx, err := r.git.Storer.Index()
+	if err != nil {
+		lock.release()
+		return fmt.Errorf("read the index: %w", err)
+	}
+	for p := range remove {
+		setIndexEntry(idx, p, nil)
+	}
+	for _, e := range set {
+		setIndexEntry(idx, e.Name, e)
+	}
+	return lock.commit(idx)
 }
 
 func ensureNewline(s string) string {
@@ -199,20 +235,7 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 	default:
 		return nil, nil, fmt.Errorf("commit %s: not a file", p)
 	}
-	obj := r.git.Storer.NewEncodedObject()
-	obj.SetType(plumbing.BlobObject)
-	obj.SetSize(int64(len(content)))
-	w, err := obj.Writer()
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := w.Write(content); err != nil {
-		return nil, nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, nil, err
-	}
-	hash, err := r.git.Storer.SetEncodedObject(obj)
+	hash, err := r.writeLoose(plumbing.BlobObject, content)
 	if err != nil {
 		return nil, nil, fmt.Errorf("write blob of %s: %w", p, err)
 	}
@@ -243,52 +266,6 @@ func setIndexEntry(idx *index.Index, p string, e *index.Entry) {
 	}
 }
 
-// writeTree writes the tree base with changes applied (keys are paths
-// relative to it) and returns its hash. Only the trees on the way to a
-// changed path are rewritten.
-func (r *Repo) writeTree(base plumbing.Hash, changes map[string]*object.TreeEntry) (plumbing.Hash, error) {
-	var entries []object.TreeEntry
-	if !base.IsZero() {
-		t, err := r.git.TreeObject(base)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("read tree %s: %w", base, err)
-		}
-		entries = append(entries, t.Entries...)
-	}
-	sub := map[string]map[string]*object.TreeEntry{}
-	for p, te := range changes {
-		dir, rest, nested := strings.Cut(p, "/")
-		if nested {
-			if sub[dir] == nil {
-				sub[dir] = map[string]*object.TreeEntry{}
-			}
-			sub[dir][rest] = te
-			continue
-		}
-		entries = replaceEntry(entries, p, te)
-	}
-	for dir, ch := range sub {
-		var subBase plumbing.Hash
-		for _, e := range entries {
-			if e.Name == dir && e.Mode == filemode.Dir {
-				subBase = e.Hash
-			}
-		}
-		h, err := r.writeTree(subBase, ch)
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		var te *object.TreeEntry
-		if h != emptyTree {
-			te = &object.TreeEntry{Name: dir, Mode: filemode.Dir, Hash: h}
-		}
-		entries = replaceEntry(entries, dir, te)
-	}
-	// git orders tree entries by name, a directory as if its name ended in "/".
-	sort.Slice(entries, func(i, j int) bool { return treeKey(entries[i]) < treeKey(entries[j]) })
-	return r.writeObject(&object.Tree{Entries: entries})
-}
-
 var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
 
 func treeKey(e object.TreeEntry) string {
@@ -296,22 +273,6 @@ func treeKey(e object.TreeEntry) string {
 		return e.Name + "/"
 	}
 	return e.Name
-}
-
-func replaceEntry(entries []object.TreeEntry, name string, te *object.TreeEntry) []object.TreeEntry {
-	for i, e := range entries {
-		if e.Name == name {
-			if te == nil {
-				return append(entries[:i], entries[i+1:]...)
-			}
-			entries[i] = *te
-			return entries
-		}
-	}
-	if te != nil {
-		entries = append(entries, *te)
-	}
-	return entries
 }
 
 type encoder interface {
@@ -326,10 +287,15 @@ func (r *Repo) writeObject(o encoder) (plumbing.Hash, error) {
 	return r.git.Storer.SetEncodedObject(obj)
 }
 
-// lockIndex takes .git/index.lock the way git does, by creating it
-// exclusively. The returned function writes idx (when not nil) into the
-// lock file and renames it over the index, or just removes the lock.
-func (r *Repo) lockIndex() (func(idx *index.Index) error, error) {
+// indexLock is .git/index.lock, taken the way git takes it: by creating
+// it exclusively. The new index is written into it and renamed over the
+// index, so that git and diary never see half of one.
+type indexLock struct {
+	path, index string
+	f           *os.File
+}
+
+func (r *Repo) lockIndex() (*indexLock, error) {
 	lockPath := filepath.Join(r.gitDir, "index.lock")
 	f, err := os.OpenFile(lockPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
@@ -338,34 +304,40 @@ func (r *Repo) lockIndex() (func(idx *index.Index) error, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock the index: %w", err)
 	}
-	return func(idx *index.Index) error {
-		if idx == nil {
-			f.Close()
-			return os.Remove(lockPath)
-		}
-		err := writeIndex(f, idx)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(lockPath, filepath.Join(r.gitDir, "index"))
-		}
-		if err != nil {
-			os.Remove(lockPath)
-		}
-		return err
-	}, nil
+	return &indexLock{path: lockPath, index: filepath.Join(r.gitDir, "index"), f: f}, nil
 }
 
-func writeIndex(f *os.File, idx *index.Index) error {
+// release gives the lock up without writing.
+func (l *indexLock) release() {
+	l.f.Close()
+	os.Remove(l.path)
+}
+
+// commit writes idx as the new index.
+func (l *indexLock) commit(idx *index.Index) error {
 	var buf bytes.Buffer
 	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
+		l.release()
 		return fmt.Errorf("encode index: %w", err)
 	}
-	if _, err := io.Copy(f, &buf); err != nil {
-		return err
+	return l.commitRaw(buf.Bytes())
+}
+
+// commitRaw writes data, a whole index file, as the new index. Like git
+// (core.fsync leaves the index out by default), it does not wait for the
+// disk: the index can always be rebuilt from HEAD and the work tree.
+func (l *indexLock) commitRaw(data []byte) error {
+	_, err := l.f.Write(data)
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
 	}
-	return f.Sync()
+	if err == nil {
+		err = os.Rename(l.path, l.index)
+	}
+	if err != nil {
+		os.Remove(l.path)
+	}
+	return err
 }
 
 // checkPath refuses a path that would leave the work tree or reach into

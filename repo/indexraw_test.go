@@ -1,0 +1,96 @@
+package repo
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+)
+
+func entry(name string, n byte) *index.Entry {
+	return &index.Entry{Name: name, Mode: filemode.Regular, Size: uint32(n), Hash: plumbing.Hash{n},
+		ModifiedAt: time.Unix(1700000000, int64(n)), CreatedAt: time.Unix(1700000000, 0), Inode: uint32(n)}
+}
+
+func encode(t *testing.T, idx *index.Index) []byte {
+	var buf bytes.Buffer
+	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestSpliceIndex(t *testing.T) {
+	for _, version := range []uint32{2, 3} {
+		idx := &index.Index{Version: version, Entries: []*index.Entry{
+			entry("_config.yml", 1), entry("_posts/2022-04-29-a.md", 2), entry("_posts/2022-04-30-c.md", 3), entry("index.html", 4),
+		}}
+		if version == 3 {
+			idx.Entries[1].IntentToAdd = true // an extended flag: its entry is two bytes longer
+		}
+		long := string(bytes.Repeat([]byte("x"), 5000))
+		out, err := spliceIndex(encode(t, idx),
+			[]*index.Entry{entry("_posts/2022-04-30-b.md", 9), entry("_config.yml", 8), entry("z/"+long, 7)},
+			map[string]bool{"index.html": true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decode(out)
+		if err != nil {
+			t.Fatalf("v%d: go-git cannot read the spliced index: %v", version, err)
+		}
+		want := []string{"_config.yml", "_posts/2022-04-29-a.md", "_posts/2022-04-30-b.md", "_posts/2022-04-30-c.md", "z/" + long}
+		if len(got.Entries) != len(want) {
+			t.Fatalf("v%d: %d entries, want %d", version, len(got.Entries), len(want))
+		}
+		for i, e := range got.Entries {
+			if e.Name != want[i] {
+				t.Errorf("v%d: entry %d is %.40s, want %.40s", version, i, e.Name, want[i])
+			}
+		}
+		if got.Entries[0].Hash != (plumbing.Hash{8}) || got.Entries[2].Hash != (plumbing.Hash{9}) || !got.Entries[2].ModifiedAt.Equal(time.Unix(1700000000, 9)) {
+			t.Errorf("v%d: entries %+v %+v", version, got.Entries[0], got.Entries[2])
+		}
+		if version == 3 && !got.Entries[1].IntentToAdd {
+			t.Error("an untouched v3 entry lost its extended flag")
+		}
+	}
+}
+
+func decode(data []byte) (*index.Index, error) {
+	idx := &index.Index{}
+	return idx, index.NewDecoder(bytes.NewReader(data)).Decode(idx)
+}
+
+func TestSpliceIndexShapes(t *testing.T) {
+	if out, err := spliceIndex(nil, []*index.Entry{entry("a", 1)}, nil); err != nil {
+		t.Fatal(err)
+	} else if got, err := decode(out); err != nil || len(got.Entries) != 1 {
+		t.Fatalf("from no index: %v %v", got, err)
+	}
+	v4 := encode(t, &index.Index{Version: 4, Entries: []*index.Entry{entry("a", 1)}})
+	if _, err := spliceIndex(v4, nil, nil); !errors.Is(err, errIndexShape) {
+		t.Errorf("v4: %v", err)
+	}
+	// A required extension ("link": a split index) cannot be dropped.
+	v2 := encode(t, &index.Index{Version: 2, Entries: []*index.Entry{entry("a", 1)}})
+	withLink := append(append([]byte(nil), v2[:len(v2)-20]...), 'l', 'i', 'n', 'k', 0, 0, 0, 0)
+	withLink = append(withLink, make([]byte, 20)...)
+	if _, err := spliceIndex(withLink, nil, nil); !errors.Is(err, errIndexShape) {
+		t.Errorf("link: %v", err)
+	}
+	// An optional one (the cache tree) is dropped.
+	withTree := append(append([]byte(nil), v2[:len(v2)-20]...), 'T', 'R', 'E', 'E', 0, 0, 0, 0)
+	withTree = append(withTree, make([]byte, 20)...)
+	out, err := spliceIndex(withTree, nil, nil)
+	if err != nil || !bytes.Equal(out, v2) {
+		t.Errorf("TREE: %v", err)
+	}
+	if _, err := spliceIndex([]byte("garbage that is long enough to have a header"), nil, nil); !errors.Is(err, errIndexShape) {
+		t.Errorf("garbage: %v", err)
+	}
+}

@@ -1,0 +1,310 @@
+package repo
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"crypto/sha1"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+)
+
+// objectsDir is where loose objects go: the common directory's objects
+// for a linked work tree, .git/objects otherwise.
+func (r *Repo) objectsDir() string {
+	if data, err := os.ReadFile(filepath.Join(r.gitDir, "commondir")); err == nil {
+		dir := strings.TrimSpace(string(data))
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(r.gitDir, dir)
+		}
+		return filepath.Join(dir, "objects")
+	}
+	return filepath.Join(r.gitDir, "objects")
+}
+
+// writeLoose stores data as a loose object compressed at zlib's fastest
+// level, which is git's own default for loose objects
+// (core.looseCompression); go-git's writer uses the slow default level,
+// which for the 600 KB _posts tree of a lifetime diary costs more than
+// the rest of a commit. An object already there is not written again.
+func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
+	header := t.String() + " " + strconv.Itoa(len(data)) + "\x00"
+	h := sha1.New()
+	io.WriteString(h, header)
+	h.Write(data)
+	var hash Hash
+	copy(hash[:], h.Sum(nil))
+	hex := hash.String()
+	dir := filepath.Join(r.objectsDir(), hex[:2])
+	final := filepath.Join(dir, hex[2:])
+	if _, err := os.Stat(final); err == nil {
+		return hash, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+	}
+	f, err := os.CreateTemp(dir, "tmp_obj_")
+	if err != nil {
+		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+	}
+	defer os.Remove(f.Name())
+	bw := bufio.NewWriterSize(f, 64<<10)
+	zw, _ := zlib.NewWriterLevel(bw, zlib.BestSpeed)
+	io.WriteString(zw, header)
+	_, err = zw.Write(data)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		os.Chmod(f.Name(), 0o444)
+		err = os.Rename(f.Name(), final)
+		if errors.Is(err, fs.ErrExist) {
+			err = nil // written meanwhile by another writer: same content
+		}
+	}
+	if err != nil {
+		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+	}
+	return hash, nil
+}
+
+// rawTree returns a tree object's bytes as git stores them: read
+// straight from its loose file when it is one (as the trees diary
+// writes are), through go-git's storage (packs) otherwise.
+func (r *Repo) rawTree(h Hash) ([]byte, error) {
+	if data, ok := r.readLoose(h, plumbing.TreeObject); ok {
+		return data, nil
+	}
+	obj, err := r.git.Storer.EncodedObject(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", short(h), err)
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", short(h), err)
+	}
+	defer rd.Close()
+	buf := bytes.NewBuffer(make([]byte, 0, obj.Size()))
+	if _, err := io.Copy(buf, rd); err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", short(h), err)
+	}
+	return buf.Bytes(), nil
+}
+
+// readLoose reads a loose object whole; ok is false when there is no
+// such loose object or it is not of type t, and the caller asks go-git.
+func (r *Repo) readLoose(h Hash, t plumbing.ObjectType) ([]byte, bool) {
+	hex := h.String()
+	f, err := os.Open(filepath.Join(r.objectsDir(), hex[:2], hex[2:]))
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	zr, err := zlib.NewReader(bufio.NewReaderSize(f, 64<<10))
+	if err != nil {
+		return nil, false
+	}
+	defer zr.Close()
+	br := bufio.NewReader(zr)
+	header, err := br.ReadString(0)
+	if err != nil {
+		return nil, false
+	}
+	typ, size, ok := strings.Cut(strings.TrimSuffix(header, "\x00"), " ")
+	n, err := strconv.Atoi(size)
+	if !ok || err != nil || typ != t.String() || n < 0 {
+		return nil, false
+	}
+	data := make([]byte, n)
+	if _, err := io.ReadFull(br, data); err != nil {
+		return nil, false
+	}
+	return data, true
+}
+
+// rawEntry is one entry of a raw tree: where it starts and ends, its
+// name and mode, and where its hash is.
+type rawEntry struct {
+	start, end int
+	name       []byte
+	dir        bool
+	hash       Hash
+}
+
+func nextRawEntry(t []byte, at int) (rawEntry, error) {
+	sp := bytes.IndexByte(t[at:], ' ')
+	if sp < 0 {
+		return rawEntry{}, errors.New("corrupt tree: no mode")
+	}
+	nul := bytes.IndexByte(t[at+sp:], 0)
+	if nul < 0 || at+sp+nul+21 > len(t) {
+		return rawEntry{}, errors.New("corrupt tree: no name")
+	}
+	e := rawEntry{start: at, name: t[at+sp+1 : at+sp+nul], dir: string(t[at:at+sp]) == "40000"}
+	copy(e.hash[:], t[at+sp+nul+1:at+sp+nul+21])
+	e.end = at + sp + nul + 21
+	return e, nil
+}
+
+// spliceTree writes the tree base (ZeroHash: empty) with changes applied,
+// working on the raw bytes: the entries before and after the changed
+// ones are copied as they are, never decoded into objects, so that
+// adding one post to a directory of ten thousand costs one copy of the
+// tree. Keys of changes are paths relative to base; a nil entry removes.
+func (r *Repo) spliceTree(base Hash, changes map[string]*rawChange) (Hash, error) {
+	var t []byte
+	if !base.IsZero() {
+		var err error
+		if t, err = r.rawTree(base); err != nil {
+			return ZeroHash, err
+		}
+	}
+	// Group by first segment: files here, and subtrees to recurse into.
+	here := map[string]*rawChange{}
+	sub := map[string]map[string]*rawChange{}
+	for p, c := range changes {
+		if dir, rest, nested := strings.Cut(p, "/"); nested {
+			if sub[dir] == nil {
+				sub[dir] = map[string]*rawChange{}
+			}
+			sub[dir][rest] = c
+		} else {
+			here[p] = c
+		}
+	}
+	for dir, ch := range sub {
+		var old Hash
+		if e, ok, err := findRaw(t, dir, true); err != nil {
+			return ZeroHash, err
+		} else if ok {
+			old = e.hash
+		}
+		h, err := r.spliceTree(old, ch)
+		if err != nil {
+			return ZeroHash, err
+		}
+		c := &rawChange{mode: filemode.Dir, hash: h}
+		if h == emptyTree {
+			c = nil
+		}
+		if t, err = spliceEntry(t, dir, true, c); err != nil {
+			return ZeroHash, err
+		}
+	}
+	for name, c := range here {
+		var err error
+		if t, err = spliceEntry(t, name, false, c); err != nil {
+			return ZeroHash, err
+		}
+	}
+	return r.writeLoose(plumbing.TreeObject, t)
+}
+
+// rawChange is what a path becomes: nil to remove it.
+type rawChange struct {
+	mode filemode.FileMode
+	hash Hash
+}
+
+// gitLess orders tree entries as git does: by name, a directory compared
+// as if its name ended in "/".
+func gitLess(a []byte, aDir bool, b []byte, bDir bool) int {
+	n := min(len(a), len(b))
+	if c := bytes.Compare(a[:n], b[:n]); c != 0 {
+		return c
+	}
+	var ca, cb byte
+	switch {
+	case len(a) > n:
+		ca = a[n]
+	case aDir:
+		ca = '/'
+	}
+	switch {
+	case len(b) > n:
+		cb = b[n]
+	case bDir:
+		cb = '/'
+	}
+	switch {
+	case ca < cb:
+		return -1
+	case ca > cb:
+		return 1
+	}
+	return 0
+}
+
+func findRaw(t []byte, name string, dir bool) (rawEntry, bool, error) {
+	for at := 0; at < len(t); {
+		e, err := nextRawEntry(t, at)
+		if err != nil {
+			return e, false, err
+		}
+		if string(e.name) == name && e.dir == dir {
+			return e, true, nil
+		}
+		at = e.end
+	}
+	return rawEntry{}, false, nil
+}
+
+// spliceEntry puts (or with c nil removes) one entry in a raw tree at
+// its place in git's order. A file and a directory of the same name
+// replace each other.
+func spliceEntry(t []byte, name string, dir bool, c *rawChange) ([]byte, error) {
+	for at := 0; at < len(t); {
+		e, err := nextRawEntry(t, at)
+		if err != nil {
+			return nil, err
+		}
+		if string(e.name) == name {
+			t = append(t[:e.start:e.start], t[e.end:]...)
+			break
+		}
+		at = e.end
+	}
+	if c == nil {
+		return t, nil
+	}
+	insert := placeOf(t, name, dir)
+	entry := make([]byte, 0, len(name)+32)
+	entry = strconv.AppendUint(entry, uint64(c.mode), 8)
+	entry = append(entry, ' ')
+	entry = append(entry, name...)
+	entry = append(entry, 0)
+	entry = append(entry, c.hash[:]...)
+	out := make([]byte, 0, len(t)+len(entry))
+	out = append(out, t[:insert]...)
+	out = append(out, entry...)
+	return append(out, t[insert:]...), nil
+}
+
+func placeOf(t []byte, name string, dir bool) int {
+	for at := 0; at < len(t); {
+		e, err := nextRawEntry(t, at)
+		if err != nil {
+			return len(t)
+		}
+		if gitLess(e.name, e.dir, []byte(name), dir) > 0 {
+			return e.start
+		}
+		at = e.end
+	}
+	return len(t)
+}
