@@ -96,6 +96,7 @@ func (r *Repo) Update(ctx context.Context, from, to Tree) error {
 			lock.commit(idx)
 			return fmt.Errorf("write %s: %w", p, err)
 		}
+		r.hook("update:file-written")
 		info, err := os.Lstat(full)
 		if err != nil {
 			lock.commit(idx)
@@ -123,6 +124,7 @@ func (r *Repo) Update(ctx context.Context, from, to Tree) error {
 		}
 		idx.Entries = kept
 	}
+	r.hook("update:before-index")
 	if err := lock.commit(idx); err != nil {
 		return fmt.Errorf("write the index: %w", err)
 	}

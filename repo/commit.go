@@ -122,9 +122,11 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("write commit: %w", err)
 	}
+	r.hook("commit:objects-written")
 	if err := r.moveHead(headRef, parent, hash); err != nil {
 		return "", err
 	}
+	r.hook("commit:branch-moved")
 	committed = true
 	newIndex, err := spliceIndex(rawIndex, set, remove)
 	if errors.Is(err, errIndexShape) {
@@ -291,26 +293,58 @@ func (r *Repo) writeObject(o encoder) (plumbing.Hash, error) {
 // it exclusively. The new index is written into it and renamed over the
 // index, so that git and diary never see half of one.
 type indexLock struct {
-	path, index string
-	f           *os.File
+	path, owner, index string
+	f                  *os.File
 }
 
+//
+// Beside the lock, diary notes its own process in .git/diary/index.lock.owner:
+// a lock left by a diary that was killed is then known for what it is and
+// taken over, where one left by git (or anyone else) is respected.
 func (r *Repo) lockIndex() (*indexLock, error) {
 	lockPath := filepath.Join(r.gitDir, "index.lock")
-	f, err := os.OpenFile(lockPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return nil, fmt.Errorf("%w: %s exists: another git program is running here; if none is, remove that file", ErrLocked, lockPath)
+	owner := filepath.Join(r.gitDir, "diary", "index.lock.owner")
+	for attempt := 0; ; attempt++ {
+		f, err := os.OpenFile(lockPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) && attempt == 0 && leftByDeadDiary(owner) {
+			os.Remove(lockPath)
+			os.Remove(owner)
+			continue
+		}
+		if errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("%w: %s exists: another git program is running here; if none is, remove that file", ErrLocked, lockPath)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("lock the index: %w", err)
+		}
+		host, _ := os.Hostname()
+		os.MkdirAll(filepath.Dir(owner), 0o755)
+		if err := os.WriteFile(owner, []byte(fmt.Sprintf("%d %s\n", os.Getpid(), host)), 0o644); err != nil {
+			f.Close()
+			os.Remove(lockPath)
+			return nil, fmt.Errorf("lock the index: %w", err)
+		}
+		return &indexLock{path: lockPath, owner: owner, index: filepath.Join(r.gitDir, "index"), f: f}, nil
 	}
+}
+
+// leftByDeadDiary reports whether the owner file names a diary process
+// on this host that is no longer running.
+func leftByDeadDiary(owner string) bool {
+	data, err := os.ReadFile(owner)
 	if err != nil {
-		return nil, fmt.Errorf("lock the index: %w", err)
+		return false
 	}
-	return &indexLock{path: lockPath, index: filepath.Join(r.gitDir, "index"), f: f}, nil
+	pid, host := parseLock(string(data))
+	me, _ := os.Hostname()
+	return pid > 0 && host == me && pid != os.Getpid() && !processAlive(pid)
 }
 
 // release gives the lock up without writing.
 func (l *indexLock) release() {
 	l.f.Close()
 	os.Remove(l.path)
+	os.Remove(l.owner)
 }
 
 // commit writes idx as the new index.
@@ -337,6 +371,7 @@ func (l *indexLock) commitRaw(data []byte) error {
 	if err != nil {
 		os.Remove(l.path)
 	}
+	os.Remove(l.owner)
 	return err
 }
 

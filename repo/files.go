@@ -31,7 +31,7 @@ func (r *Repo) Files() ([]string, error) {
 			}
 			return nil
 		}
-		if m.Match(parts, false) || !(d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0) {
+		if m.Match(parts, false) || IsTemp(d.Name()) || !(d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0) {
 			return nil
 		}
 		out = append(out, filepath.ToSlash(rel))

@@ -36,6 +36,20 @@ type Repo struct {
 	root   string // work tree
 	gitDir string
 	git    *git.Repository
+	hookFn func(point string)
+}
+
+// SetHook installs a function called at named points of the steps that
+// write (after a commit's objects are written, after each work-tree file,
+// before the index is replaced…). It exists for fault-injection tests,
+// which kill the process at those points and check that nothing is lost;
+// nothing else installs one.
+func (r *Repo) SetHook(f func(point string)) { r.hookFn = f }
+
+func (r *Repo) hook(point string) {
+	if r.hookFn != nil {
+		r.hookFn(point)
+	}
 }
 
 // Open opens the repository whose work tree is exactly dir.

@@ -111,7 +111,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		}
 		he, tracked := headTree[rel]
 		if !tracked {
-			if m.Match(parts, false) {
+			if m.Match(parts, false) || IsTemp(d.Name()) {
 				return nil
 			}
 			changes = append(changes, Change{rel, Added})
@@ -214,4 +214,97 @@ func (r *Repo) ignoreMatcher() (gitignore.Matcher, error) {
 		patterns = append(global, patterns...)
 	}
 	return gitignore.NewMatcher(patterns), nil
+}
+
+// IsTemp reports whether name is one of the temporary files diary writes
+// before renaming them into place; one left by a killed process is
+// never taken for the user's work.
+func IsTemp(name string) bool {
+	for _, p := range []string{".diary-tmp-", ".diary-new-", ".diary-link-"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// RepairIndex makes the index agree with HEAD wherever the work tree
+// does: a diary killed between moving its branch and writing the index
+// leaves entries that git would show as staged deletions or additions,
+// though the files and the commit agree. Entries that differ from HEAD
+// because the work tree differs too (real changes, or what the user
+// staged with git) are left alone. It returns how many it repaired.
+func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
+	head, err := r.Head()
+	if err != nil || head.Hash.IsZero() {
+		return 0, err
+	}
+	tree, err := r.ReadTree(head.Hash)
+	if err != nil {
+		return 0, err
+	}
+	idx, err := r.git.Storer.Index()
+	if err != nil {
+		return 0, fmt.Errorf("read the index: %w: run git status once to rewrite it", err)
+	}
+	entries := make(map[string]*index.Entry, len(idx.Entries))
+	for _, e := range idx.Entries {
+		if e.Stage == index.Merged {
+			entries[e.Name] = e
+		}
+	}
+	var set []*index.Entry
+	remove := map[string]bool{}
+	for p, he := range tree {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		if ie := entries[p]; ie != nil && ie.Hash == he.Hash && ie.Mode == he.Mode {
+			continue
+		}
+		full := filepath.Join(r.root, filepath.FromSlash(p))
+		info, err := os.Lstat(full)
+		if err != nil {
+			continue
+		}
+		h, mode, err := r.hashFile(p, info)
+		if err != nil || h != he.Hash || mode != he.Mode {
+			continue
+		}
+		ie := &index.Entry{Hash: h, Name: p, Mode: mode, Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
+		fillStat(ie, info)
+		set = append(set, ie)
+	}
+	for p := range entries {
+		if _, inHead := tree[p]; inHead {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(p))); errors.Is(err, fs.ErrNotExist) {
+			remove[p] = true
+		}
+	}
+	if len(set) == 0 && len(remove) == 0 {
+		return 0, nil
+	}
+	lock, err := r.lockIndex()
+	if err != nil {
+		return 0, err
+	}
+	raw, err := os.ReadFile(filepath.Join(r.gitDir, "index"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		lock.release()
+		return 0, err
+	}
+	data, err := spliceIndex(raw, set, remove)
+	if errors.Is(err, errIndexShape) {
+		err = r.updateIndexSlowly(lock, set, remove)
+	} else if err == nil {
+		err = lock.commitRaw(data)
+	} else {
+		lock.release()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("repair the index: %w", err)
+	}
+	return len(set) + len(remove), nil
 }

@@ -62,6 +62,16 @@ type Options struct {
 	Retries int
 	// LockWait is how long to wait for another diary to finish; 5 s when zero.
 	LockWait time.Duration
+	// Hook, when not nil, is called at named points of the sync (and of
+	// the repository writes under it): fault-injection tests kill the
+	// process there. Nothing else sets it.
+	Hook func(point string)
+}
+
+func (o *Options) hook(point string) {
+	if o.Hook != nil {
+		o.Hook(point)
+	}
 }
 
 // Result says what Run did (or, with DryRun, would do).
@@ -102,6 +112,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		o.Location = time.Local
 	}
 	r := o.Repo
+	if o.Hook != nil {
+		r.SetHook(o.Hook)
+		defer r.SetHook(nil)
+	}
 	res := &Result{DryRun: o.DryRun, Remote: o.Remote, Committed: []string{}, Received: []string{}, Moved: [][2]string{}, Conflicts: []Conflict{}, Unpublishable: []string{}}
 
 	unlock, err := r.Lock(ctx, o.LockWait)
@@ -127,10 +141,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return res, fmt.Errorf("the branch setting says %s but %s is checked out: git switch %s, or diary config set branch %s", o.Branch, head.Branch, o.Branch, head.Branch)
 	}
 
-	// 1. Commit what changed in the work tree.
+	// 1. Commit what changed in the work tree, after mending an index
+	// that a killed diary left behind HEAD.
+	if !o.DryRun {
+		if _, err := r.RepairIndex(ctx); err != nil {
+			return res, err
+		}
+	}
 	if err := commitLocal(ctx, &o, res); err != nil {
 		return res, err
 	}
+	o.hook("sync:committed")
 
 	// 2. No remote: the diary is local only, and that is fine.
 	if _, err := r.RemoteURL(o.Remote); errors.Is(err, repo.ErrNoRemote) {
@@ -179,6 +200,7 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 		return err
 	}
 	res.Fetched = true
+	o.hook("sync:fetched")
 	head, err := r.Head()
 	if err != nil {
 		return err
@@ -233,6 +255,7 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 	if res.State == UpToDate || res.State == Behind || o.NoPush || o.DryRun {
 		return nil
 	}
+	o.hook("sync:pushing")
 	pctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	err = r.Push(pctx, o.Remote, o.Branch, o.Net)
 	cancel()
@@ -244,6 +267,7 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 		return err
 	}
 	res.Pushed = true
+	o.hook("sync:pushed")
 	return nil
 }
 
@@ -336,9 +360,11 @@ func fastForward(ctx context.Context, o *Options, res *Result, local, remote rep
 	if err := r.Update(ctx, from, to); err != nil {
 		return err
 	}
+	o.hook("sync:work-tree-updated")
 	if err := r.SetBranch(o.Branch, local, remote); err != nil {
 		return err
 	}
+	o.hook("sync:branch-moved")
 	res.FastForwarded = true
 	return nil
 }
@@ -389,15 +415,18 @@ func mergeRemote(ctx context.Context, o *Options, res *Result, local, remote rep
 	if err != nil {
 		return err
 	}
+	o.hook("sync:merge-written")
 	if err := r.Backup(local, o.Now()); err != nil {
 		return err
 	}
 	if err := r.Update(ctx, trees[1], out.tree); err != nil {
 		return err
 	}
+	o.hook("sync:work-tree-updated")
 	if err := r.SetBranch(o.Branch, local, commit); err != nil {
 		return err
 	}
+	o.hook("sync:branch-moved")
 	res.Merged, res.MergeCommit = true, commit.String()
 	return nil
 }
