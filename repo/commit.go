@@ -297,7 +297,6 @@ type indexLock struct {
 	f                  *os.File
 }
 
-//
 // Beside the lock, diary notes its own process in .git/diary/index.lock.owner:
 // a lock left by a diary that was killed is then known for what it is and
 // taken over, where one left by git (or anyone else) is respected.
