@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -87,12 +88,7 @@ func (r *Repo) Update(ctx context.Context, from, to Tree) error {
 		if e.Mode == ModeSubmodule {
 			continue // a submodule's content is not ours to write
 		}
-		data, err := r.ReadBlob(e.Hash)
-		if err != nil {
-			lock.commit(idx)
-			return err
-		}
-		if err := writeWorkFile(full, data, e.Mode); err != nil {
+		if err := r.writeWorkFile(full, e); err != nil {
 			lock.commit(idx)
 			return fmt.Errorf("write %s: %w", p, err)
 		}
@@ -176,12 +172,28 @@ func (r *Repo) checkLink(p string, h Hash) error {
 	return nil
 }
 
-func writeWorkFile(full string, data []byte, mode Mode) error {
+// writeWorkFile writes a blob into the work tree, streaming it so that a
+// large photo never sits whole in memory.
+func (r *Repo) writeWorkFile(full string, e Entry) error {
+	mode := e.Mode
 	dir := filepath.Dir(full)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	blob, err := r.git.BlobObject(e.Hash)
+	if err != nil {
+		return err
+	}
+	rd, err := blob.Reader()
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
 	if mode == ModeSymlink {
+		data, err := io.ReadAll(io.LimitReader(rd, 4096))
+		if err != nil {
+			return err
+		}
 		tmp := filepath.Join(dir, ".diary-link-"+filepath.Base(full))
 		os.Remove(tmp)
 		if err := os.Symlink(filepath.FromSlash(string(data)), tmp); err != nil {
@@ -198,7 +210,7 @@ func writeWorkFile(full string, data []byte, mode Mode) error {
 		return err
 	}
 	defer os.Remove(f.Name())
-	_, err = f.Write(data)
+	_, err = io.Copy(f, rd)
 	if err == nil {
 		err = f.Sync()
 	}

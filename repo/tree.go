@@ -244,3 +244,65 @@ func short(h Hash) string { return h.String()[:7] }
 
 // Short is the seven-digit form of a hash, as git shows it.
 func Short(h Hash) string { return short(h) }
+
+// CheckCommit refuses a commit whose tree could not be checked out
+// safely: a name such as "..", ".git" (any case), empty, or holding "/",
+// "\\" or NUL, or a symbolic link that points out of the work tree or
+// into .git. The error names the commit and the path. sync runs it on
+// every commit fetched before any ref or file takes it.
+//
+// Files new or changed since commit old (ZeroHash: all) are also checked
+// against MaxBlobSize.
+func (r *Repo) CheckCommit(c, old Hash) error {
+	t, err := r.ReadTree(c)
+	if err != nil {
+		return err
+	}
+	var before Tree
+	if !old.IsZero() {
+		if before, err = r.ReadTree(old); err != nil {
+			before = nil
+		}
+	}
+	for p, e := range t {
+		if prev, ok := before[p]; ok && prev == e {
+			continue
+		}
+		switch e.Mode {
+		case ModeSymlink:
+			if err := r.checkLink(p, e.Hash); err != nil {
+				return fmt.Errorf("commit %s: %w", short(c), err)
+			}
+		case ModeRegular, ModeExecutable:
+			size, err := r.BlobSize(e.Hash)
+			if err != nil {
+				return fmt.Errorf("commit %s: %s: %w", short(c), p, err)
+			}
+			if size > MaxBlobSize {
+				return fmt.Errorf("%w: commit %s has %s of %d MB, more than the %d MB diary takes; nothing was written", ErrTooLarge, short(c), p, size>>20, MaxBlobSize>>20)
+			}
+		}
+	}
+	return nil
+}
+
+// MaxBlobSize is the largest file diary takes from a remote: GitHub
+// refuses files over 100 MB, and a diary holds text and photos.
+var MaxBlobSize int64 = 100 << 20
+
+// ErrTooLarge: a remote sent a file larger than MaxBlobSize.
+var ErrTooLarge = errors.New("file too large")
+
+// BlobSize returns a blob's size without reading it.
+func (r *Repo) BlobSize(h Hash) (int64, error) {
+	obj, err := r.git.Storer.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return 0, fmt.Errorf("read blob %s: %w", short(h), err)
+	}
+	return obj.Size(), nil
+}
+
+// SetRef points a ref at h, as git update-ref does.
+func (r *Repo) SetRef(name string, h Hash) error {
+	return r.git.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(name), h))
+}

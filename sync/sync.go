@@ -182,13 +182,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 // fetchMergePush is one round of fetch, merge and push.
 func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 	r := o.Repo
-	// A dry run fetches into a scratch ref, so that even the
-	// remote-tracking ref stays as it was.
-	ref := repo.RemoteRef(o.Remote, o.Branch)
-	if o.DryRun {
-		ref = "refs/diary/dry-run/" + o.Branch
-		defer r.RemoveRef(ref)
-	}
+	// Fetch into a quarantine ref: the remote-tracking ref takes the
+	// commit only once its tree is known to be safe to check out (a
+	// hostile or broken remote can send names like ".." or ".git"), and a
+	// dry run leaves even the remote-tracking ref as it was.
+	tracking := repo.RemoteRef(o.Remote, o.Branch)
+	ref := "refs/diary/incoming/" + o.Branch
+	defer r.RemoveRef(ref)
 	fctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	found, err := r.FetchTo(fctx, o.Remote, o.Branch, ref, o.Net)
 	cancel()
@@ -201,6 +201,23 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 	}
 	res.Fetched = true
 	o.hook("sync:fetched")
+	if found {
+		incoming, ok, err := r.Ref(ref)
+		if err != nil {
+			return err
+		}
+		found = ok
+		if old, _, _ := r.Ref(tracking); ok && incoming != old {
+			if err := r.CheckCommit(incoming, old); err != nil {
+				return fmt.Errorf("%w; nothing of it was taken, and your entries are committed here", err)
+			}
+			if !o.DryRun {
+				if err := r.SetRef(tracking, incoming); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	head, err := r.Head()
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ type Conflict struct {
 // blobs reads and writes file contents for the merge.
 type blobs interface {
 	ReadBlob(repo.Hash) ([]byte, error)
+	BlobSize(repo.Hash) (int64, error)
 	WriteBlob([]byte) (repo.Hash, error)
 }
 
@@ -102,8 +103,17 @@ func set(t repo.Tree, p string, e repo.Entry, ok bool) {
 	}
 }
 
+// maxTextMerge bounds what is merged line by line; anything larger is
+// treated as binary, without reading it into memory.
+const maxTextMerge = 8 << 20
+
 // mergeFile merges one path modified on both sides.
 func (m *treeMerge) mergeFile(p string, b, o, t repo.Entry, inB bool, out *mergeOutcome) error {
+	for _, e := range []repo.Entry{o, t} {
+		if size, err := m.store.BlobSize(e.Hash); err != nil || size > maxTextMerge {
+			return m.keepBoth(p, o, t, out)
+		}
+	}
 	od, err := m.store.ReadBlob(o.Hash)
 	if err != nil {
 		return err
@@ -137,8 +147,12 @@ func (m *treeMerge) mergeFile(p string, b, o, t repo.Entry, inB bool, out *merge
 			return nil
 		}
 	}
-	// Overlapping edits, or binary: the remote version keeps the path and
-	// ours is kept, byte for byte, as a conflict copy.
+	return m.keepBoth(p, o, t, out)
+}
+
+// keepBoth settles what cannot be merged: the remote version keeps the
+// path, and ours is kept, byte for byte, as a conflict copy.
+func (m *treeMerge) keepBoth(p string, o, t repo.Entry, out *mergeOutcome) error {
 	out.tree[p] = t
 	cp := m.conflictCopy(p, out.tree)
 	out.tree[cp] = o

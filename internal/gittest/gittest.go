@@ -137,3 +137,9 @@ func Fsck(t testing.TB, dir string) {
 func Post(title, body string) string {
 	return "---\ntitle: " + title + "\nauthor: Daniel Park\ndate: 2022-04-30 21:30:00 +0900\nlayout: post\n---\n\n> disclaimer\n\n" + body
 }
+
+// TryGitOK reports whether a git command succeeds in dir.
+func TryGitOK(dir string, args ...string) bool {
+	_, err := TryGit(dir, args...)
+	return err == nil
+}
