@@ -207,6 +207,12 @@ func (d *Diary) commit(ctx context.Context, paths []string, what string) (string
 	if err != nil {
 		return "", err
 	}
+	// One diary at a time: a sync running now finishes first.
+	unlock, err := d.Repo.Lock(ctx, 5*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
 	return d.Repo.Commit(ctx, repo.CommitOptions{
 		Paths:   paths,
 		Message: fmt.Sprintf("diary(%s): %s", d.Config.Host, what),
