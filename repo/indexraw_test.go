@@ -94,3 +94,18 @@ func TestSpliceIndexShapes(t *testing.T) {
 		t.Errorf("garbage: %v", err)
 	}
 }
+
+func TestParseIndexAgreesWithGoGit(t *testing.T) {
+	for _, version := range []uint32{2, 3} {
+		idx := &index.Index{Version: version, Entries: []*index.Entry{entry("a", 1), entry("b/c", 2), entry("d", 3)}}
+		idx.Entries[1].IntentToAdd = version == 3
+		idx.Entries[2].Stage = index.TheirMode
+		m, err := parseIndex(encode(t, idx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m) != 2 || m["a"].Hash != idx.Entries[0].Hash || !m["b/c"].ModifiedAt.Equal(idx.Entries[1].ModifiedAt) || m["b/c"].Inode != 2 || m["a"].Size != 1 {
+			t.Errorf("v%d: %+v", version, m)
+		}
+	}
+}

@@ -52,15 +52,9 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			return nil, err
 		}
 	}
-	idx, err := r.git.Storer.Index()
+	stats, err := r.indexEntries()
 	if err != nil {
-		return nil, fmt.Errorf("read the index: %w: run git status once to rewrite it", err)
-	}
-	stats := make(map[string]*index.Entry, len(idx.Entries))
-	for _, e := range idx.Entries {
-		if e.Stage == index.Merged {
-			stats[e.Name] = e
-		}
+		return nil, err
 	}
 	var indexTime int64
 	if fi, err := os.Stat(filepath.Join(r.gitDir, "index")); err == nil {
@@ -243,15 +237,9 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	idx, err := r.git.Storer.Index()
+	entries, err := r.indexEntries()
 	if err != nil {
-		return 0, fmt.Errorf("read the index: %w: run git status once to rewrite it", err)
-	}
-	entries := make(map[string]*index.Entry, len(idx.Entries))
-	for _, e := range idx.Entries {
-		if e.Stage == index.Merged {
-			entries[e.Name] = e
-		}
+		return 0, err
 	}
 	var set []*index.Entry
 	remove := map[string]bool{}
