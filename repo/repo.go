@@ -37,6 +37,7 @@ type Repo struct {
 	gitDir string
 	git    *git.Repository
 	hookFn func(point string)
+	trees  map[Hash]Tree // ReadTree's results, by commit
 }
 
 // SetHook installs a function called at named points of the steps that

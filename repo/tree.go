@@ -50,11 +50,18 @@ var ErrUnsafePath = errors.New("unsafe path in tree")
 // Every path is checked: a name such as "..", ".git" (any case) or one
 // holding "/" or NUL, as a hostile remote may send, is refused with the
 // commit and path named.
+//
+// A commit's tree never changes, so the result is remembered for the
+// life of the Repo (a sync reads HEAD's tree several times): callers
+// must treat it as read-only, and copy it to change it.
 func (r *Repo) ReadTree(c Hash) (Tree, error) {
-	t := Tree{}
 	if c.IsZero() {
+		return Tree{}, nil
+	}
+	if t, ok := r.trees[c]; ok {
 		return t, nil
 	}
+	t := Tree{}
 	commit, err := r.git.CommitObject(c)
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", short(c), err)
@@ -62,6 +69,10 @@ func (r *Repo) ReadTree(c Hash) (Tree, error) {
 	if err := r.readTree(c, commit.TreeHash, "", t); err != nil {
 		return nil, err
 	}
+	if r.trees == nil {
+		r.trees = map[Hash]Tree{}
+	}
+	r.trees[c] = t
 	return t, nil
 }
 
