@@ -32,9 +32,13 @@ func Clone(ctx context.Context, opts Options, url, dir string, progress io.Write
 	if err != nil {
 		return nil, err
 	}
+	a, err := auth(url, opts)
+	if err != nil {
+		return nil, err
+	}
 	cctx, cancel := context.WithTimeout(ctx, cfg.Timeout*10)
 	defer cancel()
-	r, err := repo.Clone(cctx, url, dir, repo.NetOptions{Progress: progress})
+	r, err := repo.Clone(cctx, url, dir, repo.NetOptions{Auth: a, Progress: progress})
 	if err != nil {
 		return nil, err
 	}

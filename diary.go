@@ -30,6 +30,10 @@ type Options struct {
 	Env        config.Env        // os.LookupEnv outside tests
 	Dir        string            // the working directory
 	Now        func() time.Time
+	// Passphrase asks the user for an SSH key's passphrase on the
+	// terminal; nil without one (then DIARY_SSH_PASSPHRASE or ssh-agent
+	// must do).
+	Passphrase func(prompt string) (string, error)
 }
 
 func (o *Options) now() time.Time {
@@ -132,4 +136,11 @@ func load(r *repo.Repo, how string, opts Options) (*Diary, error) {
 		return nil, err
 	}
 	return &Diary{Root: r.Root(), Repo: r, Config: cfg, How: how, opts: opts}, nil
+}
+
+// auth finds the credentials for a remote URL: none for local paths,
+// ssh-agent, ~/.ssh/config and keys for SSH, a token or git's credential
+// helper for HTTPS.
+func auth(url string, opts Options) (repo.AuthMethod, error) {
+	return repo.Auth(url, repo.AuthOptions{Env: opts.Env, Interactive: opts.Passphrase != nil, Passphrase: opts.Passphrase})
 }

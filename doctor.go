@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -92,12 +93,22 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Level, string, string
 		add(Error, "remote", "%v", err)
 		return
 	}
-	add(OK, "remote", "%s is %s", cfg.Remote, redactURL(url))
-	net := repo.NetOptions{}
+	add(OK, "remote", "%s is %s", cfg.Remote, repo.Redact(url))
+	a, err := auth(url, d.opts)
+	if err != nil {
+		add(Error, "credentials", "%v", err)
+		return
+	}
+	net := repo.NetOptions{Auth: a}
 	pctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	n, err := d.Repo.Probe(pctx, cfg.Remote, net)
 	cancel()
+	var hostKey *repo.HostKeyError
 	switch {
+	case errors.As(err, &hostKey):
+		add(OK, "reachable", "%s answers", cfg.Remote)
+		add(Error, "known_hosts", "%v", err)
+		return
 	case errors.Is(err, repo.ErrUnreachable):
 		add(Error, "reachable", "%v", err)
 		return
@@ -110,6 +121,9 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Level, string, string
 		return
 	}
 	add(OK, "reachable", "%s answers, with %d branches", cfg.Remote, n)
+	if strings.HasPrefix(url, "ssh://") || scpLike.MatchString(url) {
+		add(OK, "known_hosts", "the host key is known")
+	}
 	add(OK, "credentials", "accepted")
 	pctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
 	err = d.Repo.ProbePush(pctx, cfg.Remote, net)
@@ -189,10 +203,5 @@ func siteSettings(root string) map[string]any {
 	return m
 }
 
-// redactURL shows a URL without any user:password@ in it.
-func redactURL(u string) string {
-	return credentialURL.ReplaceAllStringFunc(u, func(m string) string {
-		scheme, _, _ := strings.Cut(m, "://")
-		return scheme + "://"
-	})
-}
+// scpLike is git's user@host:path form of an SSH URL.
+var scpLike = regexp.MustCompile(`^[^/:@]+@[^/:]+:`)

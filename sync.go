@@ -21,6 +21,12 @@ func (d *Diary) Sync(ctx context.Context, so SyncOptions) (*dsync.Result, error)
 	if err != nil {
 		return nil, err
 	}
+	net := repo.NetOptions{Progress: so.Progress}
+	if url, err := d.Repo.RemoteURL(cfg.Remote); err == nil {
+		// Without usable credentials sync still commits locally; the
+		// first network step then reports what was refused (exit 1).
+		net.Auth, _ = auth(url, d.opts)
+	}
 	return dsync.Run(ctx, dsync.Options{
 		Repo:     d.Repo,
 		Remote:   cfg.Remote,
@@ -30,7 +36,7 @@ func (d *Diary) Sync(ctx context.Context, so SyncOptions) (*dsync.Result, error)
 		Location: cfg.Location,
 		Now:      d.opts.now,
 		Timeout:  cfg.Timeout,
-		Net:      repo.NetOptions{Progress: so.Progress},
+		Net:      net,
 		NoPush:   so.NoPush,
 		DryRun:   so.DryRun,
 	})

@@ -76,9 +76,9 @@ func Clone(ctx context.Context, url, dir string, o NetOptions) (*Repo, error) {
 	if err != nil {
 		os.RemoveAll(abs)
 		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("clone %s: %w: it did not answer in time", redact(url), ErrUnreachable)
+			return nil, fmt.Errorf("clone %s: %w: it did not answer in time", Redact(url), ErrUnreachable)
 		}
-		return nil, (&Repo{}).netError("clone "+redact(url), "", err)
+		return nil, (&Repo{}).netError("clone "+Redact(url), "", err)
 	}
 	return Open(abs)
 }

@@ -215,6 +215,9 @@ func (r *Repo) Ref(name string) (Hash, bool, error) {
 	return ref.Hash(), true, nil
 }
 
+// AuthMethod is a remote's credentials, as Auth finds them.
+type AuthMethod = transport.AuthMethod
+
 // NetOptions are what every network step takes.
 type NetOptions struct {
 	Auth     transport.AuthMethod // nil: none (local paths, anonymous)
@@ -287,17 +290,24 @@ func (r *Repo) netError(step, remote string, err error) error {
 		return fmt.Errorf("%s: interrupted", step)
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w: it did not answer in time (the timeout setting)", step, ErrUnreachable)
+	}
+	// Refused keys, tokens and host keys, with what to do about each.
+	if e := authNetError(step, err); e != nil {
+		return e
+	}
+	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
 		return fmt.Errorf("%s: %w: check the token or key (diary doctor tells which)", step, ErrAuth)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("%s: %w: no repository at the remote's URL (a disk not mounted, or a wrong URL: git remote -v shows it)", step, ErrUnreachable)
 	case errors.As(err, &opErr), errors.As(err, &dnsErr), errors.As(err, &urlErr), errors.As(err, &netErr):
-		return fmt.Errorf("%s: %w: %v", step, ErrUnreachable, redact(err.Error()))
+		return fmt.Errorf("%s: %w: %v", step, ErrUnreachable, Redact(err.Error()))
 	}
-	return fmt.Errorf("%s: %s", step, redact(err.Error()))
+	return fmt.Errorf("%s: %s", step, Redact(err.Error()))
 }
 
-// redact removes user:password@ from any URL in s.
+// redact removes user:password@ from any URL in s (Redact removes
+// tokens too).
 func redact(s string) string {
 	return credentialsInURL.ReplaceAllString(s, "$1")
 }
