@@ -120,7 +120,11 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Level, string, string
 		add(Error, "reachable", "%v", err)
 		return
 	}
-	add(OK, "reachable", "%s answers, with %d branches", cfg.Remote, n)
+	branches := fmt.Sprintf("%d branches", n)
+	if n == 1 {
+		branches = "1 branch"
+	}
+	add(OK, "reachable", "%s answers, with %s", cfg.Remote, branches)
 	if strings.HasPrefix(url, "ssh://") || scpLike.MatchString(url) {
 		add(OK, "known_hosts", "the host key is known")
 	}
