@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -157,13 +158,31 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	}
 	close(next)
 	wg.Wait()
+	var refresh []*index.Entry
 	for i, c := range toHash {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
 		if modified[i] {
 			changes = append(changes, Change{c.path, Modified})
+			continue
 		}
+		// Unchanged, but the index could not say so (its stat data was
+		// stale, as after a copy or a touch): refresh it, as git status
+		// does, so that the next scan need not read the file again. A
+		// file changed too recently to tell from its time is left for
+		// a later scan.
+		// Only stat data is refreshed: an entry whose hash differs from
+		// HEAD holds something the user staged, which stays.
+		he := headTree[c.path]
+		if st, ok := stats[c.path]; ok && st.Hash == he.Hash && st.Mode == he.Mode && c.info.ModTime().Before(time.Now().Add(-2*time.Second)) {
+			ie := &index.Entry{Hash: he.Hash, Name: c.path, Mode: he.Mode, Size: uint32(c.info.Size()), ModifiedAt: c.info.ModTime()}
+			fillStat(ie, c.info)
+			refresh = append(refresh, ie)
+		}
+	}
+	if len(refresh) > 0 {
+		r.refreshIndex(refresh)
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
 	return changes, nil
@@ -220,6 +239,27 @@ func IsTemp(name string) bool {
 		}
 	}
 	return false
+}
+
+// refreshIndex writes fresh stat data for entries whose content is
+// unchanged. It is only a speed-up: when the index is locked (git is at
+// work) it gives up quietly.
+func (r *Repo) refreshIndex(set []*index.Entry) {
+	lock, err := r.lockIndex()
+	if err != nil {
+		return
+	}
+	raw, err := os.ReadFile(filepath.Join(r.gitDir, "index"))
+	if err != nil {
+		lock.release()
+		return
+	}
+	data, err := spliceIndex(raw, set, nil)
+	if err != nil {
+		lock.release()
+		return
+	}
+	lock.commitRaw(data)
 }
 
 // RepairIndex makes the index agree with HEAD wherever the work tree
