@@ -14,11 +14,14 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
+	gioutil "github.com/go-git/go-git/v5/utils/ioutil"
 )
 
 func init() {
@@ -27,11 +30,11 @@ func init() {
 	client.InstallProtocol("file", localTransport{server.DefaultServer})
 }
 
-// localTransport is go-git's in-process server with one fix: its
-// upload-pack fails with "object not found" when the client says it has
-// commits the server does not (a laptop's own new entries, on every
-// fetch after it wrote one), where git's upload-pack ignores them. The
-// client's haves are filtered down to what the repository holds first.
+// localTransport is go-git's in-process server with its upload-pack
+// replaced: go-git's fails with "object not found" when the client says
+// it has commits the server does not (a laptop's own new entries, on
+// every fetch after it wrote one), where git's upload-pack ignores them,
+// and it lists every object of the whole history to decide what to send.
 type localTransport struct{ transport.Transport }
 
 func (t localTransport) NewUploadPackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.UploadPackSession, error) {
@@ -52,14 +55,27 @@ type knownHaves struct {
 }
 
 func (k *knownHaves) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
-	known := req.Haves[:0:0]
-	for _, h := range req.Haves {
-		if k.objects.HasEncodedObject(h) == nil {
-			known = append(known, h)
-		}
+	if req.IsEmpty() {
+		return nil, transport.ErrEmptyUploadPackRequest
 	}
-	req.Haves = known
-	return k.UploadPackSession.UploadPack(ctx, req)
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if len(req.Shallows) > 0 {
+		return nil, errors.New("shallow fetches are not served")
+	}
+	// What to send is worked out by objectsToSend, not by go-git's
+	// revlist, which would list every object of the whole history.
+	objs, err := objectsToSend(k.objects, req.Wants, req.Haves)
+	if err != nil {
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := packfile.NewEncoder(pw, k.objects, false).Encode(objs, 10)
+		pw.CloseWithError(err)
+	}()
+	return packp.NewUploadPackResponseWithPackfile(req, gioutil.NewContextReadCloser(ctx, pr)), nil
 }
 
 // Sentinel errors of the network steps.
@@ -259,22 +275,128 @@ func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 
 // Push sends refs/heads/BRANCH to the remote's branch of the same name.
 // It never forces: a remote that moved on is ErrRejected.
+//
+// It speaks the push protocol itself rather than through go-git's
+// Remote.Push, which lists every object of the remote's whole history to
+// decide what to send (seconds and hundreds of megabytes for a lifetime
+// diary): objectsToSend walks only the new commits.
 func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) error {
-	spec := config.RefSpec(fmt.Sprintf("refs/heads/%s:refs/heads/%s", branch, branch))
-	err := r.git.PushContext(ctx, &git.PushOptions{
-		RemoteName: remote,
-		RefSpecs:   []config.RefSpec{spec},
-		Auth:       o.Auth,
-		Progress:   o.Progress,
-	})
+	err := r.push(ctx, remote, branch, o)
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
 	}
-	// go-git reports a rejection as a plain string.
+	if errors.Is(err, ErrRejected) || errors.Is(err, ErrNoRemote) {
+		return err
+	}
+	// A rejection the server reports comes back as a plain string.
 	if msg := err.Error(); strings.Contains(msg, "non-fast-forward") || strings.Contains(msg, "fetch first") || strings.Contains(msg, "rejected") {
 		return fmt.Errorf("push to %s: %w: the remote has commits this laptop has not merged yet", remote, ErrRejected)
 	}
 	return r.netError("push to "+remote, remote, err)
+}
+
+func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (err error) {
+	url, err := r.RemoteURL(remote)
+	if err != nil {
+		return err
+	}
+	ep, err := transport.NewEndpoint(url)
+	if err != nil {
+		return err
+	}
+	cl, err := client.NewClient(ep)
+	if err != nil {
+		return err
+	}
+	sess, err := cl.NewReceivePackSession(ep, o.Auth)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := sess.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	ar, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return err
+	}
+	name := plumbing.NewBranchReferenceName(branch)
+	local, err := r.git.Storer.Reference(name)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	var old plumbing.Hash
+	var haves []plumbing.Hash
+	if ar != nil {
+		refs, err := ar.AllReferences()
+		if err != nil {
+			return err
+		}
+		for n, ref := range refs {
+			if ref.Type() != plumbing.HashReference {
+				continue
+			}
+			if n == name {
+				old = ref.Hash()
+			}
+			haves = append(haves, ref.Hash())
+		}
+	}
+	if old == local.Hash() {
+		return git.NoErrAlreadyUpToDate
+	}
+	if !old.IsZero() {
+		// Never a forced update: the remote's commit must be in ours.
+		if r.git.Storer.HasEncodedObject(old) != nil {
+			return fmt.Errorf("push to %s: %w: the remote has commits this laptop has not fetched yet", remote, ErrRejected)
+		}
+		if ok, err := r.IsAncestor(old, local.Hash()); err != nil || !ok {
+			return fmt.Errorf("push to %s: %w: the remote has commits this laptop has not merged yet", remote, ErrRejected)
+		}
+	}
+	hashes, err := objectsToSend(r.git.Storer, []plumbing.Hash{local.Hash()}, haves)
+	if err != nil {
+		return err
+	}
+	caps := capability.NewList()
+	if ar != nil {
+		caps = ar.Capabilities
+	}
+	req := packp.NewReferenceUpdateRequestFromCapabilities(caps)
+	if o.Progress != nil {
+		req.Progress = o.Progress
+		if caps.Supports(capability.Sideband64k) {
+			_ = req.Capabilities.Set(capability.Sideband64k)
+		} else if caps.Supports(capability.Sideband) {
+			_ = req.Capabilities.Set(capability.Sideband)
+		}
+	}
+	req.Commands = []*packp.Command{{Name: name, Old: old, New: local.Hash()}}
+	rd, wr := io.Pipe()
+	req.Packfile = rd
+	done := make(chan error, 1)
+	go func() {
+		enc := packfile.NewEncoder(wr, r.git.Storer, !caps.Supports(capability.OFSDelta))
+		_, err := enc.Encode(hashes, 10)
+		done <- wr.CloseWithError(err)
+	}()
+	rs, err := sess.ReceivePack(ctx, req)
+	if err != nil {
+		rd.Close()
+		<-done
+		return err
+	}
+	if err := <-done; err != nil {
+		return err
+	}
+	if rs != nil {
+		if err := rs.Error(); err != nil {
+			return err
+		}
+	}
+	// The remote-tracking ref follows, as after git push.
+	return r.git.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(RemoteRef(remote, branch)), local.Hash()))
 }
 
 // netError sorts a network failure into unreachable, refused

@@ -78,6 +78,11 @@ func (r *Repo) ReadTree(c Hash) (Tree, error) {
 
 func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
 	tree, err := r.git.TreeObject(h)
+	if err != nil && !errors.Is(err, plumbing.ErrObjectNotFound) {
+		// A tree that does not decode (an empty name, a truncated entry)
+		// is as unsafe to check out as a hostile name.
+		return fmt.Errorf("%w: commit %s has a malformed tree at %q: %v; nothing was written", ErrUnsafePath, short(c), prefix, err)
+	}
 	if err != nil {
 		return fmt.Errorf("read tree %s of commit %s: %w", short(h), short(c), err)
 	}
