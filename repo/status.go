@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -71,93 +72,106 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			trackedDirs[d] = true
 		}
 	}
-	m, err := r.ignoreMatcher()
+	base, err := r.basePatterns()
 	if err != nil {
 		return nil, err
 	}
 
+	// Walk the work tree by directory listings (no stat per entry),
+	// reading each directory's .gitignore as it is entered, rather than
+	// walking it a second time for ignore files as go-git's ReadPatterns
+	// does (with a stat of every entry).
+	var tracked []string
+	var changes []Change
+	var walk func(dir string, parts []string, patterns []gitignore.Pattern) error
+	walk = func(dir string, parts []string, patterns []gitignore.Pattern) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		des, err := os.ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		for _, de := range des {
+			if de.Name() == ".gitignore" && de.Type().IsRegular() {
+				patterns = append(patterns[:len(patterns):len(patterns)], readIgnore(filepath.Join(dir, ".gitignore"), parts)...)
+				break
+			}
+		}
+		m := gitignore.NewMatcher(patterns)
+		for _, de := range des {
+			name := de.Name()
+			child := append(parts[:len(parts):len(parts)], name)
+			rel := strings.Join(child, "/")
+			switch {
+			case de.IsDir():
+				if (len(parts) == 0 && name == ".git") || (!trackedDirs[rel] && m.Match(child, true)) {
+					continue
+				}
+				if err := walk(filepath.Join(dir, name), child, patterns); err != nil {
+					return err
+				}
+			case !de.Type().IsRegular() && de.Type()&fs.ModeSymlink == 0:
+			case headTree.has(rel):
+				tracked = append(tracked, rel)
+			case !m.Match(child, false) && !IsTemp(name):
+				changes = append(changes, Change{rel, Added})
+			}
+		}
+		return nil
+	}
+	if err := walk(r.root, nil, base); err != nil {
+		return nil, fmt.Errorf("look for changes in %s: %w", r.root, err)
+	}
+	seen := make(map[string]bool, len(tracked))
+	for _, p := range tracked {
+		seen[p] = true
+	}
+	for p := range headTree {
+		if !seen[p] {
+			changes = append(changes, Change{p, Deleted})
+		}
+	}
+
+	// Stat the tracked files in parallel (as git's preload-index does):
+	// the index vouches for those whose stat data it holds.
 	type candidate struct {
 		path string
 		info fs.FileInfo
 	}
+	infos := make([]fs.FileInfo, len(tracked))
+	statErrs := make([]error, len(tracked))
+	parallel(len(tracked), func(i int) {
+		infos[i], statErrs[i] = os.Lstat(filepath.Join(r.root, filepath.FromSlash(tracked[i])))
+	})
 	var toHash []candidate
-	var changes []Change
-	seen := make(map[string]bool, len(headTree))
-	err = filepath.WalkDir(r.root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p == r.root {
-			return nil
-		}
-		if cerr := ctx.Err(); cerr != nil {
-			return cerr
-		}
-		rel := filepath.ToSlash(p[len(r.root)+1:])
-		parts := strings.Split(rel, "/")
-		if d.IsDir() {
-			if d.Name() == ".git" || (!trackedDirs[rel] && m.Match(parts, true)) {
-				return fs.SkipDir
+	for i, rel := range tracked {
+		info := infos[i]
+		if statErrs[i] != nil {
+			if errors.Is(statErrs[i], fs.ErrNotExist) {
+				changes = append(changes, Change{rel, Deleted}) // gone since the listing
+				continue
 			}
-			return nil
+			return nil, statErrs[i]
 		}
-		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-			return nil
-		}
-		he, tracked := headTree[rel]
-		if !tracked {
-			if m.Match(parts, false) || IsTemp(d.Name()) {
-				return nil
-			}
-			changes = append(changes, Change{rel, Added})
-			return nil
-		}
-		seen[rel] = true
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
+		he := headTree[rel]
 		if st, ok := stats[rel]; ok && st.Hash == he.Hash && modeOf(info) == he.Mode &&
 			int64(st.Size) == info.Size()&0xffffffff && st.ModifiedAt.Equal(info.ModTime()) &&
 			info.ModTime().UnixNano() < indexTime {
-			return nil // the index vouches for it
+			continue // the index vouches for it
 		}
 		toHash = append(toHash, candidate{rel, info})
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("look for changes in %s: %w", r.root, err)
-	}
-	for p := range headTree {
-		if !seen[p] {
-			if _, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(p))); errors.Is(err, fs.ErrNotExist) {
-				changes = append(changes, Change{p, Deleted})
-			}
-		}
 	}
 
 	// Hash what the index could not vouch for, in parallel.
 	modified := make([]bool, len(toHash))
 	errs := make([]error, len(toHash))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				c := toHash[i]
-				h, mode, err := r.hashFile(c.path, c.info)
-				he := headTree[c.path]
-				modified[i], errs[i] = err == nil && (h != he.Hash || mode != he.Mode), err
-			}
-		}()
-	}
-	for i := range toHash {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel(len(toHash), func(i int) {
+		c := toHash[i]
+		h, mode, err := r.hashFile(c.path, c.info)
+		he := headTree[c.path]
+		modified[i], errs[i] = err == nil && (h != he.Hash || mode != he.Mode), err
+	})
 	var refresh []*index.Entry
 	for i, c := range toHash {
 		if errs[i] != nil {
@@ -215,6 +229,50 @@ func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
 		return ZeroHash, 0, fmt.Errorf("read %s: %w", rel, err)
 	}
 	return plumbing.ComputeHash(plumbing.BlobObject, data), mode, nil
+}
+
+// parallel calls f(0), f(1), … f(n-1) on as many goroutines as there
+// are processors.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// basePatterns are the ignore rules that hold everywhere: the user's
+// core.excludesFile, then .git/info/exclude.
+func (r *Repo) basePatterns() ([]gitignore.Pattern, error) {
+	var ps []gitignore.Pattern
+	if global, err := gitignore.LoadGlobalPatterns(osfs.New("/")); err == nil {
+		ps = append(ps, global...)
+	}
+	return append(ps, readIgnore(filepath.Join(r.gitDir, "info", "exclude"), nil)...), nil
+}
+
+// readIgnore reads one ignore file whose patterns apply below domain.
+func readIgnore(file string, domain []string) []gitignore.Pattern {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	var ps []gitignore.Pattern
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		ps = append(ps, gitignore.ParsePattern(line, domain))
+	}
+	return ps
 }
 
 func (r *Repo) ignoreMatcher() (gitignore.Matcher, error) {

@@ -77,30 +77,37 @@ func (r *Repo) ReadTree(c Hash) (Tree, error) {
 }
 
 func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
-	tree, err := r.git.TreeObject(h)
-	if err != nil && !errors.Is(err, plumbing.ErrObjectNotFound) {
-		// A tree that does not decode (an empty name, a truncated entry)
-		// is as unsafe to check out as a hostile name.
-		return fmt.Errorf("%w: commit %s has a malformed tree at %q: %v; nothing was written", ErrUnsafePath, short(c), prefix, err)
-	}
+	raw, err := r.rawTree(h)
 	if err != nil {
 		return fmt.Errorf("read tree %s of commit %s: %w", short(h), short(c), err)
 	}
-	for _, e := range tree.Entries {
-		p := e.Name
-		if prefix != "" {
-			p = prefix + "/" + e.Name
+	for at := 0; at < len(raw); {
+		e, err := nextRawEntry(raw, at)
+		if err != nil {
+			// A tree that does not decode (a truncated entry) is as
+			// unsafe to check out as a hostile name.
+			return fmt.Errorf("%w: commit %s has a malformed tree at %q: %v; nothing was written", ErrUnsafePath, short(c), prefix, err)
 		}
-		if err := checkName(e.Name); err != nil {
+		at = e.end
+		name := string(e.name)
+		p := name
+		if prefix != "" {
+			p = prefix + "/" + name
+		}
+		if err := checkName(name); err != nil {
 			return fmt.Errorf("%w: commit %s has %q: %v; nothing was written", ErrUnsafePath, short(c), p, err)
 		}
-		if e.Mode == filemode.Dir {
-			if err := r.readTree(c, e.Hash, p, t); err != nil {
+		mode, err := filemode.New(string(raw[e.start : e.start+bytes.IndexByte(raw[e.start:], ' ')]))
+		if err != nil {
+			return fmt.Errorf("%w: commit %s has %q with a bad mode: %v; nothing was written", ErrUnsafePath, short(c), p, err)
+		}
+		if mode == filemode.Dir {
+			if err := r.readTree(c, e.hash, p, t); err != nil {
 				return err
 			}
 			continue
 		}
-		t[p] = Entry{Hash: e.Hash, Mode: e.Mode}
+		t[p] = Entry{Hash: e.hash, Mode: mode}
 	}
 	return nil
 }
@@ -321,4 +328,9 @@ func (r *Repo) BlobSize(h Hash) (int64, error) {
 // SetRef points a ref at h, as git update-ref does.
 func (r *Repo) SetRef(name string, h Hash) error {
 	return r.git.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(name), h))
+}
+
+func (t Tree) has(p string) bool {
+	_, ok := t[p]
+	return ok
 }

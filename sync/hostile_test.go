@@ -92,7 +92,7 @@ func TestHostileRemote(t *testing.T) {
 		{"dot dot", "100644", "..", []byte("x"), `".."`},
 		{"dot git", "100644", ".git", []byte("[core]\n"), `".git"`},
 		{"dot git, other case", "40000", ".GiT", nil, `".GiT"`},
-		{"empty name", "100644", "", []byte("x"), "malformed tree"},
+		{"empty name", "100644", "", []byte("x"), `""`},
 		{"absolute", "100644", "/etc/passwd", []byte("x"), `"/etc/passwd"`},
 		{"slash", "100644", "a/b", []byte("x"), `"a/b"`},
 		{"backslash", "100644", `..\..\evil`, []byte("x"), `..\\..\\evil`},
