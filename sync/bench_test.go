@@ -71,69 +71,12 @@ func referenceDiary(b *testing.B) string {
 	gittest.NeedGit(b)
 	posts := benchPosts(b)
 	reference.once.Do(func() {
-		reference.dir, reference.err = buildReference(posts)
+		reference.dir, reference.err = gen.Cached(context.Background(), posts, benchCommits, benchSeed)
 	})
 	if reference.err != nil {
 		b.Fatal(reference.err)
 	}
 	return reference.dir
-}
-
-// buildReference generates the diary into a temporary directory and
-// renames it into place, so that a run that is interrupted, or one
-// running at the same time, never sees half a diary. It is the root
-// bench_test.go's, to the byte of the stamp, so that both share a copy.
-func buildReference(posts int) (string, error) {
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("diary-bench-%d-%d", benchSeed, posts))
-	stamp := fmt.Sprintf("gen %s posts=%d commits=%d seed=%d", gen.Version, posts, benchCommits, benchSeed)
-	if referenceValid(dir, stamp, posts) {
-		return dir, nil
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return "", err
-	}
-	tmp, err := os.MkdirTemp(os.TempDir(), filepath.Base(dir)+".tmp-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	ctx := context.Background()
-	if err := gen.Generate(ctx, tmp, gen.Options{Posts: posts, ExtraCommits: benchCommits, Seed: benchSeed}); err != nil {
-		return "", err
-	}
-	head, err := gen.Git(ctx, tmp, "rev-parse", "HEAD")
-	if err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(filepath.Join(tmp, ".git", "diary-bench"), []byte(stamp+" head="+head), 0o644); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if referenceValid(dir, stamp, posts) {
-			return dir, nil // another process was quicker
-		}
-		return "", err
-	}
-	return dir, nil
-}
-
-// referenceValid reports whether dir holds the generated diary, as it was
-// made: same generator and options, HEAD where it was, every post there.
-func referenceValid(dir, stamp string, posts int) bool {
-	data, err := os.ReadFile(filepath.Join(dir, ".git", "diary-bench"))
-	if err != nil {
-		return false
-	}
-	s, head, ok := strings.Cut(strings.TrimSpace(string(data)), " head=")
-	if !ok || s != stamp {
-		return false
-	}
-	ref, err := os.ReadFile(filepath.Join(dir, ".git", "refs", "heads", gen.Branch))
-	if err != nil || strings.TrimSpace(string(ref)) != head {
-		return false
-	}
-	des, err := os.ReadDir(filepath.Join(dir, entry.PostsDir))
-	return err == nil && len(des) == posts
 }
 
 // benchWorld is a bare remote cloned from the reference diary and two
