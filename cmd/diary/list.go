@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -90,11 +91,16 @@ func printEntries(g *globals, entries []*entry.Entry, loc *time.Location) {
 	if !g.sys.StdoutTTY {
 		// One entry a line, tab-separated, for scripts: no header, and
 		// tabs or newlines in a title cannot break the columns.
-		var b strings.Builder
+		b := make([]byte, 0, len(entries)*64)
 		for _, e := range entries {
-			fmt.Fprintf(&b, "%s\t%s\t%s\n", e.Date.In(loc).Format("2006-01-02"), oneLine(e.Title), e.Path)
+			b = e.Date.In(loc).AppendFormat(b, "2006-01-02")
+			b = append(b, '\t')
+			b = appendOneLine(b, e.Title)
+			b = append(b, '\t')
+			b = append(b, e.Path...)
+			b = append(b, '\n')
 		}
-		fmt.Fprint(g.sys.Stdout, b.String())
+		g.sys.Stdout.Write(b)
 		return
 	}
 	tw := tabwriter.NewWriter(g.sys.Stdout, 0, 4, 2, ' ', 0)
@@ -107,6 +113,23 @@ func printEntries(g *globals, entries []*entry.Entry, loc *time.Location) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Date.In(loc).Format("2006-01-02"), title, e.Path)
 	}
 	tw.Flush()
+}
+
+// appendOneLine appends oneLine(s): s itself when it has no white space
+// to fold, which is nearly always.
+func appendOneLine(b []byte, s string) []byte {
+	prevSpace := true // no space at the start
+	for _, r := range s {
+		sp := unicode.IsSpace(r)
+		if sp && (r != ' ' || prevSpace) {
+			return append(b, oneLine(s)...)
+		}
+		prevSpace = sp
+	}
+	if prevSpace && s != "" {
+		return append(b, oneLine(s)...) // a space at the end
+	}
+	return append(b, s...)
 }
 
 func oneLine(s string) string {

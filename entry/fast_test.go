@@ -1,0 +1,305 @@
+package entry
+
+import (
+	"bytes"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// sameAsParse fails unless parseFast either declines data or returns
+// exactly what Parse returns for it.
+func sameAsParse(t testing.TB, path string, data []byte, loc *time.Location, draft bool) (accepted bool) {
+	t.Helper()
+	got, ok := parseFast(path, data, loc, draft)
+	if !ok {
+		if got != nil {
+			t.Fatalf("parseFast declined %q but returned %+v", data, got)
+		}
+		return false
+	}
+	want, err := Parse(path, data, loc, draft)
+	if err != nil {
+		t.Fatalf("parseFast read %q (%s) as %+v; Parse fails: %v", data, path, got, err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("parseFast read %q (%s) as\n%#v\nParse as\n%#v", data, path, *got, *want)
+	}
+	// The same zone, not only the same instant.
+	gn, go_ := got.Date.Zone()
+	wn, wo := want.Date.Zone()
+	if gn != wn || go_ != wo || got.Date.Location().String() != want.Date.Location().String() {
+		t.Fatalf("parseFast read the date of %q as %v, Parse as %v", data, got.Date, want.Date)
+	}
+	return true
+}
+
+// commonShapes are front matter parseFast must read itself: what diary
+// writes, and what people commonly write by hand.
+var commonShapes = []string{
+	"---\ntitle: Personal Diary\nauthor: Daniel Park\ndate: 2022-04-30\ncategory: etc\nlayout: post\n---\n\n> quote\n\nbody\n",
+	"---\ntitle: 오랜만의 산책\nauthor: Daniel Park\ndate: 2025-06-30 21:13:38 +0900\ncategory: etc\nlayout: post\ntags: [a, '#b', \"c\\td\"]\n---\n",
+	"---\ntitle: \"a\\u2028b\\x85\"\ndate: '2022-04-30'\n---\n",
+	"---\ntitle: '- x'\nauthor: 'null'\nlayout: \"\"\n---\n",
+	"---\ntitle: a # comment\n# a comment line\n\ntags: [ a , 'b c' ]   # more\n---\n",
+	"---\ntitle: a\ntags:\n- a\n- b\ncategories:\n    - 'x'\n    - \"y\"\n    - ~\n---\n",
+	"---\ntags:\n  - a\n# c\n  - b\n---\n",
+	"---\ntitle:\ntags:\ncategory:\n---\n",
+	"---\ntitle: ~\nauthor: null\nlayout: NULL\n---\n",
+	"---\r\ntitle: CR\r\n---\r\nbody\r\n",
+	"\ufeff---\ntitle: BOM\n---\n",
+	"---\n---\ntext\n",
+	"---\n# only a comment\n---\n",
+	"---\npublished: false\ncategories: a b  a\n---\n",
+}
+
+// parseShapes are front matter shapes: the common ones, those TestParse
+// tries, and those parseFast may leave to Parse.
+var parseShapes = append(append([]string(nil), commonShapes...),
+	// TestParse's.
+	"---\ntitle: A\ndate: 2022-01-02\n---\n",
+	"---\ndate: 2022-01-02 23:30:00 -0700\n---\n",
+	"---\ndate: 2022-01-02T10:00:00Z\n---\n",
+	"---\ndate: 2022-01-02 10:00\n---\n",
+	"---\ntitle: x\n---\n",
+	"---\ncategories: [a, b]\ncategory: c\n---\n",
+	"---\ncategories: a b  a\n---\n",
+	"---\ntags:\n  - x y\n  - z\n---\n",
+	"---\npublished: false\n---\n",
+	"---\r\ntitle: CR\r\n---\r\nbody\r\n",
+	"\ufeff---\ntitle: BOM\n---\n",
+	"---\n---\ntext\n",
+	"---\ntitle: 2022\n---\n",
+	"---\ntitle: 'Re: it''s'\n---\n",
+	"---\ntitle: x\n",
+	"# hi\n",
+	"\n---\ntitle: x\n---\n",
+	"---\ntitle: a\nb: c: d\n---\n",
+	"---\na: 1\n\tb: 2\n---\n",
+	"---\n- a\n---\n",
+	"---\ntitle: a\ndate: soon\n---\n",
+	"---\ntitle: [a]\n---\n",
+	"---\ntitle: \xff\n---\n",
+	"\x00\x01\x02",
+	// By hand.
+	"---\npublished: True\n---\n", "---\npublished: FALSE\n---\n", "---\npublished: no\n---\n",
+	"---\npublished: 'false'\n---\n", "---\npublished: [false]\n---\n",
+	"---\ntitle: a :b\n---\n", "---\ntitle: http://x.org/a#b\n---\n", "---\ntitle: a [b] {c}\n---\n",
+	"---\ntitle: \u00a0a\u00a0\n---\n", "---\ntitle: x\n  ---\nbody", "---\ntitle: x\n---\u00a0\nbody",
+	"---\ntags: [~, a, null, '']\n---\n", "---\ntags: []\n---\n", "---\ncategory: ~\ncategories: []\n---\n",
+	"---\ncategory: a\ncategories: a b\ntag: t\ntags: [t, u, t]\n---\n",
+	"---\ndate: 2022-01-02 10:00:00 +0900\n---\n", "---\ndate: 2022-01-02 10:00:00.5 +0900\n---\n",
+	"---\ndate: Sun, 02 Jan 2022 10:00:00 KST\n---\n", "---\ndate: \"2022-01-02\"\n---\n", "---\ndate: 2022-1-2\n---\n",
+	"---\ndate:\n---\n", "---\ndate: ''\n---\n", "---\ndate: [2022-01-02]\n---\n",
+	"---\nDate: 2022-01-02\nTitle: x\n---\n", "---\nx-y_z: 1\n---\n",
+	// For Parse: parseFast must decline these, or read them as Parse does.
+	"---\ntitle: a\ntitle: b\n---\n", "---\ntitle: a\n  # c\n---\n", "---\ntitle: a\n  b\n---\n",
+	"---\ntitle: a:\n---\n", "---\ntitle: 'a'#c\n---\n", "---\ntitle: 'a' #c\n---\n", "---\ntags: [a]#c\n---\n",
+	"---\ntitle: \"\\'x\"\n---\n", "---\ntitle: a\n...\n---\n", "---\ntitle:x\n---\n", "---\ntitle: [a, ]\n---\n",
+	"---\ntags: [a, ]\n---\n", "---\ntags: [a,]\n---\n", "---\ntitle: '\u2028'\n---\n", "---\ntitle: a\u0085b\n---\n",
+	"---\ntitle: a\x7fb\n---\n", "---\ntitle: \"\\ud800\"\n---\n", "---\ntitle: \"\\x00\"\n---\n",
+	"---\ntitle: &a x\nauthor: *a\n---\n", "---\ntitle: !!str 1\n---\n", "---\ntitle: |\n  a\n---\n",
+	"---\ntitle: >\n  a\n---\n", "---\ntitle: {a: b}\n---\n", "---\nmeta:\n  a: b\n---\n", "---\n  title: a\n---\n",
+	"---\ntitle: \"a\n  b\"\n---\n", "---\ntitle: 'a\n  b'\n---\n", "---\ntags: [a,\n  b]\n---\n",
+	"---\ntitle: a\rb\n---\n", "---\ntitle: a\u2029\n---\n", "---\ntitle: \ufeffa\n---\n",
+	"---\n%YAML 1.2\n---\n", "---\n'title': a\n---\n", "---\n\"title\": a\n---\n", "---\n? title\n: a\n---\n",
+	"---\ntitle : a\n---\n", "---\ntags:\n  - a\n - b\n---\n", "---\ntags:\n  - a\n    b\n---\n",
+	"---\ntags:\n  -\n  - b\n---\n", "---\ntags:\n  - - a\n---\n", "---\ntags:\n  - a: b\n---\n",
+	"---\ntitle: -1\n---\n", "---\ntitle: :x\n---\n", "---\ntitle: ?x\n---\n", "---\ntitle: @x\n---\n",
+	"---\ntitle: `x\n---\n", "---\ntitle: %x\n---\n", "---\ntitle: a\n- b\n---\n", "---\ntitle: a\n--- x\n---\n",
+	"---\ntitle: \"\\q\"\n---\n", "---\ntitle: \"\\x4\"\n---\n", "---\ntitle: \"\\U0010FFFF\\u00e9\\N\\_\\L\\P\\0\\a\\b\\e\\f\\v\\r\\/\\ \"\n---\n",
+	"---\ntitle: \"\\U00110000\"\n---\n", "---\ntitle: a\n", "---", "---\n---", "---\n--- ", "---\n\t---\n",
+	"---  \ntitle: a\n---\n", "--- \t\r\ntitle: a\n---\n", "---\ntitle: a\n---x\n---\n", "---\ntitle: \"a\" b\n---\n",
+	"---\ntags: ['a' , \"b\" ,c]\n---\n", "---\ntags: [a b, c d]\n---\n", "---\ntags: [a, [b]]\n---\n",
+	"---\ntags: [a, {b: c}]\n---\n", "---\ntags: ['a': b]\n---\n", "---\ntags: [a: b]\n---\n",
+	"---\ntitle: x\n---\nbody \xff\n", "---\ntitle: "+strings.Repeat("긴 제목 ", 100)+"\n---\n",
+	"---\n"+strings.Repeat("k", 65)+": v\n---\n", "---\n"+strings.Repeat("k", 64)+": v\n---\n",
+)
+
+var shapeNames = []string{
+	"_posts/2022-01-02-a.md", "_posts/2021-3-4-a.md", "_drafts/a.md", "_posts/99-99-99-a.md",
+	"_posts/sub/2022-01-02-b.markdown", "_posts/2022-01-02-.md", "_posts/2022-01-02-a",
+}
+
+func TestParseFastAgreesWithParse(t *testing.T) {
+	fixture, err := os.ReadFile(filepath.Join("testdata", "2022-04-30-personal-diary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shapes := append([]string{string(fixture)}, parseShapes...)
+	for _, loc := range []*time.Location{seoul, time.UTC, nil, time.FixedZone("X", 9*3600)} {
+		for _, s := range shapes {
+			for _, name := range shapeNames {
+				sameAsParse(t, name, []byte(s), loc, strings.HasPrefix(name, DraftsDir))
+			}
+		}
+	}
+}
+
+// TestParseFastReadsTheCommonCase: the fast path is worth having only if
+// it reads what diary writes and what people commonly write.
+func TestParseFastReadsTheCommonCase(t *testing.T) {
+	fixture, err := os.ReadFile(filepath.Join("testdata", "2022-04-30-personal-diary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	common := append([]string{string(fixture)}, commonShapes...)
+	for _, raw := range roundTripSeeds {
+		title, err := CleanTitle(raw)
+		if err != nil {
+			continue
+		}
+		p := Post{Title: title, Author: title, Category: title, Layout: "post",
+			Date: time.Date(2022, 4, 30, 21, 30, 0, 0, seoul), DateFormat: "2006-01-02 15:04:05 -0700",
+			Tags: []string{title, "x"}, Disclaimer: "a", Body: "text"}
+		common = append(common, string(p.Render()))
+		p.DateFormat = "2006-01-02"
+		common = append(common, string(p.Render()))
+	}
+	for _, s := range common {
+		if !sameAsParse(t, "_posts/2022-04-30-x.md", []byte(s), seoul, false) {
+			t.Errorf("parseFast declines\n%s", s)
+		}
+	}
+}
+
+func FuzzParseFast(f *testing.F) {
+	fixture, err := os.ReadFile(filepath.Join("testdata", "2022-04-30-personal-diary.md"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(fixture, uint8(0), false)
+	for i, s := range parseShapes {
+		f.Add([]byte(s), uint8(i), i%7 == 0)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, name uint8, draft bool) {
+		p := shapeNames[int(name)%len(shapeNames)]
+		sameAsParse(t, p, data, seoul, draft)
+		sameAsParse(t, p, data, time.UTC, draft)
+	})
+}
+
+func TestNameDate(t *testing.T) {
+	for _, name := range []string{
+		"2022-04-30-personal-diary.md", "2021-3-4-a.md", "22-1-1-a.b", "2022-04-30-.md", "2022-04-30-a.",
+		"2022-04-30-a", "2022-04-30.md", "12022-04-30-a.md", "2022-004-30-a.md", "2022-04-300-a.md",
+		"2022-04-30-a\nb.md", "2022-04-30-a.m\nd", "2022-04-30-a.b.c", "2022-04-30--x.md", "x2022-04-30-a.md",
+		"2022-04-30-\xff.md", "", ".", "2022-04-30-a..", "2022-04-30-..md",
+	} {
+		date, ok := nameDate(name)
+		wdate, _, wok := ParseName(name)
+		if date != wdate || ok != wok {
+			t.Errorf("nameDate(%q) = %q, %v; ParseName: %q, %v", name, date, ok, wdate, wok)
+		}
+	}
+}
+
+func FuzzNameDate(f *testing.F) {
+	for _, s := range []string{"2022-04-30-personal-diary.md", "22-1-1-a.b", "2022-04-30-a\nb.md", "2022-04-30-a.m\nd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if strings.ContainsAny(name, `/\`) {
+			return // a base name
+		}
+		date, ok := nameDate(name)
+		wdate, _, wok := ParseName(name)
+		if date != wdate || ok != wok {
+			t.Fatalf("nameDate(%q) = %q, %v; ParseName: %q, %v", name, date, ok, wdate, wok)
+		}
+	})
+}
+
+// TestEntryFields: parseFast and the cache each copy every field of
+// Entry. A new field must be added to both (and to their tests).
+func TestEntryFields(t *testing.T) {
+	var names []string
+	typ := reflect.TypeFor[Entry]()
+	for i := range typ.NumField() {
+		names = append(names, typ.Field(i).Name)
+	}
+	want := "Path Title Author Date Categories Tags Layout Published Draft"
+	if got := strings.Join(names, " "); got != want {
+		t.Fatalf("Entry has the fields %s; parseFast (fast.go) and the list cache (cache.go) know only %s: teach them the new ones, and bump cacheVersion", got, want)
+	}
+}
+
+// TestValidUTF8 compares validUTF8 with utf8.Valid on text made of the
+// pieces that matter (ASCII runs, every kind of lead byte with right and
+// wrong continuations, E0/ED's edge cases) at every offset in a word.
+func TestValidUTF8(t *testing.T) {
+	pieces := []string{"a", "abcdefgh", " ", "가", "힣", "한", "\u07ff", "é", "\u0800", "\uffff", "\ufffd",
+		"\ud7ff", "\ue000", "🎉", "\U0010ffff", "\xed\xa0\x80", "\xed\x9f\xbf", "\xe0\x9f\xbf", "\xe0\xa0\x80",
+		"\xc0\x80", "\xc1\xbf", "\xc2", "\xe1\x80", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+		"\x80", "\xbf", "\xff", "\xfe", "\xea\xb0", "\xed", "\xe0"}
+	rng := rand.New(rand.NewSource(1))
+	for n := range 200000 {
+		var b []byte
+		for range rng.Intn(12) {
+			b = append(b, pieces[rng.Intn(len(pieces))]...)
+		}
+		if n%2 == 0 {
+			b = append(bytes.Repeat([]byte("x"), rng.Intn(8)), b...)
+		}
+		if got, want := validUTF8(b), utf8.Valid(b); got != want {
+			t.Fatalf("validUTF8(%q) = %v, utf8.Valid: %v", b, got, want)
+		}
+	}
+}
+
+func FuzzValidUTF8(f *testing.F) {
+	f.Add([]byte("가나다 abc \xed\xa0\x80 \xef\xbf\xbd"))
+	f.Add([]byte("1234567\xed\x9f\xbf"))
+	f.Add([]byte("123456\xe0\xa0\x80🎉"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := validUTF8(b), utf8.Valid(b); got != want {
+			t.Fatalf("validUTF8(%q) = %v, utf8.Valid: %v", b, got, want)
+		}
+	})
+}
+
+func BenchmarkValidUTF8(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "2022-04-30-personal-diary.md"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.Run("utf8.Valid", func(b *testing.B) {
+		for b.Loop() {
+			utf8.Valid(data)
+		}
+	})
+	b.Run("validUTF8", func(b *testing.B) {
+		for b.Loop() {
+			validUTF8(data)
+		}
+	})
+}
+
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "2022-04-30-personal-diary.md"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("yaml", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Parse("_posts/2022-04-30-personal-diary.md", data, seoul, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := parseFast("_posts/2022-04-30-personal-diary.md", data, seoul, false); !ok {
+				b.Fatal("declined")
+			}
+		}
+	})
+}
