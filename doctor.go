@@ -166,7 +166,7 @@ func (d *Diary) doctorSite(add func(Level, string, string, ...any)) {
 	site := siteSettings(d.Root)
 	now := d.opts.now()
 	future, _ := site["future"].(bool)
-	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location})
+	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
 	var ahead, hidden []string
 	for _, e := range entries {
 		if !future && e.Date.After(now) {
