@@ -3,7 +3,6 @@ package repo
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
 	"crypto/sha1"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/klauspost/compress/zlib"
 )
 
 // objectsDir is where loose objects go: the common directory's objects
