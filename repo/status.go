@@ -99,21 +99,28 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			}
 		}
 		m := gitignore.NewMatcher(patterns)
+		prefix := ""
+		if len(parts) > 0 {
+			prefix = strings.Join(parts, "/") + "/"
+		}
 		for _, de := range des {
 			name := de.Name()
+			rel := prefix + name
+			isDir, typ := de.IsDir(), de.Type()
+			if !isDir && (typ.IsRegular() || typ&fs.ModeSymlink != 0) && headTree.has(rel) {
+				tracked = append(tracked, rel) // the common case, with nothing more to match
+				continue
+			}
 			child := append(parts[:len(parts):len(parts)], name)
-			rel := strings.Join(child, "/")
 			switch {
-			case de.IsDir():
+			case isDir:
 				if (len(parts) == 0 && name == ".git") || (!trackedDirs[rel] && m.Match(child, true)) {
 					continue
 				}
 				if err := walk(filepath.Join(dir, name), child, patterns); err != nil {
 					return err
 				}
-			case !de.Type().IsRegular() && de.Type()&fs.ModeSymlink == 0:
-			case headTree.has(rel):
-				tracked = append(tracked, rel)
+			case !typ.IsRegular() && typ&fs.ModeSymlink == 0:
 			case !m.Match(child, false) && !IsTemp(name):
 				changes = append(changes, Change{rel, Added})
 			}
@@ -123,13 +130,17 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	if err := walk(r.root, nil, base); err != nil {
 		return nil, fmt.Errorf("look for changes in %s: %w", r.root, err)
 	}
-	seen := make(map[string]bool, len(tracked))
-	for _, p := range tracked {
-		seen[p] = true
-	}
-	for p := range headTree {
-		if !seen[p] {
-			changes = append(changes, Change{p, Deleted})
+	// Each tracked path is listed once, so when as many were found as
+	// HEAD has, none is missing.
+	if len(tracked) != len(headTree) {
+		seen := make(map[string]bool, len(tracked))
+		for _, p := range tracked {
+			seen[p] = true
+		}
+		for p := range headTree {
+			if !seen[p] {
+				changes = append(changes, Change{p, Deleted})
+			}
 		}
 	}
 
@@ -139,14 +150,13 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		path string
 		info fs.FileInfo
 	}
-	infos := make([]fs.FileInfo, len(tracked))
+	quick := make([]statData, len(tracked))
 	statErrs := make([]error, len(tracked))
 	parallel(len(tracked), func(i int) {
-		infos[i], statErrs[i] = os.Lstat(filepath.Join(r.root, filepath.FromSlash(tracked[i])))
+		statErrs[i] = lstatInto(filepath.Join(r.root, filepath.FromSlash(tracked[i])), &quick[i])
 	})
 	var toHash []candidate
 	for i, rel := range tracked {
-		info := infos[i]
 		if statErrs[i] != nil {
 			if errors.Is(statErrs[i], fs.ErrNotExist) {
 				changes = append(changes, Change{rel, Deleted}) // gone since the listing
@@ -154,11 +164,16 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			}
 			return nil, statErrs[i]
 		}
+		q := &quick[i]
 		he := headTree[rel]
-		if st, ok := stats[rel]; ok && st.Hash == he.Hash && modeOf(info) == he.Mode &&
-			int64(st.Size) == info.Size()&0xffffffff && st.ModifiedAt.Equal(info.ModTime()) &&
-			info.ModTime().UnixNano() < indexTime {
+		if st, ok := stats[rel]; ok && st.Hash == he.Hash && q.mode == he.Mode &&
+			int64(st.Size) == q.size&0xffffffff && st.ModifiedAt.Unix() == q.sec && int64(st.ModifiedAt.Nanosecond()) == q.nsec &&
+			q.sec*1e9+q.nsec < indexTime {
 			continue // the index vouches for it
+		}
+		info, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(rel)))
+		if err != nil {
+			return nil, err
 		}
 		toHash = append(toHash, candidate{rel, info})
 	}
