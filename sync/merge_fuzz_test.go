@@ -58,10 +58,42 @@ func FuzzMergeLosesNoLine(f *testing.F) {
 				if l == "" || baseLines[l] || strings.HasPrefix(l, "<<<<<<<") || strings.HasPrefix(l, ">>>>>>>") || l == "=======" {
 					continue
 				}
+				// Tags and categories are merged as sets and written
+				// again (quoted where YAML needs it): what must survive is
+				// each value, not the line.
+				if key, vals, ok := setLine(l); ok {
+					for _, v := range vals {
+						if !bytes.Contains(all.Bytes(), []byte(v)) {
+							t.Fatalf("%s value %q was lost\nbase %q\nours %q\ntheirs %q\nresult %q", key, v, base, ours, theirs, all.String())
+						}
+					}
+					continue
+				}
 				if !bytes.Contains(all.Bytes(), []byte(l)) {
 					t.Fatalf("line %q was lost\nbase %q\nours %q\ntheirs %q\nresult %q", l, base, ours, theirs, all.String())
 				}
 			}
 		}
 	})
+}
+
+// setLine splits a front matter line of a key merged as a set into the
+// key and its values, unquoted.
+func setLine(l string) (string, []string, bool) {
+	key, rest, ok := strings.Cut(l, ":")
+	switch key {
+	case "tags", "tag", "categories", "category":
+	default:
+		return "", nil, false
+	}
+	if !ok {
+		return "", nil, false
+	}
+	var vals []string
+	for _, v := range strings.FieldsFunc(rest, func(r rune) bool { return r == '[' || r == ']' || r == ',' || r == ' ' }) {
+		if v = strings.Trim(v, `'"`); v != "" {
+			vals = append(vals, v)
+		}
+	}
+	return key, vals, true
 }
