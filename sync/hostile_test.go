@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
@@ -25,20 +26,9 @@ func hostileCommit(t *testing.T, w *world, mode, name string, blob []byte) strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobHex := strings.TrimSpace(string(out))
-	raw := make([]byte, 20)
-	for i := range raw {
-		var b byte
-		for _, c := range blobHex[2*i : 2*i+2] {
-			b <<= 4
-			switch {
-			case c >= '0' && c <= '9':
-				b |= byte(c - '0')
-			default:
-				b |= byte(c-'a') + 10
-			}
-		}
-		raw[i] = b
+	raw, err := hex.DecodeString(strings.TrimSpace(string(out)))
+	if err != nil {
+		t.Fatal(err)
 	}
 	// The hostile entry beside the site's real files.
 	base := strings.TrimSpace(gittest.Git(t, g, "rev-parse", "main^{tree}"))
@@ -50,19 +40,9 @@ func hostileCommit(t *testing.T, w *world, mode, name string, blob []byte) strin
 	tree.Write(raw)
 	for _, line := range strings.Split(strings.TrimSpace(listing), "\n") {
 		f := strings.Fields(line)
-		h := f[2]
-		bin := make([]byte, 20)
-		for i := range bin {
-			var b byte
-			for _, c := range h[2*i : 2*i+2] {
-				b <<= 4
-				if c >= '0' && c <= '9' {
-					b |= byte(c - '0')
-				} else {
-					b |= byte(c-'a') + 10
-				}
-			}
-			bin[i] = b
+		bin, err := hex.DecodeString(f[2])
+		if err != nil {
+			t.Fatal(err)
 		}
 		m := f[0]
 		if m == "040000" {
@@ -192,20 +172,11 @@ func mktreeLiteral(t *testing.T, dir, listing string) string {
 		f := strings.Fields(meta)
 		mode := strings.TrimPrefix(f[0], "0")
 		tree.WriteString(mode + " " + name + "\x00")
-		var bin [20]byte
-		for i := range bin {
-			var b byte
-			for _, c := range f[2][2*i : 2*i+2] {
-				b <<= 4
-				if c >= '0' && c <= '9' {
-					b |= byte(c - '0')
-				} else {
-					b |= byte(c-'a') + 10
-				}
-			}
-			bin[i] = b
+		bin, err := hex.DecodeString(f[2])
+		if err != nil {
+			t.Fatal(err)
 		}
-		tree.Write(bin[:])
+		tree.Write(bin)
 	}
 	cmd := exec.Command("git", "hash-object", "-w", "-t", "tree", "--literally", "--stdin")
 	cmd.Dir, cmd.Env, cmd.Stdin = dir, gittest.Env(dir), bytes.NewReader(tree.Bytes())
