@@ -234,6 +234,9 @@ var (
 	authHeader = regexp.MustCompile(`(?i)(authorization:\s*(?:basic|bearer|token)\s+)\S+`)
 )
 
+// credentialsInURL matches the user:password@ of a URL.
+var credentialsInURL = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@`)
+
 // Redact removes from s every credential diary knows of: user:password@
 // in URLs, the values of DIARY_TOKEN, GITHUB_TOKEN, GH_TOKEN and
 // DIARY_SSH_PASSPHRASE, the passwords and tokens Auth found, GitHub and

@@ -113,7 +113,7 @@ func defaultBranch(ctx context.Context, url string, o NetOptions) (plumbing.Refe
 		}
 	}
 	if first == "" {
-		return "", fmt.Errorf("the remote has no branch yet: make the diary with diary init DIR --remote %s, then diary sync: %w", redact(url), transport.ErrEmptyRemoteRepository)
+		return "", fmt.Errorf("the remote has no branch yet: make the diary with diary init DIR --remote %s, then diary sync: %w", Redact(url), transport.ErrEmptyRemoteRepository)
 	}
 	return first, nil
 }

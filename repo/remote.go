@@ -428,12 +428,6 @@ func (r *Repo) netError(step, remote string, err error) error {
 	return fmt.Errorf("%s: %s", step, Redact(err.Error()))
 }
 
-// redact removes user:password@ from any URL in s (Redact removes
-// tokens too).
-func redact(s string) string {
-	return credentialsInURL.ReplaceAllString(s, "$1")
-}
-
 // Probe asks the remote for its branches, as `git ls-remote` does, and
 // returns how many it has: a check that it can be reached and that the
 // credentials are accepted, without changing anything.
@@ -468,11 +462,11 @@ func (r *Repo) ProbePush(ctx context.Context, remote string, o NetOptions) error
 	}
 	ep, err := transport.NewEndpoint(url)
 	if err != nil {
-		return fmt.Errorf("remote %s: %s", remote, redact(err.Error()))
+		return fmt.Errorf("remote %s: %s", remote, Redact(err.Error()))
 	}
 	cl, err := client.NewClient(ep)
 	if err != nil {
-		return fmt.Errorf("remote %s: %s", remote, redact(err.Error()))
+		return fmt.Errorf("remote %s: %s", remote, Redact(err.Error()))
 	}
 	sess, err := cl.NewReceivePackSession(ep, o.Auth)
 	if err != nil {
