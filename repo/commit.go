@@ -323,6 +323,7 @@ func (r *Repo) lockIndex() (*indexLock, error) {
 			os.Remove(lockPath)
 			return nil, fmt.Errorf("lock the index: %w", err)
 		}
+		r.indexMemo = nil // whatever is written under the lock, parse it again
 		return &indexLock{path: lockPath, owner: owner, index: filepath.Join(r.gitDir, "index"), f: f}, nil
 	}
 }

@@ -139,15 +139,29 @@ func appendEntry(out []byte, e *index.Entry) []byte {
 // pass over the raw file (go-git's decoder takes several times as long
 // on a lifetime diary's index), falling back to go-git for the shapes
 // parseIndex does not read.
+//
+// A sync reads the index twice (to repair it, then to scan for changes);
+// the parse is remembered while the file's size and time stay the same.
+// Callers must not change the entries.
 func (r *Repo) indexEntries() (map[string]*index.Entry, error) {
-	raw, err := os.ReadFile(filepath.Join(r.gitDir, "index"))
+	path := filepath.Join(r.gitDir, "index")
+	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]*index.Entry{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read the index: %w", err)
 	}
+	key := fmt.Sprintf("%d %d", fi.Size(), fi.ModTime().UnixNano())
+	if r.indexMemo != nil && r.indexKey == key {
+		return r.indexMemo, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read the index: %w", err)
+	}
 	if m, err := parseIndex(raw); err == nil {
+		r.indexMemo, r.indexKey = m, key
 		return m, nil
 	}
 	idx, err := r.git.Storer.Index()

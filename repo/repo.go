@@ -13,6 +13,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
 // Sentinel errors, for errors.Is.
@@ -37,6 +38,9 @@ type Repo struct {
 	git    *git.Repository
 	hookFn func(point string)
 	trees  map[Hash]Tree // ReadTree's results, by commit
+
+	indexMemo map[string]*index.Entry // indexEntries' last parse
+	indexKey  string                  // the index file's size and time then
 }
 
 // SetHook installs a function called at named points of the steps that
