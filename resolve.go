@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
 	"github.com/gitdiary/diary/sync/merge"
 )
@@ -116,7 +117,7 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 	if err := os.Remove(filepath.Join(d.Root, filepath.FromSlash(res.Copy))); err != nil {
 		return res, err
 	}
-	removeEmpty(d.Root, filepath.Dir(filepath.Join(d.Root, filepath.FromSlash(res.Copy))))
+	repo.RemoveEmptyDirs(d.Root, filepath.Dir(filepath.Join(d.Root, filepath.FromSlash(res.Copy))))
 	res.Took = ro.Take
 	how := "merged"
 	if ro.Take != "" {
@@ -155,13 +156,4 @@ func (d *Diary) committedVersion(p string) ([]byte, error) {
 		return nil, nil
 	}
 	return d.Repo.ReadBlob(e.Hash)
-}
-
-func removeEmpty(root, dir string) {
-	for dir != root && strings.HasPrefix(dir, root) {
-		if os.Remove(dir) != nil {
-			return
-		}
-		dir = filepath.Dir(dir)
-	}
 }

@@ -81,7 +81,7 @@ func (r *Repo) Update(ctx context.Context, from, to Tree) error {
 				lock.commit(idx)
 				return fmt.Errorf("remove %s: %w", p, err)
 			}
-			removeEmptyDirs(r.root, filepath.Dir(full))
+			RemoveEmptyDirs(r.root, filepath.Dir(full))
 			removed = append(removed, p)
 			continue
 		}
@@ -226,9 +226,9 @@ func (r *Repo) writeWorkFile(full string, e Entry) error {
 	return err
 }
 
-// removeEmptyDirs removes dir and its parents up to root while empty,
+// RemoveEmptyDirs removes dir and its parents up to root while empty,
 // as git does when the last file of a directory goes.
-func removeEmptyDirs(root, dir string) {
+func RemoveEmptyDirs(root, dir string) {
 	for dir != root && strings.HasPrefix(dir, root) {
 		if err := os.Remove(dir); err != nil {
 			return

@@ -112,13 +112,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		TreeHash:     tree,
 		ParentHashes: parents,
 	}
-	obj := &plumbing.MemoryObject{}
-	if err := c.Encode(obj); err != nil {
-		return "", fmt.Errorf("write commit: %w", err)
-	}
-	rd, _ := obj.Reader()
-	encoded, _ := io.ReadAll(rd)
-	hash, err := r.writeLoose(plumbing.CommitObject, encoded)
+	hash, err := r.writeObject(c)
 	if err != nil {
 		return "", fmt.Errorf("write commit: %w", err)
 	}
@@ -281,12 +275,23 @@ type encoder interface {
 	Encode(plumbing.EncodedObject) error
 }
 
+// writeObject encodes a tree or commit and stores it through writeLoose,
+// like every object diary writes (go-git's own writer compresses at the
+// slow default level, which the 600 KB _posts tree of a merge feels).
 func (r *Repo) writeObject(o encoder) (plumbing.Hash, error) {
-	obj := r.git.Storer.NewEncodedObject()
+	obj := &plumbing.MemoryObject{}
 	if err := o.Encode(obj); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return r.git.Storer.SetEncodedObject(obj)
+	rd, err := obj.Reader()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return r.writeLoose(obj.Type(), data)
 }
 
 // indexLock is .git/index.lock, taken the way git takes it: by creating

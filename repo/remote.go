@@ -194,20 +194,6 @@ func (r *Repo) RemoteURL(name string) (string, error) {
 	return "", ErrNoRemote
 }
 
-// Remotes lists the configured remotes' names.
-func (r *Repo) Remotes() ([]string, error) {
-	rems, err := r.git.Remotes()
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, rem := range rems {
-		names = append(names, rem.Config().Name)
-	}
-	sort.Strings(names)
-	return names, nil
-}
-
 // RemoteBranch returns what refs/remotes/REMOTE/BRANCH points at, as of
 // the last fetch; ok is false when there is no such ref.
 func (r *Repo) RemoteBranch(remote, branch string) (Hash, bool, error) {

@@ -132,19 +132,6 @@ func (r *Repo) AddRemote(name, url string) error {
 	return nil
 }
 
-// Branch is the short name of the checked-out branch, "" when HEAD is
-// detached.
-func (r *Repo) Branch() (string, error) {
-	head, err := r.git.Storer.Reference(plumbing.HEAD)
-	if err != nil {
-		return "", fmt.Errorf("read HEAD: %w", err)
-	}
-	if head.Type() != plumbing.SymbolicReference {
-		return "", nil
-	}
-	return head.Target().Short(), nil
-}
-
 func resolveGitFile(root string) (string, error) {
 	data, err := os.ReadFile(filepath.Join(root, ".git"))
 	if err != nil {

@@ -61,8 +61,8 @@ func TestCommitOnlyThePathsGiven(t *testing.T) {
 	if got := gitCLI(t, dir, "status", "--porcelain"); got != "" {
 		t.Fatalf("status after first commit:\n%s", got)
 	}
-	if b, _ := r.Branch(); b != "main" {
-		t.Errorf("branch %q", b)
+	if h, _ := r.Head(); h.Branch != "main" {
+		t.Errorf("branch %q", h.Branch)
 	}
 
 	// Something else staged with the git CLI, something else changed:

@@ -193,35 +193,13 @@ func (r *Repo) ReadBlob(h Hash) ([]byte, error) {
 
 // WriteBlob stores data and returns its hash.
 func (r *Repo) WriteBlob(data []byte) (Hash, error) {
-	obj := r.git.Storer.NewEncodedObject()
-	obj.SetType(plumbing.BlobObject)
-	obj.SetSize(int64(len(data)))
-	w, err := obj.Writer()
-	if err != nil {
-		return ZeroHash, err
-	}
-	if _, err := w.Write(data); err != nil {
-		return ZeroHash, err
-	}
-	if err := w.Close(); err != nil {
-		return ZeroHash, err
-	}
-	return r.git.Storer.SetEncodedObject(obj)
+	return r.writeLoose(plumbing.BlobObject, data)
 }
 
 // CommitTree writes a commit of tree with parents, as `git commit-tree`.
 func (r *Repo) CommitTree(tree Hash, parents []Hash, message string, author Signature) (Hash, error) {
 	s := object.Signature{Name: author.Name, Email: author.Email, When: author.When}
 	return r.writeObject(&object.Commit{Author: s, Committer: s, Message: ensureNewline(message), TreeHash: tree, ParentHashes: parents})
-}
-
-// TreeHashOf returns the root tree of commit c.
-func (r *Repo) TreeHashOf(c Hash) (Hash, error) {
-	commit, err := r.git.CommitObject(c)
-	if err != nil {
-		return ZeroHash, fmt.Errorf("read commit %s: %w", short(c), err)
-	}
-	return commit.TreeHash, nil
 }
 
 // MergeBase returns the best common ancestor of a and b; ok is false

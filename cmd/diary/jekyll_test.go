@@ -276,7 +276,7 @@ func (jt *jekyllTest) newDiary(t *testing.T, fixture []byte) {
 	}
 	jt.build(t, dir, site, "UTC")
 	checkPage(t, site, personal.url, "Oh! my google!", fixtureDisclaimer(t, fixture), "<blockquote>")
-	var list []listEntry
+	var list []jsonEntry
 	if err := json.Unmarshal([]byte(jt.diary(t, dir, nil, "list", "--json")), &list); err != nil {
 		t.Fatal(err)
 	}
@@ -494,24 +494,14 @@ func checkIgnored(t *testing.T, status string) {
 	}
 }
 
-type listEntry struct {
-	Path       string   `json:"path"`
-	Title      string   `json:"title"`
-	Date       string   `json:"date"`
-	Categories []string `json:"categories"`
-	Tags       []string `json:"tags"`
-	Draft      bool     `json:"draft"`
-	Published  bool     `json:"published"`
-}
-
 // checkList checks diary list --json against the posts written.
 func checkList(t *testing.T, out string, posts []jekyllPost) {
 	t.Helper()
-	var list []listEntry
+	var list []jsonEntry
 	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatalf("diary list --json: %v\n%s", err, out)
 	}
-	byPath := map[string]listEntry{}
+	byPath := map[string]jsonEntry{}
 	for _, e := range list {
 		byPath[e.Path] = e
 	}
