@@ -64,8 +64,9 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	}
 
 	d.doctorRemote(ctx, add)
-	d.doctorTime(add)
-	d.doctorSite(add)
+	site := siteSettings(d.Root)
+	d.doctorTime(site, add)
+	d.doctorSite(site, add)
 
 	if changes, err := d.Repo.Changes(ctx); err != nil {
 		add(Error, "work tree", "%v", err)
@@ -139,10 +140,9 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Level, string, string
 	}
 }
 
-func (d *Diary) doctorTime(add func(Level, string, string, ...any)) {
+func (d *Diary) doctorTime(site map[string]any, add func(Level, string, string, ...any)) {
 	cfg := d.Config
 	now := d.opts.now()
-	site := siteSettings(d.Root)
 	siteZone, _ := site["timezone"].(string)
 	switch {
 	case siteZone == "":
@@ -162,8 +162,7 @@ func (d *Diary) doctorTime(add func(Level, string, string, ...any)) {
 }
 
 // doctorSite looks for site settings that hide posts.
-func (d *Diary) doctorSite(add func(Level, string, string, ...any)) {
-	site := siteSettings(d.Root)
+func (d *Diary) doctorSite(site map[string]any, add func(Level, string, string, ...any)) {
 	now := d.opts.now()
 	future, _ := site["future"].(bool)
 	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
