@@ -21,9 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gitdiary/diary"
@@ -32,42 +30,13 @@ import (
 	"github.com/gitdiary/diary/internal/gen"
 )
 
-const (
-	benchSeed    = 1
-	benchCommits = 200
-)
-
-func benchPosts(b *testing.B) int {
-	s := os.Getenv("DIARY_BENCH_POSTS")
-	if s == "" {
-		return gen.DefaultPosts
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		b.Fatalf("DIARY_BENCH_POSTS=%q: want a number of posts", s)
-	}
-	return n
-}
-
-var reference struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// referenceDiary returns the generated diary, building it on first use.
-// It must be left as it is: benchmarks that write work on a copy.
+// referenceDiary returns the generated diary (see gen.Reference).
 func referenceDiary(b *testing.B) string {
 	b.Helper()
-	posts := benchPosts(b)
-	reference.once.Do(func() {
-		reference.dir, reference.err = gen.Cached(context.Background(), posts, benchCommits, benchSeed)
-	})
-	if reference.err != nil {
-		b.Fatal(reference.err)
-	}
-	return reference.dir
+	return gen.Reference(b, 1)
 }
+
+func benchPosts(b *testing.B) int { return gen.BenchPosts(b, 1) }
 
 // benchEnv pins the environment, so that neither the user's git and
 // diary settings nor their DIARY_ variables play a part, and returns
@@ -151,7 +120,7 @@ func BenchmarkNew(b *testing.B) {
 	ref := referenceDiary(b)
 	dir := filepath.Join(b.TempDir(), "diary")
 	copyDiary(b, ref, dir)
-	body := gen.SampleBody(benchSeed, 1500)
+	body := gen.SampleBody(gen.BenchSeed, 1500)
 	opts := diary.Options{Repo: dir, Env: env, Dir: dir}
 	ctx := context.Background()
 	b.ReportAllocs()

@@ -28,9 +28,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,43 +39,14 @@ import (
 	dsync "github.com/gitdiary/diary/sync"
 )
 
-const (
-	benchSeed    = 1
-	benchCommits = 200
-)
-
-func benchPosts(b *testing.B) int {
-	s := os.Getenv("DIARY_BENCH_POSTS")
-	if s == "" {
-		return gen.DefaultPosts
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 3 {
-		b.Fatalf("DIARY_BENCH_POSTS=%q: want a number of posts, 3 or more", s)
-	}
-	return n
-}
-
-var reference struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// referenceDiary returns the generated diary, building it on first use.
-// It must be left as it is.
+// referenceDiary returns the generated diary (see gen.Reference).
 func referenceDiary(b *testing.B) string {
 	b.Helper()
 	gittest.NeedGit(b)
-	posts := benchPosts(b)
-	reference.once.Do(func() {
-		reference.dir, reference.err = gen.Cached(context.Background(), posts, benchCommits, benchSeed)
-	})
-	if reference.err != nil {
-		b.Fatal(reference.err)
-	}
-	return reference.dir
+	return gen.Reference(b, 3)
 }
+
+func benchPosts(b *testing.B) int { return gen.BenchPosts(b, 3) }
 
 // benchWorld is a bare remote cloned from the reference diary and two
 // laptops cloned from it by the git CLI, as `git clone` leaves them: a

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // Cached returns the reference diary for posts, extra commits and seed,
@@ -65,4 +67,53 @@ func cacheValid(dir, stamp string, posts int) bool {
 	}
 	des, err := os.ReadDir(filepath.Join(dir, "_posts"))
 	return err == nil && len(des) == posts
+}
+
+// The benchmarks' reference diary: DIARY_BENCH_POSTS posts (DefaultPosts
+// when unset), BenchCommits more commits, BenchSeed.
+const (
+	BenchSeed    = 1
+	BenchCommits = 200
+)
+
+// TB is the part of testing.TB the benchmark helpers need.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// BenchPosts is how many posts the reference diary has: DIARY_BENCH_POSTS,
+// at least min, or DefaultPosts.
+func BenchPosts(tb TB, min int) int {
+	tb.Helper()
+	s := os.Getenv("DIARY_BENCH_POSTS")
+	if s == "" {
+		return DefaultPosts
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < min {
+		tb.Fatalf("DIARY_BENCH_POSTS=%q: want a number of posts, %d or more", s, min)
+	}
+	return n
+}
+
+var reference struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// Reference returns the reference diary, built (or found in the cache)
+// once per process. It must be left as it is: benchmarks that write work
+// on a copy.
+func Reference(tb TB, minPosts int) string {
+	tb.Helper()
+	posts := BenchPosts(tb, minPosts)
+	reference.once.Do(func() {
+		reference.dir, reference.err = Cached(context.Background(), posts, BenchCommits, BenchSeed)
+	})
+	if reference.err != nil {
+		tb.Fatalf("%v", reference.err)
+	}
+	return reference.dir
 }
