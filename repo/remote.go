@@ -46,15 +46,15 @@ func (t localTransport) NewUploadPackSession(ep *transport.Endpoint, auth transp
 	if err != nil {
 		return nil, err
 	}
-	return &knownHaves{UploadPackSession: s, objects: st}, nil
+	return &uploadPack{UploadPackSession: s, objects: st}, nil
 }
 
-type knownHaves struct {
+type uploadPack struct {
 	transport.UploadPackSession
 	objects storer.EncodedObjectStorer
 }
 
-func (k *knownHaves) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
+func (k *uploadPack) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
 	if req.IsEmpty() {
 		return nil, transport.ErrEmptyUploadPackRequest
 	}
