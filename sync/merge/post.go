@@ -144,12 +144,21 @@ func splitPost(data []byte) (*post, bool) {
 		return p, true
 	}
 	var starts []int // 0-based line of each key
+	seen := make(map[string]bool, len(m.Content)/2)
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
 		if k.Kind != yaml.ScalarNode || k.Column != 1 || k.Line < 1 || k.Line > len(fmLines) ||
 			(len(starts) > 0 && k.Line-1 <= starts[len(starts)-1]) {
 			return nil, false
 		}
+		// yaml.v3 refuses a key given twice only when decoding into a
+		// map, not into a Node; Jekyll's Psych keeps the last. Merging
+		// key by key would keep one block and drop the other's lines, so
+		// such a post is merged as text.
+		if seen[k.Value] {
+			return nil, false
+		}
+		seen[k.Value] = true
 		starts = append(starts, k.Line-1)
 	}
 	p.pre = joinLines(fmLines[:starts[0]])
@@ -169,8 +178,7 @@ func splitPost(data []byte) (*post, bool) {
 
 // parseMapping parses front matter: nil and true for an empty one (nothing
 // but comments and blank lines), the mapping and true for a block mapping,
-// false for anything else or YAML that does not parse (duplicate keys
-// included).
+// false for anything else or YAML that does not parse.
 func parseMapping(fm []byte) (*yaml.Node, bool) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {

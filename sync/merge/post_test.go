@@ -206,6 +206,18 @@ func TestPost(t *testing.T) {
 				"둘째 문단.", "둘째 문단!"),
 			skipEntryTest: true,
 		},
+		{
+			// Merging key by key would keep one "tags" block and drop the
+			// other's lines; as text, both sides' lines are kept.
+			name: "a key given twice: Text on the whole file",
+			ours: func(s string) string { return replace1(t, s, "title: Personal Diary", "title: Mine") },
+			theirs: func(s string) string {
+				return replace1(t, s, "layout: post\n", "layout: post\ntags: [again]\n")
+			},
+			want: replace1(t, replace1(t, postBase, "title: Personal Diary", "title: Mine"),
+				"layout: post\n", "layout: post\ntags: [again]\n"),
+			skipEntryTest: true,
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
