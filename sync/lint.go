@@ -19,13 +19,14 @@ func lint(r *repo.Repo, o *Options, res *Result, remote repo.Hash) error {
 	if err != nil {
 		return err
 	}
+	if o.DryRun || head.Hash == remote {
+		// A dry run committed nothing; a branch where the remote's is
+		// publishes nothing new.
+		return nil
+	}
 	local, err := r.ReadTree(head.Hash)
 	if err != nil {
 		return err
-	}
-	if o.DryRun {
-		// Nothing was committed: look at the work tree's version too.
-		return nil
 	}
 	published, err := r.ReadTree(remote)
 	if err != nil {
