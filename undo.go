@@ -83,7 +83,7 @@ func (d *Diary) Undo(ctx context.Context) (*UndoResult, error) {
 			res.Pushed = true
 		}
 	}
-	if err := r.Update(ctx, from, to); err != nil {
+	if err := r.Update(ctx, head.Hash, b.Hash, from, to); err != nil {
 		return nil, err
 	}
 	if err := r.SetBranch(head.Branch, head.Hash, b.Hash); err != nil {

@@ -18,14 +18,17 @@ import (
 // no commit.
 var ErrDirty = errors.New("uncommitted changes")
 
-// Update moves the work tree and index from tree from (HEAD's) to tree
-// to, touching only the paths that differ. Before anything is written,
+// Update moves the work tree and index from tree from to tree to,
+// touching only the paths that differ. fromCommit and toCommit are the
+// commits whose files from and to are (ZeroHash for a tree of no
+// commit): they let diary go on knowing that the index holds HEAD's
+// files (see indexHead). Before anything is written,
 // every path to be replaced or removed is checked to hold exactly what
 // from says (the user may have typed into it since the last commit):
 // if one does not, nothing is written and the error names it. Each file
 // is written to a temporary file and renamed into place, so a crash
 // leaves either the old or the new content, never half of one.
-func (r *Repo) Update(ctx context.Context, from, to Tree) error {
+func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to Tree) error {
 	var paths []string
 	for p, e := range to {
 		if old, ok := from[p]; !ok || old != e {
@@ -59,70 +62,70 @@ func (r *Repo) Update(ctx context.Context, from, to Tree) error {
 	if err != nil {
 		return err
 	}
-	idx, err := r.git.Storer.Index()
-	if err != nil {
+	indexPath := filepath.Join(r.gitDir, "index")
+	raw, err := os.ReadFile(indexPath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		lock.release()
-		return fmt.Errorf("read the index: %w", err)
+		return fmt.Errorf("read %s: %w", indexPath, err)
 	}
-	byName := make(map[string]int, len(idx.Entries))
-	for i, e := range idx.Entries {
-		byName[e.Name] = i
+	var set []*index.Entry
+	remove := map[string]bool{}
+	// writeIndex records the paths written so far, and is called once,
+	// also when a later path fails: the index then says what the work
+	// tree holds.
+	writeIndex := func() ([]byte, error) {
+		data, err := spliceIndex(raw, set, remove)
+		if errors.Is(err, errIndexShape) {
+			return nil, r.updateIndexSlowly(lock, set, remove)
+		}
+		if err != nil {
+			lock.release()
+			return nil, err
+		}
+		return data, lock.commitRaw(data)
 	}
-	var removed []string
+	whole := true // every path of to is in the index as to has it
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
-			lock.commit(idx) // what was written so far is recorded
+			writeIndex()
 			return err
 		}
 		full := filepath.Join(r.root, filepath.FromSlash(p))
 		e, keep := to[p]
 		if !keep {
 			if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				lock.commit(idx)
+				writeIndex()
 				return fmt.Errorf("remove %s: %w", p, err)
 			}
 			RemoveEmptyDirs(r.root, filepath.Dir(full))
-			removed = append(removed, p)
+			remove[p] = true
 			continue
 		}
 		if e.Mode == ModeSubmodule {
+			whole = false
 			continue // a submodule's content is not ours to write
 		}
 		if err := r.writeWorkFile(full, e); err != nil {
-			lock.commit(idx)
+			writeIndex()
 			return fmt.Errorf("write %s: %w", p, err)
 		}
 		r.hook("update:file-written")
 		info, err := os.Lstat(full)
 		if err != nil {
-			lock.commit(idx)
+			writeIndex()
 			return err
 		}
 		ie := &index.Entry{Hash: e.Hash, Name: p, Mode: e.Mode, Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
 		fillStat(ie, info)
-		if i, ok := byName[p]; ok {
-			idx.Entries[i] = ie
-		} else {
-			byName[p] = len(idx.Entries)
-			idx.Entries = append(idx.Entries, ie)
-		}
-	}
-	if len(removed) > 0 {
-		gone := map[string]bool{}
-		for _, p := range removed {
-			gone[p] = true
-		}
-		kept := idx.Entries[:0]
-		for _, e := range idx.Entries {
-			if !gone[e.Name] {
-				kept = append(kept, e)
-			}
-		}
-		idx.Entries = kept
+		set = append(set, ie)
 	}
 	r.hook("update:before-index")
-	if err := lock.commit(idx); err != nil {
+	data, err := writeIndex()
+	if err != nil {
 		return fmt.Errorf("write the index: %w", err)
+	}
+	if whole && data != nil && !fromCommit.IsZero() && !toCommit.IsZero() {
+		r.carryIndexHead(indexSum(raw), fromCommit, toCommit, data)
 	}
 	return nil
 }

@@ -126,7 +126,9 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 	if errors.Is(err, errIndexShape) {
 		err = r.updateIndexSlowly(lock, set, remove)
 	} else if err == nil {
-		err = lock.commitRaw(newIndex)
+		if err = lock.commitRaw(newIndex); err == nil && parent != nil {
+			r.carryIndexHead(indexSum(rawIndex), parent.Hash, hash, newIndex)
+		}
 	}
 	if err != nil {
 		// The commit is made; only the index is stale, which git and
@@ -160,27 +162,38 @@ func ensureNewline(s string) string {
 	return s
 }
 
-// head returns the reference HEAD names (HEAD itself when detached) and
-// the commit it points at, nil on an unborn branch.
-func (r *Repo) head() (plumbing.ReferenceName, *object.Commit, error) {
+// headRef returns the reference HEAD names (HEAD itself when detached)
+// and the commit it points at, ZeroHash on an unborn branch, without
+// reading the commit.
+func (r *Repo) headRef() (plumbing.ReferenceName, Hash, error) {
 	ref, err := r.git.Storer.Reference(plumbing.HEAD)
 	if err != nil {
-		return "", nil, fmt.Errorf("read HEAD: %w", err)
+		return "", ZeroHash, fmt.Errorf("read HEAD: %w", err)
 	}
 	name := plumbing.HEAD
 	if ref.Type() == plumbing.SymbolicReference {
 		name = ref.Target()
 		ref, err = r.git.Storer.Reference(name)
 		if errors.Is(err, plumbing.ErrReferenceNotFound) {
-			return name, nil, nil // unborn: the first commit
+			return name, ZeroHash, nil // unborn: the first commit
 		}
 		if err != nil {
-			return "", nil, fmt.Errorf("read %s: %w", name, err)
+			return "", ZeroHash, fmt.Errorf("read %s: %w", name, err)
 		}
 	}
-	c, err := r.git.CommitObject(ref.Hash())
+	return name, ref.Hash(), nil
+}
+
+// head returns the reference HEAD names (HEAD itself when detached) and
+// the commit it points at, nil on an unborn branch.
+func (r *Repo) head() (plumbing.ReferenceName, *object.Commit, error) {
+	name, h, err := r.headRef()
+	if err != nil || h.IsZero() {
+		return name, nil, err
+	}
+	c, err := r.git.CommitObject(h)
 	if err != nil {
-		return "", nil, fmt.Errorf("read commit %s of %s: %w", ref.Hash(), name, err)
+		return "", nil, fmt.Errorf("read commit %s of %s: %w", h, name, err)
 	}
 	return name, c, nil
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -160,10 +162,11 @@ func (r *Repo) indexEntries() (map[string]*index.Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the index: %w", err)
 	}
-	if m, err := parseIndex(raw); err == nil {
-		r.indexMemo, r.indexKey = m, key
+	if m, meta, err := parseIndex(raw); err == nil {
+		r.indexMemo, r.indexMeta, r.indexKey = m, meta, key
 		return m, nil
 	}
+	r.indexMeta = indexMeta{} // vouches for nothing
 	idx, err := r.git.Storer.Index()
 	if err != nil {
 		return nil, fmt.Errorf("read the index: %w: run git status once to rewrite it", err)
@@ -177,34 +180,58 @@ func (r *Repo) indexEntries() (map[string]*index.Entry, error) {
 	return m, nil
 }
 
-// parseIndex reads the stage-0 entries of a version 2 or 3 index.
-func parseIndex(data []byte) (map[string]*index.Entry, error) {
+// indexMeta is what parseIndex learns of the index beside its entries.
+type indexMeta struct {
+	// sum is the file's trailing checksum, over all that precedes it:
+	// any change to the index changes it. Zero when git writes the index
+	// with index.skipHash, and then it vouches for nothing.
+	sum Hash
+	// plain: every entry is at stage 0 with no extended flags (intent to
+	// add, skip-worktree), and no extension that changes what the entries
+	// mean (a split or sparse index) follows them. A plain index's
+	// entries are all there is to it.
+	plain bool
+	// cacheTree is the root of git's cache tree (the TREE extension)
+	// when it is valid and covers every entry: the tree that `git
+	// write-tree` would write for this index, without reading a file.
+	cacheTree Hash
+}
+
+// parseIndex reads the stage-0 entries of a version 2 or 3 index, and
+// what it can vouch for (indexMeta).
+func parseIndex(data []byte) (map[string]*index.Entry, indexMeta, error) {
+	var meta indexMeta
 	if len(data) < 12+20 || string(data[:4]) != "DIRC" {
-		return nil, errIndexShape
+		return nil, meta, errIndexShape
 	}
 	version := binary.BigEndian.Uint32(data[4:8])
 	count := binary.BigEndian.Uint32(data[8:12])
 	if version != 2 && version != 3 {
-		return nil, errIndexShape
+		return nil, meta, errIndexShape
 	}
 	body := data[12 : len(data)-20]
+	copy(meta.sum[:], data[len(data)-20:])
+	meta.plain = true
 	m := make(map[string]*index.Entry, count)
 	entries := make([]index.Entry, count)
 	at := 0
 	get := binary.BigEndian.Uint32
 	for i := range entries {
 		if at+62 > len(body) {
-			return nil, errIndexShape
+			return nil, meta, errIndexShape
 		}
 		b := body[at:]
 		flags := binary.BigEndian.Uint16(b[60:])
 		nameAt := 62
 		if flags&0x4000 != 0 {
 			nameAt += 2
+			if at+64 > len(body) || binary.BigEndian.Uint16(b[62:]) != 0 {
+				meta.plain = false // intent to add, skip-worktree
+			}
 		}
 		end := bytes.IndexByte(b[nameAt:], 0)
 		if end < 0 {
-			return nil, errIndexShape
+			return nil, meta, errIndexShape
 		}
 		e := &entries[i]
 		e.Name = string(b[nameAt : nameAt+end])
@@ -217,10 +244,52 @@ func parseIndex(data []byte) (map[string]*index.Entry, error) {
 		e.Stage = index.Stage((flags >> 12) & 3)
 		if e.Stage == stage0 {
 			m[e.Name] = e
+		} else {
+			meta.plain = false
 		}
 		at += (nameAt + end + 8) &^ 7
 	}
-	return m, nil
+	if at > len(body) || len(m) != len(entries) {
+		meta.plain = false
+	}
+	for at+8 <= len(body) {
+		sig := string(body[at : at+4])
+		size := int(get(body[at+4:]))
+		if size < 0 || at+8+size > len(body) {
+			meta.plain = false
+			break
+		}
+		ext := body[at+8 : at+8+size]
+		switch {
+		case sig[0] >= 'a' && sig[0] <= 'z':
+			meta.plain = false // required: the entries alone are not the index
+		case sig == "TREE":
+			meta.cacheTree = rootCacheTree(ext, len(entries))
+		}
+		at += 8 + size
+	}
+	return m, meta, nil
+}
+
+// rootCacheTree reads the root of a TREE extension: "" NUL, the number
+// of entries it covers, a blank, the number of subtrees, a newline, then
+// the tree's hash unless the count is -1 (invalidated by a change since).
+// It returns the hash when the root is valid and covers all entries.
+func rootCacheTree(ext []byte, entries int) Hash {
+	if len(ext) == 0 || ext[0] != 0 {
+		return ZeroHash
+	}
+	nl := bytes.IndexByte(ext, '\n')
+	if nl < 0 || len(ext) < nl+1+20 {
+		return ZeroHash
+	}
+	covered, _, ok := strings.Cut(string(ext[1:nl]), " ")
+	if n, err := strconv.Atoi(covered); !ok || err != nil || n != entries {
+		return ZeroHash
+	}
+	var h Hash
+	copy(h[:], ext[nl+1:nl+21])
+	return h
 }
 
 // stage0 is the stage of an entry that is not in conflict. go-git names

@@ -100,7 +100,7 @@ func TestParseIndexAgreesWithGoGit(t *testing.T) {
 		idx := &index.Index{Version: version, Entries: []*index.Entry{entry("a", 1), entry("b/c", 2), entry("d", 3)}}
 		idx.Entries[1].IntentToAdd = version == 3
 		idx.Entries[2].Stage = index.TheirMode
-		m, err := parseIndex(encode(t, idx))
+		m, _, err := parseIndex(encode(t, idx))
 		if err != nil {
 			t.Fatal(err)
 		}

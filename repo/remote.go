@@ -102,7 +102,8 @@ type HeadState struct {
 
 // Head returns the current branch and commit.
 func (r *Repo) Head() (HeadState, error) {
-	name, c, err := r.head()
+	// The commit is not read: a sync with nothing to do reads no object.
+	name, h, err := r.headRef()
 	if err != nil {
 		return HeadState{}, err
 	}
@@ -110,9 +111,7 @@ func (r *Repo) Head() (HeadState, error) {
 	if name != plumbing.HEAD {
 		st.Branch = name.Short()
 	}
-	if c != nil {
-		st.Hash = c.Hash
-	}
+	st.Hash = h
 	return st, nil
 }
 

@@ -40,6 +40,7 @@ type Repo struct {
 	trees  map[Hash]Tree // ReadTree's results, by commit
 
 	indexMemo map[string]*index.Entry // indexEntries' last parse
+	indexMeta indexMeta               // and what it vouches for
 	indexKey  string                  // the index file's size and time then
 }
 

@@ -44,15 +44,13 @@ type Change struct {
 // not change; a file whose stat data is newer than the index ("racily
 // clean") is read anyway.
 func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
-	_, head, err := r.head()
+	_, head, err := r.headRef()
 	if err != nil {
 		return nil, err
 	}
-	headTree := Tree{}
-	if head != nil {
-		if headTree, err = r.ReadTree(head.Hash); err != nil {
-			return nil, err
-		}
+	headTree, err := r.ReadTree(head)
+	if err != nil {
+		return nil, err
 	}
 	stats, err := r.indexEntries()
 	if err != nil {
@@ -332,7 +330,11 @@ func (r *Repo) refreshIndex(set []*index.Entry) {
 		lock.release()
 		return
 	}
-	lock.commitRaw(data)
+	if lock.commitRaw(data) == nil {
+		if rec, ok := r.readIndexHead(); ok {
+			r.carryIndexHead(indexSum(raw), rec.commit, rec.commit, data)
+		}
+	}
 }
 
 // RepairIndex makes the index agree with HEAD wherever the work tree

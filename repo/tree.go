@@ -61,18 +61,41 @@ func (r *Repo) ReadTree(c Hash) (Tree, error) {
 	if t, ok := r.trees[c]; ok {
 		return t, nil
 	}
-	t := Tree{}
-	commit, err := r.git.CommitObject(c)
+	t, err := r.readCommitTree(c)
 	if err != nil {
-		return nil, fmt.Errorf("read commit %s: %w", short(c), err)
-	}
-	if err := r.readTree(c, commit.TreeHash, "", t); err != nil {
 		return nil, err
 	}
 	if r.trees == nil {
 		r.trees = map[Hash]Tree{}
 	}
 	r.trees[c] = t
+	return t, nil
+}
+
+// readCommitTree reads commit c's files: from the index when it provably
+// holds them (see indexHead), else from the objects.
+func (r *Repo) readCommitTree(c Hash) (Tree, error) {
+	if t, ok := r.treeFromIndex(c, ZeroHash); ok {
+		return t, nil
+	}
+	commit, err := r.git.CommitObject(c)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", short(c), err)
+	}
+	_, head, _ := r.headRef()
+	isHead := c == head
+	if isHead {
+		if t, ok := r.treeFromIndex(c, commit.TreeHash); ok {
+			return t, nil
+		}
+	}
+	t := Tree{}
+	if err := r.readTree(c, commit.TreeHash, "", t); err != nil {
+		return nil, err
+	}
+	if isHead {
+		r.noteIndexHolds(c, t)
+	}
 	return t, nil
 }
 

@@ -374,7 +374,7 @@ func fastForward(ctx context.Context, o *Options, res *Result, local, remote rep
 	// remote's files looking like local edits, which the next sync
 	// commits and merges to the same result. The other order would make
 	// the old files look like edits that undo the remote's.
-	if err := r.Update(ctx, from, to); err != nil {
+	if err := r.Update(ctx, local, remote, from, to); err != nil {
 		return err
 	}
 	o.hook("sync:work-tree-updated")
@@ -436,7 +436,7 @@ func mergeRemote(ctx context.Context, o *Options, res *Result, local, remote rep
 	if err := r.Backup(local, o.Now()); err != nil {
 		return err
 	}
-	if err := r.Update(ctx, trees[1], out.tree); err != nil {
+	if err := r.Update(ctx, local, commit, trees[1], out.tree); err != nil {
 		return err
 	}
 	o.hook("sync:work-tree-updated")

@@ -1,0 +1,197 @@
+package repo
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// The index as HEAD's tree.
+//
+// Right after a commit, a checkout or a `git reset`, the index holds
+// exactly the files of HEAD's tree, and a clean diary stays that way
+// from one sync to the next. Reading that tree back from the pack (ten
+// thousand entries of a lifetime diary, through go-git's object reader)
+// costs more than all else a sync with nothing to do; the index, already
+// read to find changes, holds the same paths, modes and hashes. So
+// ReadTree takes HEAD's tree from the index when the index provably
+// holds it, which is when either
+//
+//   - git's own cache tree (the index's TREE extension, which git keeps
+//     valid only while the entries are what it describes) names HEAD's
+//     tree and covers every entry; or
+//   - .git/diary/index-head, which diary writes only after it compared
+//     the index with the tree read from the objects, or made both itself
+//     from ones so compared, names HEAD's commit and the checksum the
+//     index file ends with. Any write to the index, by git or diary,
+//     changes that checksum, and a record that names another is ignored.
+//
+// An index with entries in conflict, marked intent-to-add or
+// skip-worktree, a split or sparse index, or one written without a
+// checksum (index.skipHash), never stands for a tree.
+type indexHead struct {
+	commit, index Hash
+}
+
+const indexHeadMagic = "diary index-head 1\n"
+
+func (r *Repo) indexHeadPath() string { return filepath.Join(r.gitDir, "diary", "index-head") }
+
+// readIndexHead returns the record; ok is false when there is none or
+// it does not read as one.
+func (r *Repo) readIndexHead() (indexHead, bool) {
+	data, err := os.ReadFile(r.indexHeadPath())
+	if err != nil || !bytes.HasPrefix(data, []byte(indexHeadMagic)) {
+		return indexHead{}, false
+	}
+	var c, i string
+	n, err := fmt.Sscanf(string(data[len(indexHeadMagic):]), "commit %s\nindex %s\n", &c, &i)
+	if err != nil || n != 2 {
+		return indexHead{}, false
+	}
+	var rec indexHead
+	for _, f := range []struct {
+		s string
+		h *Hash
+	}{{c, &rec.commit}, {i, &rec.index}} {
+		h, ok := parseHash(f.s)
+		if !ok || h.IsZero() {
+			return indexHead{}, false
+		}
+		*f.h = h
+	}
+	return rec, true
+}
+
+// writeIndexHead records that the index whose checksum is rec.index
+// holds commit rec.commit's files. It is only a speed-up, so a failure
+// is not one of the command's: the record is removed, if it can be, and
+// the tree is read from the objects next time.
+func (r *Repo) writeIndexHead(rec indexHead) {
+	path := r.indexHeadPath()
+	if rec.commit.IsZero() || rec.index.IsZero() {
+		os.Remove(path)
+		return
+	}
+	data := fmt.Sprintf("%scommit %s\nindex %s\n", indexHeadMagic, rec.commit, rec.index)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+		if err = replaceFile(path, []byte(data)); err == nil {
+			return
+		}
+	}
+	os.Remove(path)
+}
+
+// carryIndexHead moves the record along when diary rewrote the index
+// that it vouched for (checksum oldSum, commit oldCommit) into newIndex
+// in a way that keeps the index equal to a commit's files: the same
+// paths put in the index and in a new commit (Commit), the index moved
+// from one commit's files to another's (Update), or only stat data
+// refreshed (the same commit again). It does nothing when the record did
+// not vouch for the old index.
+func (r *Repo) carryIndexHead(oldSum, oldCommit, newCommit Hash, newIndex []byte) {
+	rec, ok := r.readIndexHead()
+	if !ok || rec.index != oldSum || rec.commit != oldCommit || oldSum.IsZero() {
+		return
+	}
+	r.writeIndexHead(indexHead{commit: newCommit, index: indexSum(newIndex)})
+}
+
+// indexSum is the checksum that ends an index file's data; zero when
+// there is none.
+func indexSum(data []byte) Hash {
+	var h Hash
+	if len(data) >= 12+20 {
+		copy(h[:], data[len(data)-20:])
+	}
+	return h
+}
+
+// treeFromIndex returns commit c's files from the index when the index
+// provably holds them (see indexHead); treeHash is c's tree when the
+// caller has read the commit, ZeroHash when not.
+func (r *Repo) treeFromIndex(c, treeHash Hash) (Tree, bool) {
+	rec, haveRec := r.readIndexHead()
+	if !(haveRec && rec.commit == c) && treeHash.IsZero() {
+		return nil, false
+	}
+	entries, err := r.indexEntries()
+	meta := r.indexMeta
+	if err != nil || !meta.plain || meta.sum.IsZero() {
+		return nil, false
+	}
+	switch {
+	case haveRec && rec.commit == c && rec.index == meta.sum:
+		// Recorded.
+	case !treeHash.IsZero() && meta.cacheTree == treeHash:
+		// git's cache tree says so. Its paths were never checked as a
+		// tree read from the objects is: check them now, once.
+		for p := range entries {
+			if checkPath(p) != nil {
+				return nil, false
+			}
+		}
+		r.writeIndexHead(indexHead{commit: c, index: meta.sum})
+	default:
+		return nil, false
+	}
+	t := make(Tree, len(entries))
+	for p, e := range entries {
+		t[p] = Entry{Hash: e.Hash, Mode: e.Mode}
+	}
+	return t, true
+}
+
+// noteIndexHolds writes the record when the index, as last parsed,
+// holds exactly tree t, commit c's files as read from the objects.
+func (r *Repo) noteIndexHolds(c Hash, t Tree) {
+	entries, err := r.indexEntries()
+	meta := r.indexMeta
+	if err != nil || !meta.plain || meta.sum.IsZero() || len(entries) != len(t) {
+		return
+	}
+	for p, e := range t {
+		ie := entries[p]
+		if ie == nil || ie.Hash != e.Hash || ie.Mode != e.Mode {
+			return
+		}
+	}
+	if rec, ok := r.readIndexHead(); ok && rec == (indexHead{commit: c, index: meta.sum}) {
+		return
+	}
+	r.writeIndexHead(indexHead{commit: c, index: meta.sum})
+}
+
+// replaceFile writes data to path through a temporary file and a
+// rename, so that a reader sees the old content or the new, never part.
+// There is no fsync: it is for records that a crash may lose, not for
+// the user's work.
+func replaceFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".diary-tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	return err
+}
+
+// parseHash reads a full hexadecimal object name.
+func parseHash(s string) (Hash, bool) {
+	var h Hash
+	if len(s) != 2*len(h) {
+		return h, false
+	}
+	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
+		return h, false
+	}
+	return h, true
+}
