@@ -225,45 +225,6 @@ func (r *Repo) CommitTree(tree Hash, parents []Hash, message string, author Sign
 	return r.writeObject(&object.Commit{Author: s, Committer: s, Message: ensureNewline(message), TreeHash: tree, ParentHashes: parents})
 }
 
-// MergeBase returns the best common ancestor of a and b; ok is false
-// for unrelated histories.
-func (r *Repo) MergeBase(a, b Hash) (base Hash, ok bool, err error) {
-	ca, err := r.git.CommitObject(a)
-	if err != nil {
-		return ZeroHash, false, fmt.Errorf("read commit %s: %w", short(a), err)
-	}
-	cb, err := r.git.CommitObject(b)
-	if err != nil {
-		return ZeroHash, false, fmt.Errorf("read commit %s: %w", short(b), err)
-	}
-	bases, err := ca.MergeBase(cb)
-	if err != nil {
-		return ZeroHash, false, fmt.Errorf("merge base of %s and %s: %w", short(a), short(b), err)
-	}
-	if len(bases) == 0 {
-		return ZeroHash, false, nil
-	}
-	// Several bases (criss-cross merges) are rare in a diary; the first
-	// is a common ancestor, and a 3-way merge against it loses nothing.
-	return bases[0].Hash, true, nil
-}
-
-// IsAncestor reports whether a is an ancestor of b (or b itself).
-func (r *Repo) IsAncestor(a, b Hash) (bool, error) {
-	if a == b {
-		return true, nil
-	}
-	ca, err := r.git.CommitObject(a)
-	if err != nil {
-		return false, fmt.Errorf("read commit %s: %w", short(a), err)
-	}
-	cb, err := r.git.CommitObject(b)
-	if err != nil {
-		return false, fmt.Errorf("read commit %s: %w", short(b), err)
-	}
-	return ca.IsAncestor(cb)
-}
-
 func short(h Hash) string { return h.String()[:7] }
 
 // Short is the seven-digit form of a hash, as git shows it.
