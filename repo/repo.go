@@ -13,7 +13,9 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Sentinel errors, for errors.Is.
@@ -86,6 +88,13 @@ func open(dir string, detect bool) (*Repo, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", abs, err)
+	}
+	// go-git's default storage opens the pack file again, through its
+	// path-checking file system, and builds a new reader for every object
+	// it reads: walking a few hundred commits did that a few hundred
+	// times. Keeping a few packs open makes it once per pack.
+	if st, ok := r.Storer.(*filesystem.Storage); ok {
+		r.Storer = filesystem.NewStorageWithOptions(st.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{MaxOpenDescriptors: 16})
 	}
 	root := wt.Filesystem.Root()
 	gitDir := filepath.Join(root, ".git")
