@@ -83,58 +83,43 @@ func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
 	return hash, nil
 }
 
-// rawTree returns a tree object's bytes as git stores them: read
-// straight from its loose file when it is one (as the trees diary
-// writes are), through go-git's storage (packs) otherwise.
+// rawTree reads tree h's raw bytes.
 func (r *Repo) rawTree(h Hash) ([]byte, error) {
-	if data, ok := r.readLoose(h, plumbing.TreeObject); ok {
-		return data, nil
-	}
-	obj, err := r.git.Storer.EncodedObject(plumbing.TreeObject, h)
+	data, err := r.readObject(h, plumbing.TreeObject)
 	if err != nil {
 		return nil, fmt.Errorf("read tree %s: %w", short(h), err)
+	}
+	return data, nil
+}
+
+// readObject reads object h, which must be of type t: with diary's own
+// reader (objectStore), else through go-git.
+func (r *Repo) readObject(h Hash, t plumbing.ObjectType) ([]byte, error) {
+	if fs, ok := r.git.Storer.(*fastStorage); ok {
+		typ, data, err := fs.objs.read(h)
+		switch {
+		case err == nil && typ != t:
+			return nil, fmt.Errorf("%s is a %s, not a %s", short(h), typ, t)
+		case err == nil:
+			return data, nil
+		case !errors.Is(err, errNotHere):
+			return nil, err
+		}
+	}
+	obj, err := r.git.Storer.EncodedObject(t, h)
+	if err != nil {
+		return nil, err
 	}
 	rd, err := obj.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("read tree %s: %w", short(h), err)
+		return nil, err
 	}
 	defer rd.Close()
 	buf := bytes.NewBuffer(make([]byte, 0, obj.Size()))
 	if _, err := io.Copy(buf, rd); err != nil {
-		return nil, fmt.Errorf("read tree %s: %w", short(h), err)
+		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// readLoose reads a loose object whole; ok is false when there is no
-// such loose object or it is not of type t, and the caller asks go-git.
-func (r *Repo) readLoose(h Hash, t plumbing.ObjectType) ([]byte, bool) {
-	hex := h.String()
-	f, err := os.Open(filepath.Join(r.objectsDir(), hex[:2], hex[2:]))
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	zr, err := zlib.NewReader(bufio.NewReaderSize(f, 64<<10))
-	if err != nil {
-		return nil, false
-	}
-	defer zr.Close()
-	br := bufio.NewReader(zr)
-	header, err := br.ReadString(0)
-	if err != nil {
-		return nil, false
-	}
-	typ, size, ok := strings.Cut(strings.TrimSuffix(header, "\x00"), " ")
-	n, err := strconv.Atoi(size)
-	if !ok || err != nil || typ != t.String() || n < 0 {
-		return nil, false
-	}
-	data := make([]byte, n)
-	if _, err := io.ReadFull(br, data); err != nil {
-		return nil, false
-	}
-	return data, true
 }
 
 // rawEntry is one entry of a raw tree: where it starts and ends, its

@@ -89,13 +89,6 @@ func open(dir string, detect bool) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", abs, err)
 	}
-	// go-git's default storage opens the pack file again, through its
-	// path-checking file system, and builds a new reader for every object
-	// it reads: walking a few hundred commits did that a few hundred
-	// times. Keeping a few packs open makes it once per pack.
-	if st, ok := r.Storer.(*filesystem.Storage); ok {
-		r.Storer = filesystem.NewStorageWithOptions(st.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{MaxOpenDescriptors: 16})
-	}
 	root := wt.Filesystem.Root()
 	gitDir := filepath.Join(root, ".git")
 	if fi, err := os.Stat(gitDir); err != nil || !fi.IsDir() {
@@ -105,7 +98,17 @@ func open(dir string, detect bool) (*Repo, error) {
 			return nil, err
 		}
 	}
-	return &Repo{root: root, gitDir: gitDir, git: r}, nil
+	repo := &Repo{root: root, gitDir: gitDir, git: r}
+	// go-git's default storage opens the pack file again, through its
+	// path-checking file system, and builds a new reader for every object
+	// it reads; and it inflates through a byte-at-a-time scanner. diary
+	// reads objects itself (objectStore), and what go-git still reads it
+	// reads with a few packs kept open.
+	if st, ok := r.Storer.(*filesystem.Storage); ok {
+		st = filesystem.NewStorageWithOptions(st.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{MaxOpenDescriptors: 16})
+		r.Storer = newFastStorage(st, repo.objectsDir())
+	}
+	return repo, nil
 }
 
 // Init makes dir a new repository on branch (DefaultBranch when empty).

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 
 	"sort"
 	"strings"
@@ -197,21 +196,11 @@ func (r *Repo) WriteTree(t Tree) (Hash, error) {
 
 // ReadBlob returns a blob's content.
 func (r *Repo) ReadBlob(h Hash) ([]byte, error) {
-	b, err := r.git.BlobObject(h)
+	data, err := r.readObject(h, plumbing.BlobObject)
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", short(h), err)
 	}
-	rd, err := b.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", short(h), err)
-	}
-	defer rd.Close()
-	var buf bytes.Buffer
-	buf.Grow(int(b.Size))
-	if _, err := io.Copy(&buf, rd); err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", short(h), err)
-	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // WriteBlob stores data and returns its hash.

@@ -1,0 +1,177 @@
+package repo
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/gitdiary/diary/internal/gittest"
+)
+
+// packedHistory makes a repository whose history (files edited a little
+// at a time, as diary entries are, in nested trees) git packs with
+// deltas, by offset or by name as refDeltas says, and leaves a few
+// objects loose.
+func packedHistory(t *testing.T, refDeltas bool) string {
+	t.Helper()
+	gittest.NeedGit(t)
+	dir := t.TempDir()
+	gittest.Git(t, dir, "init", "-q", "-b", "main")
+	rng := rand.New(rand.NewPCG(5, 5))
+	var stream bytes.Buffer
+	files := map[string]string{}
+	for i := range 120 {
+		files[fmt.Sprintf("_posts/2022-01-%03d-p.md", i)] = strings.Repeat(fmt.Sprintf("line %d of post %d\n", rng.IntN(50), i), 20+rng.IntN(60))
+	}
+	for c := range 25 {
+		fmt.Fprintf(&stream, "commit refs/heads/main\ncommitter A <a@example.com> %d +0000\ndata 2\nc%d\n", 1650000000+c*3600, c%10)
+		n := 0
+		for name, body := range files {
+			if c > 0 && rng.IntN(8) != 0 {
+				continue
+			}
+			body += fmt.Sprintf("an edit %d\n", c)
+			files[name] = body
+			fmt.Fprintf(&stream, "M 100644 inline %s\ndata %d\n%s\n", name, len(body), body)
+			n++
+		}
+		fmt.Fprintf(&stream, "M 100644 inline deep/a/b/c.txt\ndata 2\n%d\n\n", c%10)
+	}
+	cmd := exec.Command("git", "fast-import", "--quiet")
+	cmd.Dir = dir
+	cmd.Env = gittest.Env(dir)
+	cmd.Stdin = &stream
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("fast-import: %v\n%s", err, out)
+	}
+	args := []string{"repack", "-q", "-a", "-d", "-f", "--depth=50", "--window=50"}
+	if refDeltas {
+		args = append([]string{"-c", "repack.useDeltaBaseOffset=false"}, args...)
+	}
+	gittest.Git(t, dir, args...)
+	// Something loose besides.
+	gittest.Git(t, dir, "reset", "-q", "--hard")
+	write(t, dir, "loose.txt", "loose\n")
+	gittest.Git(t, dir, "add", "loose.txt")
+	gittest.Git(t, dir, "commit", "-q", "-m", "loose")
+	return dir
+}
+
+// catFile returns every object git knows in dir, by hash: type and
+// content, from git cat-file --batch.
+func catFile(t *testing.T, dir string) map[Hash]cachedObject {
+	t.Helper()
+	cmd := exec.Command("git", "cat-file", "--batch-all-objects", "--batch")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := map[Hash]cachedObject{}
+	rd := bufio.NewReader(bytes.NewReader(out))
+	for {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			break
+		}
+		f := strings.Fields(line)
+		h, _ := parseHash(f[0])
+		typ, _ := plumbing.ParseObjectType(f[1])
+		n, _ := strconv.Atoi(f[2])
+		data := make([]byte, n+1)
+		if _, err := io.ReadFull(rd, data); err != nil {
+			t.Fatal(err)
+		}
+		objs[h] = cachedObject{typ, data[:n]}
+	}
+	return objs
+}
+
+// TestObjectStoreAgreesWithGit reads every object of packed histories
+// (deltas by offset, deltas by name, chains up to 50) and loose objects,
+// and compares each with what git cat-file says.
+func TestObjectStoreAgreesWithGit(t *testing.T) {
+	for _, refDeltas := range []bool{false, true} {
+		t.Run(fmt.Sprint("refDeltas=", refDeltas), func(t *testing.T) {
+			dir := packedHistory(t, refDeltas)
+			want := catFile(t, dir)
+			deltas := 0 // verify-pack's lines for deltas end with the depth and the base
+			for _, l := range strings.Split(gittest.Git(t, dir, "verify-pack", "-v", packIdx(t, dir)), "\n") {
+				if len(strings.Fields(l)) == 7 {
+					deltas++
+				}
+			}
+			if len(want) < 500 || deltas < 100 {
+				t.Fatalf("%d objects, %d deltas: the history is too small to test much", len(want), deltas)
+			}
+			s := newObjectStore(filepath.Join(dir, ".git", "objects"))
+			for h, w := range want {
+				typ, data, err := s.read(h)
+				if err != nil {
+					t.Fatalf("%s: %v", h, err)
+				}
+				if typ != w.typ || !bytes.Equal(data, w.data) {
+					t.Fatalf("%s: %s of %d bytes, git says %s of %d", h, typ, len(data), w.typ, len(w.data))
+				}
+			}
+			if _, _, err := s.read(Hash{1, 2, 3}); err != errNotHere {
+				t.Errorf("a missing object: %v", err)
+			}
+		})
+	}
+}
+
+func packIdx(t *testing.T, dir string) string {
+	t.Helper()
+	idx, err := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.idx"))
+	if err != nil || len(idx) != 1 {
+		t.Fatalf("packs: %v %v", idx, err)
+	}
+	return idx[0]
+}
+
+// TestObjectStoreSurvivesBrokenPacks: reading a pack whose bytes were
+// damaged at random gives errors or data, never a panic or a hang. (As
+// with git and go-git, objects are not hashed again when read: damage
+// to an entry's header can point at other valid data, and git fsck is
+// what finds it.)
+func TestObjectStoreSurvivesBrokenPacks(t *testing.T) {
+	dir := packedHistory(t, false)
+	want := catFile(t, dir)
+	packFile := strings.TrimSuffix(packIdx(t, dir), ".idx") + ".pack"
+	orig, err := os.ReadFile(packFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	failed := 0
+	for range 30 {
+		damaged := bytes.Clone(orig)
+		for range 1 + rng.IntN(4) {
+			damaged[12+rng.IntN(len(damaged)-32)] ^= byte(1 + rng.IntN(255))
+		}
+		os.Chmod(packFile, 0o644)
+		if err := os.WriteFile(packFile, damaged, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s := newObjectStore(filepath.Join(dir, ".git", "objects"))
+		for h := range want {
+			if _, _, err := s.read(h); err != nil {
+				failed++
+			}
+		}
+	}
+	if failed == 0 {
+		t.Error("no damage was ever noticed")
+	}
+}
