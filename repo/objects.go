@@ -2,6 +2,7 @@ package repo
 
 import (
 	"bytes"
+	"container/heap"
 	"errors"
 	"fmt"
 	"io"
@@ -21,65 +22,93 @@ import (
 // the whole history on the side that has it (every version of a
 // 10,000-entry _posts tree, for each of hundreds of commits): seconds
 // and hundreds of megabytes for a lifetime diary. Like git, this walks
-// only the new commits, and compares their trees with those of the
-// boundary commits, skipping every subtree whose hash it already knows.
-// What the other side has from older history and the boundary trees
-// lack (a file deleted and later restored) may be sent again: harmless.
+// down from wants and haves at once, newest first, only until
+// everything still queued is known to the other side; then it compares
+// the new commits' trees with those of the boundary commits, skipping
+// every subtree whose hash it already knows. What the other side has but
+// the walk did not get to (a commit dated wrongly, a file deleted and
+// later restored) may be sent again: harmless.
 func objectsToSend(st storer.EncodedObjectStorer, wants, haves []plumbing.Hash) ([]plumbing.Hash, error) {
-	// Every commit the other side has (commit objects only: cheap).
-	have := map[plumbing.Hash]bool{}
-	var stack []plumbing.Hash
-	for _, h := range haves {
-		if st.HasEncodedObject(h) == nil {
-			stack = append(stack, h)
-		}
-	}
-	for len(stack) > 0 {
-		h := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if have[h] {
-			continue
-		}
-		c, err := object.GetCommit(st, h)
-		if err != nil {
-			if errors.Is(err, plumbing.ErrObjectNotFound) {
-				continue // a shallow or partial history: its end is the boundary
+	const (
+		wanted = 1 << iota
+		had
+	)
+	flags := map[plumbing.Hash]int{}
+	commits := map[plumbing.Hash]*object.Commit{}
+	q := &walkQueue{}
+	push := func(h plumbing.Hash, f int) error {
+		c, ok := commits[h]
+		if !ok {
+			var err error
+			if c, err = object.GetCommit(st, h); err != nil {
+				if f == had && errors.Is(err, plumbing.ErrObjectNotFound) {
+					return nil // a shallow history, or a have we lack: its end is the boundary
+				}
+				return fmt.Errorf("read commit %s: %w", short(h), err)
 			}
+			commits[h] = c
+		}
+		flags[h] |= f
+		heap.Push(q, walkItem{h, c.Committer.When})
+		return nil
+	}
+	for _, h := range haves {
+		if err := push(h, had); err != nil {
 			return nil, err
 		}
-		have[h] = true
-		stack = append(stack, c.ParentHashes...)
 	}
-	// The new commits, and the boundary where they meet the old ones.
+	for _, h := range wants {
+		if flags[h]&wanted == 0 {
+			if err := push(h, wanted); err != nil {
+				return nil, err
+			}
+		}
+	}
+	live := func() bool {
+		for _, e := range *q {
+			if flags[e.hash]&had == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	var order []plumbing.Hash // wanted commits, in the order found
+	listed := map[plumbing.Hash]bool{}
+	for live() {
+		h := heap.Pop(q).(walkItem).hash
+		f := flags[h]
+		if f&had == 0 && !listed[h] {
+			listed[h] = true
+			order = append(order, h)
+		}
+		for _, p := range commits[h].ParentHashes {
+			if flags[p]&f == f {
+				continue
+			}
+			if err := push(p, f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// The new commits are those never found to be had; the boundary,
+	// their parents that were.
 	var newCommits []*object.Commit
 	boundary := map[plumbing.Hash]bool{}
-	seen := map[plumbing.Hash]bool{}
-	stack = append(stack[:0], wants...)
-	for len(stack) > 0 {
-		h := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[h] {
+	for _, h := range order {
+		if flags[h]&had != 0 {
 			continue
 		}
-		seen[h] = true
-		if have[h] {
-			boundary[h] = true
-			continue
-		}
-		c, err := object.GetCommit(st, h)
-		if err != nil {
-			return nil, fmt.Errorf("read commit %s: %w", short(h), err)
-		}
+		c := commits[h]
 		newCommits = append(newCommits, c)
-		stack = append(stack, c.ParentHashes...)
+		for _, p := range c.ParentHashes {
+			if flags[p]&had != 0 && commits[p] != nil {
+				boundary[p] = true
+			}
+		}
 	}
 	known := map[plumbing.Hash]bool{}
 	for h := range boundary {
-		c, err := object.GetCommit(st, h)
-		if err != nil {
-			return nil, err
-		}
-		if err := markTree(st, c.TreeHash, known); err != nil {
+		if err := markTree(st, commits[h].TreeHash, known); err != nil {
 			return nil, err
 		}
 	}
