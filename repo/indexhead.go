@@ -141,6 +141,7 @@ func (r *Repo) treeFromIndex(c, treeHash Hash) (Tree, bool) {
 	for p, e := range entries {
 		t[p] = Entry{Hash: e.Hash, Mode: e.Mode}
 	}
+	r.fromIndex, r.fromIndexSum = c, meta.sum
 	return t, true
 }
 

@@ -40,6 +40,9 @@ type Repo struct {
 	git    *git.Repository
 	hookFn func(point string)
 	trees  map[Hash]Tree // ReadTree's results, by commit
+	// fromIndex is the commit whose tree ReadTree last took from the
+	// index, and fromIndexSum that index's checksum: it held the tree.
+	fromIndex, fromIndexSum Hash
 
 	indexMemo map[string]*index.Entry // indexEntries' last parse
 	indexMeta indexMeta               // and what it vouches for

@@ -79,14 +79,36 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	// reading each directory's .gitignore as it is entered, rather than
 	// walking it a second time for ignore files as go-git's ReadPatterns
 	// does (with a stat of every entry).
+	//
+	// Each directory stays open while its files are looked at (up to a
+	// few hundred: more are looked at by path), so that each lstat
+	// resolves one name, not the whole path.
 	var tracked []string
+	var trackedAt []dirEntryRef // where each tracked file is: its directory, its name
+	var dirs []*os.File
+	defer func() {
+		for _, d := range dirs {
+			d.Close()
+		}
+	}()
 	var changes []Change
 	var walk func(dir string, parts []string, patterns []gitignore.Pattern) error
 	walk = func(dir string, parts []string, patterns []gitignore.Pattern) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		des, err := os.ReadDir(dir)
+		f, err := os.Open(dir)
+		if err != nil {
+			return err
+		}
+		des, err := f.ReadDir(-1) // unsorted: the changes are sorted at the end
+		dirfd := -1
+		if err == nil && len(dirs) < 256 {
+			dirs = append(dirs, f)
+			dirfd = int(f.Fd())
+		} else {
+			f.Close()
+		}
 		if err != nil {
 			return err
 		}
@@ -107,6 +129,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			isDir, typ := de.IsDir(), de.Type()
 			if !isDir && (typ.IsRegular() || typ&fs.ModeSymlink != 0) && headTree.has(rel) {
 				tracked = append(tracked, rel) // the common case, with nothing more to match
+				trackedAt = append(trackedAt, dirEntryRef{dirfd, name})
 				continue
 			}
 			child := append(parts[:len(parts):len(parts)], name)
@@ -151,7 +174,8 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	quick := make([]statData, len(tracked))
 	statErrs := make([]error, len(tracked))
 	parallel(len(tracked), func(i int) {
-		statErrs[i] = lstatInto(filepath.Join(r.root, filepath.FromSlash(tracked[i])), &quick[i])
+		at := trackedAt[i]
+		statErrs[i] = lstatAt(at.dirfd, at.name, r.root, tracked[i], &quick[i])
 	})
 	var toHash []candidate
 	for i, rel := range tracked {
@@ -213,6 +237,19 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
 	return changes, nil
+}
+
+// joinRoot is the path of rel, slash-separated, under root: what
+// filepath.Join makes of clean paths, without its Clean.
+func joinRoot(root, rel string) string {
+	return root + string(filepath.Separator) + filepath.FromSlash(rel)
+}
+
+// dirEntryRef is a file by its directory, open as dirfd (-1: not open),
+// and its name there.
+type dirEntryRef struct {
+	dirfd int
+	name  string
 }
 
 func modeOf(info fs.FileInfo) Mode {
@@ -355,6 +392,9 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 	entries, err := r.indexEntries()
 	if err != nil {
 		return 0, err
+	}
+	if r.fromIndex == head.Hash && r.indexMeta.sum == r.fromIndexSum {
+		return 0, nil // the index holds HEAD's tree: nothing to repair
 	}
 	var set []*index.Entry
 	remove := map[string]bool{}

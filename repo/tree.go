@@ -85,6 +85,7 @@ func (r *Repo) readCommitTree(c Hash) (Tree, error) {
 	isHead := c == head
 	if isHead {
 		if t, ok := r.treeFromIndex(c, commit.TreeHash); ok {
+			r.fromIndex = c
 			return t, nil
 		}
 	}
