@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -173,5 +174,105 @@ func TestObjectStoreSurvivesBrokenPacks(t *testing.T) {
 	}
 	if failed == 0 {
 		t.Error("no damage was ever noticed")
+	}
+}
+
+// TestWritePackGitReads writes packs of a whole history, as push and
+// upload-pack send them (trees as deltas by offset or by hash), and
+// checks that git index-pack --strict takes them and that every object
+// reads back as the source has it.
+func TestWritePackGitReads(t *testing.T) {
+	src := packedHistory(t, false)
+	r, err := Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := r.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashes, err := objectsToSend(r.git.Storer, []Hash{head.Hash}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := catFile(t, src)
+	for _, refDeltas := range []bool{false, true} {
+		t.Run(fmt.Sprint("refDeltas=", refDeltas), func(t *testing.T) {
+			var pack bytes.Buffer
+			if err := writePack(&pack, r.git.Storer, hashes, refDeltas); err != nil {
+				t.Fatal(err)
+			}
+			size := pack.Len()
+			dst := t.TempDir()
+			gittest.Git(t, dst, "init", "-q", "--bare")
+			cmd := exec.Command("git", "index-pack", "--strict", "--stdin")
+			cmd.Dir = dst
+			cmd.Stdin = &pack
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git index-pack: %v\n%s", err, out)
+			}
+			got := catFile(t, dst)
+			if len(got) != len(hashes) {
+				t.Errorf("%d objects in the pack, %d sent", len(got), len(hashes))
+			}
+			for h, g := range got {
+				if w := want[h]; w.typ != g.typ || !bytes.Equal(w.data, g.data) {
+					t.Fatalf("%s reads differently from the pack", h)
+				}
+			}
+			deltas := 0
+			idx, _ := filepath.Glob(filepath.Join(dst, "objects", "pack", "*.idx"))
+			if len(idx) != 1 {
+				t.Fatalf("packs: %v", idx)
+			}
+			for _, l := range strings.Split(gittest.Git(t, dst, "verify-pack", "-v", idx[0]), "\n") {
+				if len(strings.Fields(l)) == 7 {
+					deltas++
+				}
+			}
+			if deltas < 10 {
+				t.Errorf("%d trees sent as deltas", deltas)
+			}
+			t.Logf("%d objects, %d deltas, %d bytes", len(got), deltas, size)
+		})
+	}
+}
+
+// TestTreeDelta: the delta from one tree to another, applied, gives the
+// other, for trees that share much, little or nothing.
+func TestTreeDelta(t *testing.T) {
+	entry := func(name string, n byte) []byte {
+		return append([]byte("100644 "+name+"\x00"), bytes.Repeat([]byte{n}, 20)...)
+	}
+	tree := func(names ...string) []byte {
+		var b []byte
+		for i, n := range names {
+			b = append(b, entry(n, byte(i))...)
+		}
+		return b
+	}
+	var many []string
+	for i := range 5000 {
+		many = append(many, fmt.Sprintf("2022-%05d.md", i))
+	}
+	edited := slices.Clone(many)
+	edited[100] = "2022-00100-renamed.md"
+	cases := [][2][]byte{
+		{tree(many...), tree(append(slices.Clone(many), "z.md")...)},
+		{tree(many...), tree(edited...)},
+		{tree(many...), tree(many[1:]...)},
+		{tree("a", "b"), tree("c", "d")},
+		{tree(), tree("a")},
+		{tree("a"), tree()},
+		{bytes.Repeat([]byte("x"), 70000), bytes.Repeat([]byte("y"), 300)}, // not trees at all
+	}
+	for i, c := range cases {
+		got, err := applyDelta(c[0], treeDelta(c[0], c[1]))
+		if err != nil || !bytes.Equal(got, c[1]) {
+			t.Errorf("case %d: %v", i, err)
+		}
+	}
+	if d := treeDelta(tree(many...), tree(append(slices.Clone(many), "z.md")...)); len(d) > 100 {
+		t.Errorf("one entry added to 5,000: a delta of %d bytes", len(d))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -14,13 +15,13 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 	gioutil "github.com/go-git/go-git/v5/utils/ioutil"
 )
 
@@ -46,7 +47,11 @@ func (t localTransport) NewUploadPackSession(ep *transport.Endpoint, auth transp
 	if err != nil {
 		return nil, err
 	}
-	return &uploadPack{UploadPackSession: s, objects: st}, nil
+	var objects storer.EncodedObjectStorer = st
+	if fst, ok := st.(*filesystem.Storage); ok {
+		objects = newFastStorage(fst, filepath.Join(fst.Filesystem().Root(), "objects"))
+	}
+	return &uploadPack{UploadPackSession: s, objects: objects}, nil
 }
 
 type uploadPack struct {
@@ -72,8 +77,7 @@ func (k *uploadPack) UploadPack(ctx context.Context, req *packp.UploadPackReques
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := packfile.NewEncoder(pw, k.objects, false).Encode(objs, 10)
-		pw.CloseWithError(err)
+		pw.CloseWithError(writePack(pw, k.objects, objs, !req.Capabilities.Supports(capability.OFSDelta)))
 	}()
 	return packp.NewUploadPackResponseWithPackfile(req, gioutil.NewContextReadCloser(ctx, pr)), nil
 }
@@ -362,8 +366,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	req.Packfile = rd
 	done := make(chan error, 1)
 	go func() {
-		enc := packfile.NewEncoder(wr, r.git.Storer, !caps.Supports(capability.OFSDelta))
-		_, err := enc.Encode(hashes, 10)
+		err := writePack(wr, r.git.Storer, hashes, !caps.Supports(capability.OFSDelta))
 		done <- wr.CloseWithError(err)
 	}()
 	rs, err := sess.ReceivePack(ctx, req)

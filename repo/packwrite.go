@@ -1,0 +1,268 @@
+package repo
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha1"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/klauspost/compress/zlib"
+)
+
+// writePack writes a pack of the objects hashes, read from st, to w: the
+// pack that push and the in-process upload-pack send.
+//
+// go-git's encoder compresses at zlib's slow default level and looks for
+// deltas among every pair in a window; for the two or three versions of
+// a 600 KB _posts tree that a sync sends, that was most of a push. Here
+// objects are compressed at zlib's fastest level (git's own default for
+// loose objects), and a tree is sent as a delta against the tree sent
+// just before it when the two are of a size (the same directory in the
+// previous commit's, as objectsToSend lists them): a delta that copies the
+// runs of entries both share and inserts the rest. Blobs and commits go
+// whole. The
+// base always comes first in the pack, named by offset, or by hash when
+// refDeltas is set (a remote without ofs-delta).
+func writePack(w io.Writer, st storer.EncodedObjectStorer, hashes []Hash, refDeltas bool) error {
+	sum := sha1.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 64<<10)
+	var hdr [12]byte
+	copy(hdr[:], "PACK")
+	binary.BigEndian.PutUint32(hdr[4:], 2)
+	binary.BigEndian.PutUint32(hdr[8:], uint32(len(hashes)))
+	bw.Write(hdr[:])
+	pw := &packWriter{w: bw, off: 12}
+	zw, err := zlib.NewWriterLevel(pw, zlib.BestSpeed)
+	if err != nil {
+		return err
+	}
+	// The trees sent last, newest first: a new version of a directory's
+	// tree is sent as a delta against the newest of them of a like size
+	// (objectsToSend lists each commit's trees together, so the previous
+	// version of a directory is a few trees back).
+	type sentTree struct {
+		hash Hash
+		data []byte
+		at   int64
+	}
+	var recent []sentTree
+	for _, h := range hashes {
+		typ, data, err := readAnyObject(st, h)
+		if err != nil {
+			return fmt.Errorf("pack %s: %w", short(h), err)
+		}
+		at := pw.off
+		body := data
+		var base *sentTree
+		if typ == plumbing.TreeObject && len(data) > 4096 {
+			for i := range recent {
+				if b := &recent[i]; len(data) < 2*len(b.data) && len(b.data) < 2*len(data) {
+					base = b
+					break
+				}
+			}
+		}
+		switch {
+		case base != nil:
+			body = treeDelta(base.data, data)
+			if refDeltas {
+				pw.header(packRefDelta, len(body))
+				pw.Write(base.hash[:])
+			} else {
+				pw.header(packOfsDelta, len(body))
+				pw.Write(ofsDeltaOffset(at - base.at))
+			}
+		default:
+			pw.header(int(typ), len(body))
+		}
+		zw.Reset(pw)
+		if _, err := zw.Write(body); err != nil {
+			return err
+		}
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		if pw.err != nil {
+			return pw.err
+		}
+		if typ == plumbing.TreeObject {
+			recent = append([]sentTree{{h, data, at}}, recent[:min(len(recent), 15)]...)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	_, err = w.Write(sum.Sum(nil))
+	return err
+}
+
+// packWriter counts what is written, for offsets.
+type packWriter struct {
+	w   *bufio.Writer
+	off int64
+	err error
+}
+
+func (p *packWriter) Write(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	n, err := p.w.Write(b)
+	p.off += int64(n)
+	p.err = err
+	return n, err
+}
+
+// header writes an entry's type and (uncompressed) size.
+func (p *packWriter) header(typ, size int) {
+	var b [16]byte
+	c := byte(typ<<4) | byte(size&15)
+	size >>= 4
+	n := 0
+	for size > 0 {
+		b[n] = c | 0x80
+		n++
+		c = byte(size & 0x7f)
+		size >>= 7
+	}
+	b[n] = c
+	p.Write(b[:n+1])
+}
+
+// ofsDeltaOffset encodes how far back a delta's base starts, as git
+// reads it: big-endian groups of seven bits, each but the last one less.
+func ofsDeltaOffset(rel int64) []byte {
+	var b [16]byte
+	i := len(b) - 1
+	b[i] = byte(rel & 0x7f)
+	for rel >>= 7; rel > 0; rel >>= 7 {
+		rel--
+		i--
+		b[i] = 0x80 | byte(rel&0x7f)
+	}
+	return b[i:]
+}
+
+// readAnyObject reads object h from st, through diary's reader when st
+// is a fastStorage.
+func readAnyObject(st storer.EncodedObjectStorer, h Hash) (plumbing.ObjectType, []byte, error) {
+	if fs, ok := st.(*fastStorage); ok {
+		typ, data, err := fs.objs.read(h)
+		if !errors.Is(err, errNotHere) {
+			return typ, data, err
+		}
+	}
+	obj, err := st.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return 0, nil, err
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rd.Close()
+	data := bytes.NewBuffer(make([]byte, 0, obj.Size()))
+	if _, err := io.Copy(data, rd); err != nil {
+		return 0, nil, err
+	}
+	return obj.Type(), data.Bytes(), nil
+}
+
+// treeDelta makes a git delta from tree base to tree target: every entry
+// of target that base holds byte for byte is copied from base (runs of
+// them in one instruction), the others inserted.
+func treeDelta(base, target []byte) []byte {
+	type span struct{ at, end int }
+	entries := func(t []byte) map[string]span {
+		m := map[string]span{}
+		for at := 0; at < len(t); {
+			e, err := nextRawEntry(t, at)
+			if err != nil {
+				return m
+			}
+			m[string(e.name)] = span{e.start, e.end}
+			at = e.end
+		}
+		return m
+	}
+	inBase := entries(base)
+	d := appendVarint(nil, len(base))
+	d = appendVarint(d, len(target))
+	copyFrom, copyEnd := -1, -1 // the pending run copied from base
+	var insert []byte           // pending bytes to insert
+	flushCopy := func() {
+		for copyFrom >= 0 && copyFrom < copyEnd {
+			n := min(copyEnd-copyFrom, 0xffffff)
+			d = appendCopy(d, copyFrom, n)
+			copyFrom += n
+		}
+		copyFrom, copyEnd = -1, -1
+	}
+	flushInsert := func() {
+		for len(insert) > 0 {
+			n := min(len(insert), 127)
+			d = append(d, byte(n))
+			d = append(d, insert[:n]...)
+			insert = insert[n:]
+		}
+	}
+	for at := 0; at < len(target); {
+		e, err := nextRawEntry(target, at)
+		if err != nil {
+			// Not a tree after all: insert what is left.
+			flushCopy()
+			insert = append(insert, target[at:]...)
+			break
+		}
+		at = e.end
+		b, ok := inBase[string(e.name)]
+		if ok && bytes.Equal(base[b.at:b.end], target[e.start:e.end]) {
+			flushInsert()
+			if copyFrom >= 0 && copyEnd == b.at {
+				copyEnd = b.end
+				continue
+			}
+			flushCopy()
+			copyFrom, copyEnd = b.at, b.end
+			continue
+		}
+		flushCopy()
+		insert = append(insert, target[e.start:e.end]...)
+	}
+	flushCopy()
+	flushInsert()
+	return d
+}
+
+func appendVarint(d []byte, n int) []byte {
+	for n >= 0x80 {
+		d = append(d, byte(n)|0x80)
+		n >>= 7
+	}
+	return append(d, byte(n))
+}
+
+// appendCopy appends the instruction that copies n bytes of the base
+// from off.
+func appendCopy(d []byte, off, n int) []byte {
+	op := byte(0x80)
+	var args []byte
+	for i := 0; i < 4; i++ {
+		if b := byte(off >> (8 * i)); b != 0 {
+			op |= 1 << i
+			args = append(args, b)
+		}
+	}
+	for i := 0; i < 3; i++ {
+		if b := byte(n >> (8 * i)); b != 0 {
+			op |= 0x10 << i
+			args = append(args, b)
+		}
+	}
+	return append(append(d, op), args...)
+}
