@@ -109,6 +109,32 @@ func indexSum(data []byte) Hash {
 	return h
 }
 
+// indexHolds reports whether the index provably holds commit c's files
+// (see indexHead), without building a tree of them.
+func (r *Repo) indexHolds(c Hash) bool {
+	if c.IsZero() {
+		return false
+	}
+	if r.fromIndex == c {
+		if _, err := r.indexEntries(); err == nil && r.indexMeta.sum == r.fromIndexSum {
+			return true
+		}
+	}
+	if rec, ok := r.readIndexHead(); ok && rec.commit == c {
+		if _, err := r.indexEntries(); err == nil && r.indexMeta.plain && r.indexMeta.sum == rec.index && !rec.index.IsZero() {
+			r.fromIndex, r.fromIndexSum = c, rec.index
+			return true
+		}
+	}
+	// git's cache tree needs c's tree hash: ReadTree checks it, and
+	// writes the record for next time.
+	if t, err := r.ReadTree(c); err == nil && r.fromIndex == c {
+		_ = t
+		return r.indexMeta.sum == r.fromIndexSum
+	}
+	return false
+}
+
 // treeFromIndex returns commit c's files from the index when the index
 // provably holds them (see indexHead); treeHash is c's tree when the
 // caller has read the commit, ZeroHash when not.

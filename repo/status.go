@@ -48,12 +48,14 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	headTree, err := r.ReadTree(head)
+	stats, err := r.indexEntries()
 	if err != nil {
 		return nil, err
 	}
-	stats, err := r.indexEntries()
-	if err != nil {
+	var headTree headFiles
+	if r.indexHolds(head) {
+		headTree = headFiles{index: stats}
+	} else if headTree.tree, err = r.ReadTree(head); err != nil {
 		return nil, err
 	}
 	var indexTime int64
@@ -62,14 +64,23 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	}
 	// Directories that hold tracked files are walked even when ignored.
 	trackedDirs := map[string]bool{}
-	for p := range headTree {
-		for d := filepath.ToSlash(filepath.Dir(p)); d != "."; d = filepath.ToSlash(filepath.Dir(d)) {
+	lastDir := ""
+	headTree.each(func(p string) {
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 || p[:i] == lastDir {
+			return // most files are in the directory of the one before
+		}
+		lastDir = p[:i]
+		for d := lastDir; ; d = d[:i] {
 			if trackedDirs[d] {
 				break
 			}
 			trackedDirs[d] = true
+			if i = strings.LastIndexByte(d, '/'); i < 0 {
+				break
+			}
 		}
-	}
+	})
 	base, err := r.basePatterns()
 	if err != nil {
 		return nil, err
@@ -153,16 +164,16 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	}
 	// Each tracked path is listed once, so when as many were found as
 	// HEAD has, none is missing.
-	if len(tracked) != len(headTree) {
+	if len(tracked) != headTree.len() {
 		seen := make(map[string]bool, len(tracked))
 		for _, p := range tracked {
 			seen[p] = true
 		}
-		for p := range headTree {
+		headTree.each(func(p string) {
 			if !seen[p] {
 				changes = append(changes, Change{p, Deleted})
 			}
-		}
+		})
 	}
 
 	// Stat the tracked files in parallel (as git's preload-index does):
@@ -187,7 +198,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			return nil, statErrs[i]
 		}
 		q := &quick[i]
-		he := headTree[rel]
+		he, _ := headTree.get(rel)
 		if st, ok := stats[rel]; ok && st.Hash == he.Hash && q.mode == he.Mode &&
 			int64(st.Size) == q.size&0xffffffff && st.ModifiedAt.Unix() == q.sec && int64(st.ModifiedAt.Nanosecond()) == q.nsec &&
 			q.sec*1e9+q.nsec < indexTime {
@@ -206,7 +217,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	parallel(len(toHash), func(i int) {
 		c := toHash[i]
 		h, mode, err := r.hashFile(c.path, c.info)
-		he := headTree[c.path]
+		he, _ := headTree.get(c.path)
 		modified[i], errs[i] = err == nil && (h != he.Hash || mode != he.Mode), err
 	})
 	var refresh []*index.Entry
@@ -225,7 +236,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		// a later scan.
 		// Only stat data is refreshed: an entry whose hash differs from
 		// HEAD holds something the user staged, which stays.
-		he := headTree[c.path]
+		he, _ := headTree.get(c.path)
 		if st, ok := stats[c.path]; ok && st.Hash == he.Hash && st.Mode == he.Mode && c.info.ModTime().Before(time.Now().Add(-2*time.Second)) {
 			ie := &index.Entry{Hash: he.Hash, Name: c.path, Mode: he.Mode, Size: uint32(c.info.Size()), ModifiedAt: c.info.ModTime()}
 			fillStat(ie, c.info)
@@ -237,6 +248,50 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
 	return changes, nil
+}
+
+// headFiles is HEAD's files as Changes looks at them: the index's
+// entries when the index provably holds HEAD's tree (see indexHead),
+// which spares building the tree from them, else the tree.
+type headFiles struct {
+	tree  Tree
+	index map[string]*index.Entry
+}
+
+func (h headFiles) get(p string) (Entry, bool) {
+	if h.index != nil {
+		e, ok := h.index[p]
+		if !ok {
+			return Entry{}, false
+		}
+		return Entry{Hash: e.Hash, Mode: e.Mode}, true
+	}
+	e, ok := h.tree[p]
+	return e, ok
+}
+
+func (h headFiles) has(p string) bool {
+	_, ok := h.get(p)
+	return ok
+}
+
+func (h headFiles) len() int {
+	if h.index != nil {
+		return len(h.index)
+	}
+	return len(h.tree)
+}
+
+func (h headFiles) each(f func(p string)) {
+	if h.index != nil {
+		for p := range h.index {
+			f(p)
+		}
+		return
+	}
+	for p := range h.tree {
+		f(p)
+	}
 }
 
 // joinRoot is the path of rel, slash-separated, under root: what
@@ -385,6 +440,9 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 	if err != nil || head.Hash.IsZero() {
 		return 0, err
 	}
+	if r.indexHolds(head.Hash) {
+		return 0, nil // the index holds HEAD's tree: nothing to repair
+	}
 	tree, err := r.ReadTree(head.Hash)
 	if err != nil {
 		return 0, err
@@ -392,9 +450,6 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 	entries, err := r.indexEntries()
 	if err != nil {
 		return 0, err
-	}
-	if r.fromIndex == head.Hash && r.indexMeta.sum == r.fromIndexSum {
-		return 0, nil // the index holds HEAD's tree: nothing to repair
 	}
 	var set []*index.Entry
 	remove := map[string]bool{}
