@@ -126,13 +126,10 @@ func (r *Repo) indexHolds(c Hash) bool {
 			return true
 		}
 	}
-	// git's cache tree needs c's tree hash: ReadTree checks it, and
-	// writes the record for next time.
-	if t, err := r.ReadTree(c); err == nil && r.fromIndex == c {
-		_ = t
-		return r.indexMeta.sum == r.fromIndexSum
-	}
-	return false
+	// git's cache tree needs c's tree hash: ReadTree checks it (and
+	// writes the record for next time).
+	_, err := r.ReadTree(c)
+	return err == nil && r.fromIndex == c && r.indexMeta.sum == r.fromIndexSum
 }
 
 // treeFromIndex returns commit c's files from the index when the index
