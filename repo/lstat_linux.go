@@ -25,13 +25,6 @@ func lstatAt(dirfd int, name, root, rel string, d *statData) error {
 	}
 	d.size = st.Size
 	d.sec, d.nsec = int64(st.Mtim.Sec), int64(st.Mtim.Nsec) //nolint:unconvert // int32 on 32-bit systems
-	switch {
-	case st.Mode&unix.S_IFMT == unix.S_IFLNK:
-		d.mode = ModeSymlink
-	case st.Mode&0o111 != 0:
-		d.mode = ModeExecutable
-	default:
-		d.mode = ModeRegular
-	}
+	d.mode = statMode(st.Mode)
 	return nil
 }

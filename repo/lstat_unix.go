@@ -25,13 +25,17 @@ func lstatInto(path string, d *statData) error {
 	d.size = st.Size
 	sec, nsec := mtime(&st)
 	d.sec, d.nsec = sec, nsec
-	switch {
-	case st.Mode&syscall.S_IFMT == syscall.S_IFLNK:
-		d.mode = ModeSymlink
-	case st.Mode&0o111 != 0:
-		d.mode = ModeExecutable
-	default:
-		d.mode = ModeRegular
-	}
+	d.mode = statMode(uint32(st.Mode))
 	return nil
+}
+
+// statMode is the tree mode of a file whose stat mode is m.
+func statMode(m uint32) Mode {
+	switch {
+	case m&syscall.S_IFMT == syscall.S_IFLNK:
+		return ModeSymlink
+	case m&0o111 != 0:
+		return ModeExecutable
+	}
+	return ModeRegular
 }
