@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -21,55 +23,69 @@ import (
 // deltas among every pair in a window; for the two or three versions of
 // a 600 KB _posts tree that a sync sends, that was most of a push. Here
 // objects are compressed at zlib's fastest level (git's own default for
-// loose objects), and a tree is sent as a delta against the tree sent
-// just before it when the two are of a size (the same directory in the
-// previous commit's, as objectsToSend lists them): a delta that copies the
+// loose objects), and a tree is sent as a delta of the newest of the
+// last trees sent that is of a like size (the same directory in the
+// previous commit, as objectsToSend lists them): a delta that copies the
 // runs of entries both share and inserts the rest. Blobs and commits go
-// whole. The
-// base always comes first in the pack, named by offset, or by hash when
-// refDeltas is set (a remote without ofs-delta).
+// whole. A base always comes first in the pack, named by offset, or by
+// hash when refDeltas is set (a remote without ofs-delta), and no chain
+// of deltas is longer than git's default of 50.
 func writePack(w io.Writer, st storer.EncodedObjectStorer, hashes []Hash, refDeltas bool) error {
+	return encodePack(w, len(hashes), func(i int) (Hash, plumbing.ObjectType, []byte, error) {
+		typ, data, err := readAnyObject(st, hashes[i])
+		return hashes[i], typ, data, err
+	}, refDeltas, nil)
+}
+
+// maxPackDepth bounds a chain of deltas, as git's pack.depth does.
+const maxPackDepth = 50
+
+// encodePack writes a pack of n objects, the i-th one given by get, and
+// tells record (when not nil) where each entry starts and the CRC-32 of
+// its bytes, which a pack index holds.
+func encodePack(w io.Writer, n int, get func(i int) (Hash, plumbing.ObjectType, []byte, error), refDeltas bool,
+	record func(h Hash, off int64, crc uint32)) error {
 	sum := sha1.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 64<<10)
 	var hdr [12]byte
 	copy(hdr[:], "PACK")
 	binary.BigEndian.PutUint32(hdr[4:], 2)
-	binary.BigEndian.PutUint32(hdr[8:], uint32(len(hashes)))
+	binary.BigEndian.PutUint32(hdr[8:], uint32(n))
 	bw.Write(hdr[:])
-	pw := &packWriter{w: bw, off: 12}
+	pw := &packWriter{w: bw, off: 12, crc: crc32.NewIEEE()}
 	zw, err := zlib.NewWriterLevel(pw, zlib.BestSpeed)
 	if err != nil {
 		return err
 	}
-	// The trees sent last, newest first: a new version of a directory's
-	// tree is sent as a delta against the newest of them of a like size
-	// (objectsToSend lists each commit's trees together, so the previous
-	// version of a directory is a few trees back).
 	type sentTree struct {
-		hash Hash
-		data []byte
-		at   int64
+		hash  Hash
+		data  []byte
+		at    int64
+		depth int
 	}
-	var recent []sentTree
-	for _, h := range hashes {
-		typ, data, err := readAnyObject(st, h)
+	var recent []sentTree // the last trees sent, newest first
+	for i := range n {
+		h, typ, data, err := get(i)
 		if err != nil {
 			return fmt.Errorf("pack %s: %w", short(h), err)
 		}
 		at := pw.off
+		pw.crc.Reset()
 		body := data
 		var base *sentTree
 		if typ == plumbing.TreeObject && len(data) > 4096 {
-			for i := range recent {
-				if b := &recent[i]; len(data) < 2*len(b.data) && len(b.data) < 2*len(data) {
+			for j := range recent {
+				if b := &recent[j]; b.depth < maxPackDepth && len(data) < 2*len(b.data) && len(b.data) < 2*len(data) {
 					base = b
 					break
 				}
 			}
 		}
+		depth := 0
 		switch {
 		case base != nil:
 			body = treeDelta(base.data, data)
+			depth = base.depth + 1
 			if refDeltas {
 				pw.header(packRefDelta, len(body))
 				pw.Write(base.hash[:])
@@ -90,8 +106,11 @@ func writePack(w io.Writer, st storer.EncodedObjectStorer, hashes []Hash, refDel
 		if pw.err != nil {
 			return pw.err
 		}
+		if record != nil {
+			record(h, at, pw.crc.Sum32())
+		}
 		if typ == plumbing.TreeObject {
-			recent = append([]sentTree{{h, data, at}}, recent[:min(len(recent), 15)]...)
+			recent = append([]sentTree{{h, data, at, depth}}, recent[:min(len(recent), 15)]...)
 		}
 	}
 	if err := bw.Flush(); err != nil {
@@ -105,6 +124,7 @@ func writePack(w io.Writer, st storer.EncodedObjectStorer, hashes []Hash, refDel
 type packWriter struct {
 	w   *bufio.Writer
 	off int64
+	crc hash.Hash32 // of the entry being written
 	err error
 }
 
@@ -113,6 +133,7 @@ func (p *packWriter) Write(b []byte) (int, error) {
 		return 0, p.err
 	}
 	n, err := p.w.Write(b)
+	p.crc.Write(b[:n])
 	p.off += int64(n)
 	p.err = err
 	return n, err

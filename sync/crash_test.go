@@ -38,6 +38,7 @@ func crashChild(point, dir string) int {
 		Repo: r, Remote: "origin", Host: "a", Timeout: 10 * time.Second,
 		Author:   repo.Signature{Name: "Daniel Park", Email: "daniel@example.com", When: now},
 		Location: time.UTC, Now: func() time.Time { return now },
+		LooseLimit: 1, // pack what the sync left loose: one more step to be killed in
 		Hook: func(p string) {
 			if p == point {
 				syscall.Kill(os.Getpid(), syscall.SIGKILL)
@@ -59,6 +60,7 @@ func TestCrashAnywhere(t *testing.T) {
 		"commit:objects-written", "commit:branch-moved", "sync:committed", "sync:fetched",
 		"sync:merge-written", "update:file-written", "update:before-index",
 		"sync:work-tree-updated", "sync:branch-moved", "sync:pushing", "sync:pushed",
+		"pack:written",
 	}
 	for _, point := range points {
 		t.Run(point, func(t *testing.T) {

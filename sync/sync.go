@@ -62,6 +62,9 @@ type Options struct {
 	Retries int
 	// LockWait is how long to wait for another diary to finish; 5 s when zero.
 	LockWait time.Duration
+	// LooseLimit is how many loose objects a sync leaves before it
+	// gathers them into a pack (repo.PackLoose); 256 when zero, -1 never.
+	LooseLimit int
 	// Hook, when not nil, is called at named points of the sync (and of
 	// the repository writes under it): fault-injection tests kill the
 	// process there. Nothing else sets it.
@@ -160,6 +163,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			if err := r.RecordSync(o.Now()); err != nil {
 				return res, err
 			}
+			housekeep(ctx, &o)
 		}
 		return res, nil
 	} else if err != nil {
@@ -172,11 +176,28 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			if rerr := r.RecordSync(o.Now()); rerr != nil {
 				return res, rerr
 			}
+			housekeep(ctx, &o)
 		}
 		if err == nil || !errors.Is(err, repo.ErrRejected) || round+1 >= o.Retries {
 			return res, err
 		}
 	}
+}
+
+// housekeep gathers the loose objects into a pack once there are many:
+// each entry leaves a new loose version of the _posts tree, which for a
+// lifetime diary is 600 KB. It is a saving of room, not of work: when it
+// fails (a full disk, a git process at work), the objects stay loose and
+// the next sync tries again, so the sync does not fail for it.
+func housekeep(ctx context.Context, o *Options) {
+	limit := o.LooseLimit
+	switch {
+	case limit < 0:
+		return
+	case limit == 0:
+		limit = 256
+	}
+	o.Repo.PackLoose(ctx, limit)
 }
 
 // fetchMergePush is one round of fetch, merge and push.
