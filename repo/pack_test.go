@@ -272,6 +272,28 @@ func TestTreeDelta(t *testing.T) {
 			t.Errorf("case %d: %v", i, err)
 		}
 	}
+	// Random trees from one pool of names and contents, in git's order
+	// (sort.Strings is git's order for names without a directory).
+	rng := rand.New(rand.NewPCG(3, 3))
+	randomTree := func() []byte {
+		var names []string
+		for i := range 60 {
+			if rng.IntN(3) > 0 {
+				names = append(names, fmt.Sprintf("f%02d", i))
+			}
+		}
+		var b []byte
+		for _, n := range names {
+			b = append(b, entry(n, byte(rng.IntN(3)))...)
+		}
+		return b
+	}
+	for range 500 {
+		a, b := randomTree(), randomTree()
+		if got, err := applyDelta(a, treeDelta(a, b)); err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("random trees: %v", err)
+		}
+	}
 	if d := treeDelta(tree(many...), tree(append(slices.Clone(many), "z.md")...)); len(d) > 100 {
 		t.Errorf("one entry added to 5,000: a delta of %d bytes", len(d))
 	}

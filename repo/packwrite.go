@@ -196,22 +196,11 @@ func readAnyObject(st storer.EncodedObjectStorer, h Hash) (plumbing.ObjectType, 
 
 // treeDelta makes a git delta from tree base to tree target: every entry
 // of target that base holds byte for byte is copied from base (runs of
-// them in one instruction), the others inserted.
+// them in one instruction), the others inserted. Both trees' entries are
+// in git's order, so one walk along both finds the shared ones; were
+// they not (no tree at all), more would be inserted, and the delta would
+// still give target.
 func treeDelta(base, target []byte) []byte {
-	type span struct{ at, end int }
-	entries := func(t []byte) map[string]span {
-		m := map[string]span{}
-		for at := 0; at < len(t); {
-			e, err := nextRawEntry(t, at)
-			if err != nil {
-				return m
-			}
-			m[string(e.name)] = span{e.start, e.end}
-			at = e.end
-		}
-		return m
-	}
-	inBase := entries(base)
 	d := appendVarint(nil, len(base))
 	d = appendVarint(d, len(target))
 	copyFrom, copyEnd := -1, -1 // the pending run copied from base
@@ -232,6 +221,18 @@ func treeDelta(base, target []byte) []byte {
 			insert = insert[n:]
 		}
 	}
+	var b rawEntry
+	bOK := false
+	bAt := 0
+	nextBase := func() {
+		bOK = false
+		if bAt < len(base) {
+			if e, err := nextRawEntry(base, bAt); err == nil {
+				b, bOK, bAt = e, true, e.end
+			}
+		}
+	}
+	nextBase()
 	for at := 0; at < len(target); {
 		e, err := nextRawEntry(target, at)
 		if err != nil {
@@ -241,15 +242,17 @@ func treeDelta(base, target []byte) []byte {
 			break
 		}
 		at = e.end
-		b, ok := inBase[string(e.name)]
-		if ok && bytes.Equal(base[b.at:b.end], target[e.start:e.end]) {
+		for bOK && gitLess(b.name, b.dir, e.name, e.dir) < 0 {
+			nextBase()
+		}
+		if bOK && bytes.Equal(base[b.start:b.end], target[e.start:e.end]) {
 			flushInsert()
-			if copyFrom >= 0 && copyEnd == b.at {
-				copyEnd = b.end
-				continue
+			if copyFrom < 0 || copyEnd != b.start {
+				flushCopy()
+				copyFrom = b.start
 			}
-			flushCopy()
-			copyFrom, copyEnd = b.at, b.end
+			copyEnd = b.end
+			nextBase()
 			continue
 		}
 		flushCopy()
