@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
@@ -137,6 +136,19 @@ func appendEntry(out []byte, e *index.Entry) []byte {
 	return out
 }
 
+// indexEntry is what diary reads of an index entry: what it takes to
+// compare the entry with the work tree (size and modification time, as
+// the index keeps them: 32 bits each) and with HEAD. go-git's
+// index.Entry is three times the size, which for the ten thousand
+// entries of a lifetime diary's index is a megabyte of memory to fault
+// in on every command.
+type indexEntry struct {
+	Hash      Hash
+	Mode      Mode
+	Size      uint32
+	Sec, Nsec uint32
+}
+
 // indexEntries returns the index's stage-0 entries by name, read in one
 // pass over the raw file (go-git's decoder takes several times as long
 // on a lifetime diary's index), falling back to go-git for the shapes
@@ -145,11 +157,11 @@ func appendEntry(out []byte, e *index.Entry) []byte {
 // A sync reads the index twice (to repair it, then to scan for changes);
 // the parse is remembered while the file's size and time stay the same.
 // Callers must not change the entries.
-func (r *Repo) indexEntries() (map[string]*index.Entry, error) {
+func (r *Repo) indexEntries() (map[string]*indexEntry, error) {
 	path := filepath.Join(r.gitDir, "index")
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]*index.Entry{}, nil
+		return map[string]*indexEntry{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read the index: %w", err)
@@ -171,10 +183,11 @@ func (r *Repo) indexEntries() (map[string]*index.Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the index: %w: run git status once to rewrite it", err)
 	}
-	m := make(map[string]*index.Entry, len(idx.Entries))
+	m := make(map[string]*indexEntry, len(idx.Entries))
 	for _, e := range idx.Entries {
 		if e.Stage == stage0 {
-			m[e.Name] = e
+			m[e.Name] = &indexEntry{Hash: e.Hash, Mode: e.Mode, Size: e.Size,
+				Sec: uint32(e.ModifiedAt.Unix()), Nsec: uint32(e.ModifiedAt.Nanosecond())}
 		}
 	}
 	return m, nil
@@ -199,7 +212,7 @@ type indexMeta struct {
 
 // parseIndex reads the stage-0 entries of a version 2 or 3 index, and
 // what it can vouch for (indexMeta).
-func parseIndex(data []byte) (map[string]*index.Entry, indexMeta, error) {
+func parseIndex(data []byte) (map[string]*indexEntry, indexMeta, error) {
 	var meta indexMeta
 	if len(data) < 12+20 || string(data[:4]) != "DIRC" {
 		return nil, meta, errIndexShape
@@ -212,11 +225,12 @@ func parseIndex(data []byte) (map[string]*index.Entry, indexMeta, error) {
 	body := data[12 : len(data)-20]
 	copy(meta.sum[:], data[len(data)-20:])
 	meta.plain = true
-	m := make(map[string]*index.Entry, count)
-	entries := make([]index.Entry, count)
+	m := make(map[string]*indexEntry, count)
+	entries := make([]indexEntry, count)
 	at := 0
 	get := binary.BigEndian.Uint32
-	for i := range entries {
+	staged := 0
+	for range count {
 		if at+62 > len(body) {
 			return nil, meta, errIndexShape
 		}
@@ -233,19 +247,16 @@ func parseIndex(data []byte) (map[string]*index.Entry, indexMeta, error) {
 		if end < 0 {
 			return nil, meta, errIndexShape
 		}
-		e := &entries[i]
-		e.Name = string(b[nameAt : nameAt+end])
-		e.CreatedAt = time.Unix(int64(get(b[0:])), int64(get(b[4:])))
-		e.ModifiedAt = time.Unix(int64(get(b[8:])), int64(get(b[12:])))
-		e.Dev, e.Inode = get(b[16:]), get(b[20:])
-		e.Mode = filemode.FileMode(get(b[24:]))
-		e.UID, e.GID, e.Size = get(b[28:]), get(b[32:]), get(b[36:])
-		copy(e.Hash[:], b[40:60])
-		e.Stage = index.Stage((flags >> 12) & 3)
-		if e.Stage == stage0 {
-			m[e.Name] = e
+		if (flags>>12)&3 == 0 {
+			e := &entries[staged]
+			staged++
+			e.Sec, e.Nsec = get(b[8:]), get(b[12:])
+			e.Mode = filemode.FileMode(get(b[24:]))
+			e.Size = get(b[36:])
+			copy(e.Hash[:], b[40:60])
+			m[string(b[nameAt:nameAt+end])] = e
 		} else {
-			meta.plain = false
+			meta.plain = false // an entry in conflict
 		}
 		at += (nameAt + end + 8) &^ 7
 	}

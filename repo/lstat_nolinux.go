@@ -2,7 +2,36 @@
 
 package repo
 
+import (
+	"io/fs"
+	"os"
+)
+
 // lstatAt is lstatInto: the directory is not used.
 func lstatAt(dirfd int, name, root, rel string, d *statData) error {
 	return lstatInto(joinRoot(root, rel), d)
+}
+
+// readDirTypes lists the directory open as f: its names and kinds (0
+// for a regular file, fs.ModeDir, fs.ModeSymlink, or fs.ModeIrregular).
+func readDirTypes(f *os.File) ([]dirent, error) {
+	des, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dirent, 0, len(des))
+	for _, de := range des {
+		d := dirent{name: de.Name()}
+		switch t := de.Type(); {
+		case t.IsRegular():
+		case t.IsDir():
+			d.typ = fs.ModeDir
+		case t&fs.ModeSymlink != 0:
+			d.typ = fs.ModeSymlink
+		default:
+			d.typ = fs.ModeIrregular
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }

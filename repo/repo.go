@@ -14,7 +14,6 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
@@ -44,9 +43,9 @@ type Repo struct {
 	// index, and fromIndexSum that index's checksum: it held the tree.
 	fromIndex, fromIndexSum Hash
 
-	indexMemo map[string]*index.Entry // indexEntries' last parse
-	indexMeta indexMeta               // and what it vouches for
-	indexKey  string                  // the index file's size and time then
+	indexMemo map[string]*indexEntry // indexEntries' last parse
+	indexMeta indexMeta              // and what it vouches for
+	indexKey  string                 // the index file's size and time then
 }
 
 // SetHook installs a function called at named points of the steps that

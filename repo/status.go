@@ -112,7 +112,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		if err != nil {
 			return err
 		}
-		des, err := f.ReadDir(-1) // unsorted: the changes are sorted at the end
+		des, err := readDirTypes(f) // unsorted: the changes are sorted at the end
 		dirfd := -1
 		if err == nil && len(dirs) < 256 {
 			dirs = append(dirs, f)
@@ -124,7 +124,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			return err
 		}
 		for _, de := range des {
-			if de.Name() == ".gitignore" && de.Type().IsRegular() {
+			if de.name == ".gitignore" && de.typ == 0 {
 				patterns = append(patterns[:len(patterns):len(patterns)], readIgnore(filepath.Join(dir, ".gitignore"), parts)...)
 				break
 			}
@@ -135,10 +135,10 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			prefix = strings.Join(parts, "/") + "/"
 		}
 		for _, de := range des {
-			name := de.Name()
+			name := de.name
 			rel := prefix + name
-			isDir, typ := de.IsDir(), de.Type()
-			if !isDir && (typ.IsRegular() || typ&fs.ModeSymlink != 0) && headTree.has(rel) {
+			isDir, typ := de.typ == fs.ModeDir, de.typ
+			if (typ == 0 || typ == fs.ModeSymlink) && headTree.has(rel) {
 				tracked = append(tracked, rel) // the common case, with nothing more to match
 				trackedAt = append(trackedAt, dirEntryRef{dirfd, name})
 				continue
@@ -152,7 +152,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 				if err := walk(filepath.Join(dir, name), child, patterns); err != nil {
 					return err
 				}
-			case !typ.IsRegular() && typ&fs.ModeSymlink == 0:
+			case typ != 0 && typ != fs.ModeSymlink:
 			case !m.Match(child, false) && !IsTemp(name):
 				changes = append(changes, Change{rel, Added})
 			}
@@ -200,7 +200,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		q := &quick[i]
 		he, _ := headTree.get(rel)
 		if st, ok := stats[rel]; ok && st.Hash == he.Hash && q.mode == he.Mode &&
-			int64(st.Size) == q.size&0xffffffff && st.ModifiedAt.Unix() == q.sec && int64(st.ModifiedAt.Nanosecond()) == q.nsec &&
+			int64(st.Size) == q.size&0xffffffff && int64(st.Sec) == q.sec && int64(st.Nsec) == q.nsec &&
 			q.sec*1e9+q.nsec < indexTime {
 			continue // the index vouches for it
 		}
@@ -255,7 +255,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 // which spares building the tree from them, else the tree.
 type headFiles struct {
 	tree  Tree
-	index map[string]*index.Entry
+	index map[string]*indexEntry
 }
 
 func (h headFiles) get(p string) (Entry, bool) {
@@ -298,6 +298,13 @@ func (h headFiles) each(f func(p string)) {
 // filepath.Join makes of clean paths, without its Clean.
 func joinRoot(root, rel string) string {
 	return root + string(filepath.Separator) + filepath.FromSlash(rel)
+}
+
+// dirent is a directory entry: its name, and its kind (0 for a regular
+// file, fs.ModeDir, fs.ModeSymlink, or fs.ModeIrregular).
+type dirent struct {
+	name string
+	typ  fs.FileMode
 }
 
 // dirEntryRef is a file by its directory, open as dirfd (-1: not open),
