@@ -14,12 +14,9 @@ package sync_test
 // DIARY_BENCH_POSTS=N makes a smaller one. Nothing here runs, or is
 // built, in plain `go test`.
 //
-// BenchmarkTreeMerge is missing: the tree merge (treeMerge.merge in
-// tree.go) is not exported, and sync.Run is the only way in. Its share
-// of BenchmarkSyncDiverged shows in a profile:
-//
-//	go test -run '^$' -bench SyncDiverged -cpuprofile cpu.prof -o sync.test ./sync/
-//	go tool pprof -top -cum -focus 'treeMerge' sync.test cpu.prof
+// BenchmarkTreeMerge (tree_bench_test.go, inside the package, since the
+// tree merge is not exported) is the merge of the same divergence on
+// trees held in memory.
 
 import (
 	"context"
