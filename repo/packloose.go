@@ -176,7 +176,13 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	}
 	for _, it := range items {
 		hx := it.h.String()
-		os.Remove(filepath.Join(dir, hx[:2], hx[2:]))
+		name := filepath.Join(dir, hx[:2], hx[2:])
+		if os.Remove(name) != nil {
+			// Windows will not remove a read-only file, which is what
+			// git leaves its objects as.
+			os.Chmod(name, 0o644)
+			os.Remove(name)
+		}
 	}
 	return len(items), nil
 }
