@@ -24,6 +24,19 @@ func dirSize(t *testing.T, dir string) int64 {
 	return n
 }
 
+// commitEntries commits n new entries one by one, as diary new does,
+// each leaving a new loose version of the _posts tree.
+func commitEntries(t *testing.T, r *Repo, n int) {
+	t.Helper()
+	for i := range n {
+		p := fmt.Sprintf("_posts/2022-02-%03d-new.md", i)
+		write(t, r.Root(), p, fmt.Sprintf("new %d\n", i))
+		if _, err := r.Commit(context.Background(), CommitOptions{Paths: []string{p}, Message: p, Author: sig}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestPackLoose commits a diary's entries one by one (each a new loose
 // version of a _posts tree of 150 entries), packs the loose objects, and
 // checks that every object reads as before, git fsck --strict and git
@@ -46,13 +59,7 @@ func TestPackLoose(t *testing.T) {
 	if _, err := r.Commit(ctx, CommitOptions{Paths: paths, Message: "all", Author: sig}); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 30 {
-		p := fmt.Sprintf("_posts/2022-02-%03d-new.md", i)
-		write(t, dir, p, fmt.Sprintf("new %d\n", i))
-		if _, err := r.Commit(ctx, CommitOptions{Paths: []string{p}, Message: p, Author: sig}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	commitEntries(t, r, 30)
 	before := catFile(t, dir)
 	// A loose object whose content is not what its name says.
 	bad := filepath.Join(dir, ".git", "objects", "ab", strings.Repeat("c", 38))
@@ -106,13 +113,7 @@ func TestPackLooseCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 12 {
-		p := fmt.Sprintf("_posts/2022-02-%03d-new.md", i)
-		write(t, dir, p, fmt.Sprintf("new %d\n", i))
-		if _, err := r.Commit(ctx, CommitOptions{Paths: []string{p}, Message: p, Author: sig}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	commitEntries(t, r, 12)
 	before := catFile(t, dir)
 	type crash struct{}
 	r.SetHook(func(point string) {
