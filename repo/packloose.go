@@ -143,10 +143,15 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	if err == nil {
 		err = os.Chmod(tmpIdx.Name(), 0o444)
 	}
-	if err == nil {
+	// The same objects packed before (a run stopped before it removed
+	// the loose copies) make the same pack, already in place.
+	_, packThere := os.Stat(name + ".pack")
+	_, idxThere := os.Stat(name + ".idx")
+	already := packThere == nil && idxThere == nil
+	if err == nil && !already {
 		err = os.Rename(tmp.Name(), name+".pack")
 	}
-	if err == nil {
+	if err == nil && !already {
 		err = os.Rename(tmpIdx.Name(), name+".idx")
 	}
 	if err == nil {
