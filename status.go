@@ -73,10 +73,7 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	}
 	if ok {
 		st.Fetched = true
-		if st.Ahead, err = r.Count(head.Hash, remote); err != nil {
-			return nil, err
-		}
-		if st.Behind, err = r.Count(remote, head.Hash); err != nil {
+		if st.Ahead, st.Behind, err = r.AheadBehind(head.Hash, remote); err != nil {
 			return nil, err
 		}
 		// Committed posts the remote does not have yet, that sync would

@@ -15,7 +15,8 @@ import (
 // plumbing (branches, merges, criss-crosses, unrelated roots, and
 // commit times that go backwards as a laptop with a wrong clock makes
 // them) and checks IsAncestor against `git merge-base --is-ancestor`
-// and MergeBase against `git merge-base --all` for random pairs.
+// MergeBase against `git merge-base --all`, and AheadBehind against
+// `git rev-list --left-right --count` for random pairs.
 func TestAncestryAgreesWithGit(t *testing.T) {
 	gittest.NeedGit(t)
 	seeds, commits, pairs := 6, 40, 60
@@ -75,6 +76,14 @@ func TestAncestryAgreesWithGit(t *testing.T) {
 				_, gitErr := gittest.TryGit(dir, "merge-base", "--is-ancestor", a, b)
 				if want := gitErr == nil; isAnc != want {
 					t.Errorf("IsAncestor(%.7s, %.7s) = %v, git says %v", a, b, isAnc, want)
+				}
+
+				ahead, behind, err := r.AheadBehind(ha, hb)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := gittest.Git(t, dir, "rev-list", "--left-right", "--count", a+"..."+b); fmt.Sprintf("%d\t%d\n", ahead, behind) != want {
+					t.Errorf("AheadBehind(%.7s, %.7s) = %d, %d; git rev-list --left-right --count says %q", a, b, ahead, behind, want)
 				}
 
 				base, ok, err := r.MergeBase(ha, hb)

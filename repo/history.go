@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,47 +17,85 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 )
 
-// Count returns how many commits are reachable from a but not from b,
-// as `git rev-list --count b..a` does.
-func (r *Repo) Count(a, b Hash) (int, error) {
-	if a.IsZero() {
-		return 0, nil
+// AheadBehind returns how many commits are reachable from a but not
+// from b, and from b but not from a, as `git rev-list --count --left-right
+// a...b` does: each history walked once, exactly, whatever the commits'
+// dates say.
+func (r *Repo) AheadBehind(a, b Hash) (ahead, behind int, err error) {
+	fromA, err := r.reachable(a)
+	if err != nil {
+		return 0, 0, err
 	}
-	seen := map[Hash]bool{}
-	if !b.IsZero() {
-		if err := r.walk(b, func(h Hash) { seen[h] = true }); err != nil {
-			return 0, err
+	fromB, err := r.reachable(b)
+	if err != nil {
+		return 0, 0, err
+	}
+	for h := range fromA {
+		if !fromB[h] {
+			ahead++
 		}
 	}
-	n := 0
-	err := r.walk(a, func(h Hash) {
-		if !seen[h] {
-			n++
+	for h := range fromB {
+		if !fromA[h] {
+			behind++
 		}
-	})
-	return n, err
+	}
+	return ahead, behind, nil
 }
 
-// walk calls f on every commit reachable from start, once each.
-func (r *Repo) walk(start Hash, f func(Hash)) error {
-	visited := map[Hash]bool{start: true}
+// reachable returns every commit reachable from start (none for
+// ZeroHash), reading of each only its parents.
+func (r *Repo) reachable(start Hash) (map[Hash]bool, error) {
+	seen := map[Hash]bool{}
+	if start.IsZero() {
+		return seen, nil
+	}
+	seen[start] = true
 	stack := []Hash{start}
 	for len(stack) > 0 {
 		h := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		c, err := r.git.CommitObject(h)
+		parents, err := r.parents(h)
 		if err != nil {
-			return fmt.Errorf("read commit %s: %w", short(h), err)
+			return nil, err
 		}
-		f(h)
-		for _, p := range c.ParentHashes {
-			if !visited[p] {
-				visited[p] = true
+		for _, p := range parents {
+			if !seen[p] {
+				seen[p] = true
 				stack = append(stack, p)
 			}
 		}
 	}
-	return nil
+	return seen, nil
+}
+
+// parents reads commit h's parents from its header, without decoding
+// the rest (go-git's decoder parses the signatures and message too).
+func (r *Repo) parents(h Hash) ([]Hash, error) {
+	data, err := r.readObject(h, plumbing.CommitObject)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", short(h), err)
+	}
+	var out []Hash
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if len(line) == 0 {
+			break // the end of the header
+		}
+		if rest, ok := bytes.CutPrefix(line, []byte("parent ")); ok {
+			p, ok := parseHash(string(rest))
+			if !ok {
+				return nil, fmt.Errorf("read commit %s: a malformed parent line", short(h))
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // Clone copies the repository at url into dir, a new directory, and
