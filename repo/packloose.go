@@ -114,11 +114,10 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("pack loose objects: %w", err)
 	}
-	packData, err := os.ReadFile(tmp.Name())
-	if err != nil || len(packData) < 32 {
-		return 0, fmt.Errorf("pack loose objects: read the pack back: %v", err)
+	packSum, err := trailer(tmp.Name())
+	if err != nil {
+		return 0, fmt.Errorf("pack loose objects: read the pack back: %w", err)
 	}
-	packSum := packData[len(packData)-20:]
 	name := filepath.Join(packDir, "pack-"+hex.EncodeToString(packSum))
 
 	sort.Slice(entries, func(i, j int) bool { return bytes.Compare(entries[i].h[:], entries[j].h[:]) < 0 })
@@ -204,6 +203,27 @@ func objectHash(typ plumbing.ObjectType, data []byte) Hash {
 	var out Hash
 	h.Sum(out[:0])
 	return out
+}
+
+// trailer is the checksum a pack file ends with, which names it.
+func trailer(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() < 32 {
+		return nil, errors.New("the pack is too short")
+	}
+	sum := make([]byte, 20)
+	if _, err := f.ReadAt(sum, info.Size()-20); err != nil {
+		return nil, err
+	}
+	return sum, nil
 }
 
 // looseIn counts the loose objects in the fan-out directories from to
