@@ -340,7 +340,7 @@ func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
 	if err != nil {
 		return ZeroHash, 0, fmt.Errorf("read %s: %w", rel, err)
 	}
-	return plumbing.ComputeHash(plumbing.BlobObject, data), mode, nil
+	return objectHash(plumbing.BlobObject, data), mode, nil
 }
 
 // parallel calls f(0), f(1), … f(n-1) on as many goroutines as there
