@@ -67,17 +67,7 @@ func (d *Diary) Undo(ctx context.Context) (*UndoResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &UndoResult{From: repo.Short(head.Hash), To: repo.Short(b.Hash)}
-	for p, e := range to {
-		if old, ok := from[p]; !ok || old != e {
-			res.Changed = append(res.Changed, p)
-		}
-	}
-	for p := range from {
-		if _, ok := to[p]; !ok {
-			res.Changed = append(res.Changed, p)
-		}
-	}
+	res := &UndoResult{From: repo.Short(head.Hash), To: repo.Short(b.Hash), Changed: repo.ChangedPaths(from, to)}
 	if remote, ok, err := r.RemoteBranch(d.Config.Remote, head.Branch); err == nil && ok && remote != b.Hash {
 		if pushed, err := r.IsAncestor(head.Hash, remote); err == nil && pushed {
 			res.Pushed = true

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/format/index"
@@ -29,21 +28,10 @@ var ErrDirty = errors.New("uncommitted changes")
 // is written to a temporary file and renamed into place, so a crash
 // leaves either the old or the new content, never half of one.
 func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to Tree) error {
-	var paths []string
-	for p, e := range to {
-		if old, ok := from[p]; !ok || old != e {
-			paths = append(paths, p)
-		}
-	}
-	for p := range from {
-		if _, ok := to[p]; !ok {
-			paths = append(paths, p)
-		}
-	}
+	paths := ChangedPaths(from, to)
 	if len(paths) == 0 {
 		return nil
 	}
-	sort.Strings(paths)
 	for _, p := range paths {
 		if err := checkPath(p); err != nil {
 			return fmt.Errorf("%w: %v", ErrUnsafePath, err)

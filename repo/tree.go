@@ -282,7 +282,20 @@ func (r *Repo) SetRef(name string, h Hash) error {
 	return r.git.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(name), h))
 }
 
-func (t Tree) has(p string) bool {
-	_, ok := t[p]
-	return ok
+// ChangedPaths lists, sorted, the paths whose entries differ between
+// from and to: changed, added or removed. It is never nil.
+func ChangedPaths(from, to Tree) []string {
+	out := []string{}
+	for p, e := range to {
+		if old, ok := from[p]; !ok || old != e {
+			out = append(out, p)
+		}
+	}
+	for p := range from {
+		if _, ok := to[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

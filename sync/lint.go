@@ -32,7 +32,7 @@ func lint(r *repo.Repo, o *Options, res *Result, remote repo.Hash) error {
 	if err != nil {
 		return err
 	}
-	for _, p := range changedPaths(published, local) {
+	for _, p := range repo.ChangedPaths(published, local) {
 		e, ok := local[p]
 		if !ok || !strings.HasPrefix(p, entry.PostsDir+"/") {
 			continue

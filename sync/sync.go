@@ -384,7 +384,7 @@ func fastForward(ctx context.Context, o *Options, res *Result, local, remote rep
 	if err != nil {
 		return err
 	}
-	res.Received = changedPaths(from, to)
+	res.Received = repo.ChangedPaths(from, to)
 	if o.DryRun {
 		return nil
 	}
@@ -434,7 +434,7 @@ func mergeRemote(ctx context.Context, o *Options, res *Result, local, remote rep
 		res.Moved = append(res.Moved, [2]string{from, to})
 	}
 	sort.Slice(res.Moved, func(i, j int) bool { return res.Moved[i][0] < res.Moved[j][0] })
-	res.Received = changedPaths(trees[1], out.tree)
+	res.Received = repo.ChangedPaths(trees[1], out.tree)
 	if o.DryRun {
 		return nil
 	}
@@ -467,20 +467,4 @@ func mergeRemote(ctx context.Context, o *Options, res *Result, local, remote rep
 	o.hook("sync:branch-moved")
 	res.Merged, res.MergeCommit = true, commit.String()
 	return nil
-}
-
-func changedPaths(from, to repo.Tree) []string {
-	out := []string{}
-	for p, e := range to {
-		if old, ok := from[p]; !ok || old != e {
-			out = append(out, p)
-		}
-	}
-	for p := range from {
-		if _, ok := to[p]; !ok {
-			out = append(out, p)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
