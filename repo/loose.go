@@ -3,7 +3,6 @@ package repo
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io"
@@ -38,11 +37,7 @@ func (r *Repo) objectsDir() string {
 // the rest of a commit. An object already there is not written again.
 func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
 	header := t.String() + " " + strconv.Itoa(len(data)) + "\x00"
-	h := sha1.New()
-	io.WriteString(h, header)
-	h.Write(data)
-	var hash Hash
-	copy(hash[:], h.Sum(nil))
+	hash := objectHash(t, data)
 	hex := hash.String()
 	dir := filepath.Join(r.objectsDir(), hex[:2])
 	final := filepath.Join(dir, hex[2:])
@@ -92,34 +87,9 @@ func (r *Repo) rawTree(h Hash) ([]byte, error) {
 	return data, nil
 }
 
-// readObject reads object h, which must be of type t: with diary's own
-// reader (objectStore), else through go-git.
+// readObject reads object h, which must be of type t.
 func (r *Repo) readObject(h Hash, t plumbing.ObjectType) ([]byte, error) {
-	if fs, ok := r.git.Storer.(*fastStorage); ok {
-		typ, data, err := fs.objs.read(h)
-		switch {
-		case err == nil && typ != t:
-			return nil, fmt.Errorf("%s is a %s, not a %s", short(h), typ, t)
-		case err == nil:
-			return data, nil
-		case !errors.Is(err, errNotHere):
-			return nil, err
-		}
-	}
-	obj, err := r.git.Storer.EncodedObject(t, h)
-	if err != nil {
-		return nil, err
-	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	buf := bytes.NewBuffer(make([]byte, 0, obj.Size()))
-	if _, err := io.Copy(buf, rd); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return readTyped(r.git.Storer, h, t)
 }
 
 // rawEntry is one entry of a raw tree: where it starts and ends, its

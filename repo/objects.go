@@ -5,7 +5,6 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -159,22 +158,10 @@ func addTree(st storer.EncodedObjectStorer, h plumbing.Hash, known map[plumbing.
 
 // eachEntry calls f on each entry of a tree, read as raw bytes.
 func eachEntry(st storer.EncodedObjectStorer, h plumbing.Hash, f func(filemode.FileMode, plumbing.Hash) error) error {
-	obj, err := st.EncodedObject(plumbing.TreeObject, h)
+	t, err := readTyped(st, h, plumbing.TreeObject)
 	if err != nil {
 		return fmt.Errorf("read tree %s: %w", short(h), err)
 	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	buf.Grow(int(obj.Size()))
-	_, err = io.Copy(&buf, rd)
-	rd.Close()
-	if err != nil {
-		return fmt.Errorf("read tree %s: %w", short(h), err)
-	}
-	t := buf.Bytes()
 	for at := 0; at < len(t); {
 		e, err := nextRawEntry(t, at)
 		if err != nil {

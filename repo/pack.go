@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/klauspost/compress/zlib"
 )
@@ -471,4 +472,42 @@ func (s *fastStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plu
 // reader this storage exists to avoid.
 func (s *fastStorage) DeltaObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
 	return s.EncodedObject(t, h)
+}
+
+// readAnyObject reads object h from st, through diary's reader when st
+// is a fastStorage.
+func readAnyObject(st storer.EncodedObjectStorer, h Hash) (plumbing.ObjectType, []byte, error) {
+	if fs, ok := st.(*fastStorage); ok {
+		typ, data, err := fs.objs.read(h)
+		if !errors.Is(err, errNotHere) {
+			return typ, data, err
+		}
+	}
+	obj, err := st.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return 0, nil, err
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rd.Close()
+	data := bytes.NewBuffer(make([]byte, 0, obj.Size()))
+	if _, err := io.Copy(data, rd); err != nil {
+		return 0, nil, err
+	}
+	return obj.Type(), data.Bytes(), nil
+}
+
+// readTyped reads object h from st as readAnyObject does, and refuses
+// it when it is not of type t.
+func readTyped(st storer.EncodedObjectStorer, h Hash, t plumbing.ObjectType) ([]byte, error) {
+	typ, data, err := readAnyObject(st, h)
+	if err != nil {
+		return nil, err
+	}
+	if typ != t {
+		return nil, fmt.Errorf("%s is a %s, not a %s", short(h), typ, t)
+	}
+	return data, nil
 }

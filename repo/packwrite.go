@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
@@ -167,31 +166,6 @@ func ofsDeltaOffset(rel int64) []byte {
 		b[i] = 0x80 | byte(rel&0x7f)
 	}
 	return b[i:]
-}
-
-// readAnyObject reads object h from st, through diary's reader when st
-// is a fastStorage.
-func readAnyObject(st storer.EncodedObjectStorer, h Hash) (plumbing.ObjectType, []byte, error) {
-	if fs, ok := st.(*fastStorage); ok {
-		typ, data, err := fs.objs.read(h)
-		if !errors.Is(err, errNotHere) {
-			return typ, data, err
-		}
-	}
-	obj, err := st.EncodedObject(plumbing.AnyObject, h)
-	if err != nil {
-		return 0, nil, err
-	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return 0, nil, err
-	}
-	defer rd.Close()
-	data := bytes.NewBuffer(make([]byte, 0, obj.Size()))
-	if _, err := io.Copy(data, rd); err != nil {
-		return 0, nil, err
-	}
-	return obj.Type(), data.Bytes(), nil
 }
 
 // treeDelta makes a git delta from tree base to tree target: every entry
