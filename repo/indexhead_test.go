@@ -73,9 +73,9 @@ func TestIndexHead(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	gittest.Git(t, dir, "init", "-q", "-b", "main")
-	write(t, dir, "_config.yml", "title: x\n")
-	write(t, dir, "_posts/2022-04-30-a.md", "a\n")
-	write(t, dir, "_posts/2022-05-01-b.md", "b\n")
+	gittest.Write(t, dir, "_config.yml", "title: x\n")
+	gittest.Write(t, dir, "_posts/2022-04-30-a.md", "a\n")
+	gittest.Write(t, dir, "_posts/2022-05-01-b.md", "b\n")
 	gittest.Git(t, dir, "add", "-A")
 	gittest.Git(t, dir, "commit", "-q", "-m", "first")
 
@@ -93,7 +93,7 @@ func TestIndexHead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, "_posts/2022-05-02-c.md", "c\n")
+	gittest.Write(t, dir, "_posts/2022-05-02-c.md", "c\n")
 	if _, err := r.Commit(ctx, CommitOptions{Paths: []string{"_posts/2022-05-02-c.md"}, Message: "c", Author: sig}); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestIndexHead(t *testing.T) {
 	}
 	step("after a stat refresh", true)
 
-	write(t, dir, "staged.md", "s\n")
+	gittest.Write(t, dir, "staged.md", "s\n")
 	gittest.Git(t, dir, "add", "staged.md")
 	step("with a file staged by git", false)
 	gittest.Git(t, dir, "reset", "-q")
@@ -188,7 +188,7 @@ func TestIndexHeadRandom(t *testing.T) {
 			gittest.Git(t, dir, "init", "-q", "-b", "main")
 			names := []string{"_config.yml", "_posts/a.md", "_posts/b.md", "_posts/c.md", "x/y/z.md", "index.html"}
 			for _, n := range names[:3] {
-				write(t, dir, n, n+"\n")
+				gittest.Write(t, dir, n, n+"\n")
 			}
 			gittest.Git(t, dir, "add", "-A")
 			gittest.Git(t, dir, "commit", "-q", "-m", "first")
@@ -207,19 +207,19 @@ func TestIndexHeadRandom(t *testing.T) {
 					if rng.IntN(3) == 0 {
 						os.Remove(filepath.Join(dir, filepath.FromSlash(n)))
 					} else {
-						write(t, dir, n, fmt.Sprintf("%s %d\n", n, i))
+						gittest.Write(t, dir, n, fmt.Sprintf("%s %d\n", n, i))
 					}
 					if _, err := r.Commit(ctx, CommitOptions{Paths: []string{n}, Message: op, Author: sig}); err != nil {
 						t.Fatal(err)
 					}
 				case 2:
 					op = "git commit -a"
-					write(t, dir, n, fmt.Sprintf("git %d\n", i))
+					gittest.Write(t, dir, n, fmt.Sprintf("git %d\n", i))
 					gittest.Git(t, dir, "add", "-A")
 					gittest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", op)
 				case 3:
 					op = "git add " + n
-					write(t, dir, n, fmt.Sprintf("staged %d\n", i))
+					gittest.Write(t, dir, n, fmt.Sprintf("staged %d\n", i))
 					gittest.Git(t, dir, "add", "--", n)
 				case 4:
 					op = "git reset --hard"

@@ -62,7 +62,7 @@ func packedHistory(t *testing.T, refDeltas bool) string {
 	gittest.Git(t, dir, args...)
 	// Something loose besides.
 	gittest.Git(t, dir, "reset", "-q", "--hard")
-	write(t, dir, "loose.txt", "loose\n")
+	gittest.Write(t, dir, "loose.txt", "loose\n")
 	gittest.Git(t, dir, "add", "loose.txt")
 	gittest.Git(t, dir, "commit", "-q", "-m", "loose")
 	return dir

@@ -30,7 +30,7 @@ func commitEntries(t *testing.T, r *Repo, n int) {
 	t.Helper()
 	for i := range n {
 		p := fmt.Sprintf("_posts/2022-02-%03d-new.md", i)
-		write(t, r.Root(), p, fmt.Sprintf("new %d\n", i))
+		gittest.Write(t, r.Root(), p, fmt.Sprintf("new %d\n", i))
 		if _, err := r.Commit(context.Background(), CommitOptions{Paths: []string{p}, Message: p, Author: sig}); err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ func TestPackLoose(t *testing.T) {
 	var paths []string
 	for i := range 150 {
 		p := fmt.Sprintf("_posts/2022-01-%03d-entry-with-a-long-name.md", i)
-		write(t, dir, p, fmt.Sprintf("post %d\n", i))
+		gittest.Write(t, dir, p, fmt.Sprintf("post %d\n", i))
 		paths = append(paths, p)
 	}
 	if _, err := r.Commit(ctx, CommitOptions{Paths: paths, Message: "all", Author: sig}); err != nil {

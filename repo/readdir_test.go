@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sort"
 	"testing"
+
+	"github.com/gitdiary/diary/internal/gittest"
 )
 
 // TestReadDirTypes: the change scan's directory listing says what
@@ -16,9 +18,9 @@ import (
 func TestReadDirTypes(t *testing.T) {
 	dir := t.TempDir()
 	for i := range 3000 {
-		write(t, dir, filepath.Join("many", fmt.Sprintf("a-long-name-for-an-entry-%04d.md", i)), "x")
+		gittest.Write(t, dir, filepath.Join("many", fmt.Sprintf("a-long-name-for-an-entry-%04d.md", i)), "x")
 	}
-	write(t, dir, "file.md", "x")
+	gittest.Write(t, dir, "file.md", "x")
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
 	if runtime.GOOS != "windows" {
 		os.Symlink("file.md", filepath.Join(dir, "link"))

@@ -4,46 +4,18 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gitdiary/diary/internal/gittest"
 )
-
-// git runs the git CLI in dir, the other laptop's tool, and returns its
-// output.
-func gitCLI(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir,
-		"GIT_AUTHOR_NAME=Git CLI", "GIT_AUTHOR_EMAIL=git@example.com",
-		"GIT_COMMITTER_NAME=Git CLI", "GIT_COMMITTER_EMAIL=git@example.com")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func write(t *testing.T, dir, rel, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 var sig = Signature{Name: "Daniel Park", Email: "daniel@example.com", When: time.Date(2022, 4, 30, 21, 30, 0, 0, time.FixedZone("", 9*3600))}
 
 func TestCommitOnlyThePathsGiven(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git CLI not installed")
-	}
+	gittest.NeedGit(t)
 	dir := t.TempDir()
 	r, err := Init(dir, "")
 	if err != nil {
@@ -52,13 +24,13 @@ func TestCommitOnlyThePathsGiven(t *testing.T) {
 	ctx := context.Background()
 
 	// The first commit, on an unborn branch, with nested paths.
-	write(t, dir, "_config.yml", "title: x\n")
-	write(t, dir, "_posts/2022-04-30-a.md", "a\n")
-	write(t, dir, "_layouts/post.html", "p\n")
+	gittest.Write(t, dir, "_config.yml", "title: x\n")
+	gittest.Write(t, dir, "_posts/2022-04-30-a.md", "a\n")
+	gittest.Write(t, dir, "_layouts/post.html", "p\n")
 	if _, err := r.Commit(ctx, CommitOptions{Paths: []string{"_config.yml", "_posts/2022-04-30-a.md", "_layouts/post.html"}, Message: "first", Author: sig}); err != nil {
 		t.Fatal(err)
 	}
-	if got := gitCLI(t, dir, "status", "--porcelain"); got != "" {
+	if got := gittest.Git(t, dir, "status", "--porcelain"); got != "" {
 		t.Fatalf("status after first commit:\n%s", got)
 	}
 	if h, _ := r.Head(); h.Branch != "main" {
@@ -67,18 +39,18 @@ func TestCommitOnlyThePathsGiven(t *testing.T) {
 
 	// Something else staged with the git CLI, something else changed:
 	// neither goes into diary's commit, and the staged change stays staged.
-	write(t, dir, "staged.txt", "staged\n")
-	gitCLI(t, dir, "add", "staged.txt")
-	write(t, dir, "_config.yml", "title: changed\n")
-	write(t, dir, "_posts/2022-05-01-b.md", "b\n")
+	gittest.Write(t, dir, "staged.txt", "staged\n")
+	gittest.Git(t, dir, "add", "staged.txt")
+	gittest.Write(t, dir, "_config.yml", "title: changed\n")
+	gittest.Write(t, dir, "_posts/2022-05-01-b.md", "b\n")
 	hash, err := r.Commit(ctx, CommitOptions{Paths: []string{"_posts/2022-05-01-b.md"}, Message: "add b", Author: sig})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := gitCLI(t, dir, "show", "--name-only", "--format=%H %an <%ae> %s", "HEAD"); got != hash+" Daniel Park <daniel@example.com> add b\n\n_posts/2022-05-01-b.md\n" {
+	if got := gittest.Git(t, dir, "show", "--name-only", "--format=%H %an <%ae> %s", "HEAD"); got != hash+" Daniel Park <daniel@example.com> add b\n\n_posts/2022-05-01-b.md\n" {
 		t.Errorf("HEAD:\n%s", got)
 	}
-	if got := gitCLI(t, dir, "status", "--porcelain"); got != " M _config.yml\nA  staged.txt\n" {
+	if got := gittest.Git(t, dir, "status", "--porcelain"); got != " M _config.yml\nA  staged.txt\n" {
 		t.Errorf("status:\n%s", got)
 	}
 
@@ -87,11 +59,11 @@ func TestCommitOnlyThePathsGiven(t *testing.T) {
 	if _, err := r.Commit(ctx, CommitOptions{Paths: []string{"_posts/2022-04-30-a.md"}, Message: "rm a", Author: sig}); err != nil {
 		t.Fatal(err)
 	}
-	if got := gitCLI(t, dir, "ls-tree", "-r", "--name-only", "HEAD"); got != "_config.yml\n_layouts/post.html\n_posts/2022-05-01-b.md\n" {
+	if got := gittest.Git(t, dir, "ls-tree", "-r", "--name-only", "HEAD"); got != "_config.yml\n_layouts/post.html\n_posts/2022-05-01-b.md\n" {
 		t.Errorf("tree:\n%s", got)
 	}
-	gitCLI(t, dir, "fsck", "--strict")
-	if got := gitCLI(t, dir, "status", "--porcelain"); got != " M _config.yml\nA  staged.txt\n" {
+	gittest.Git(t, dir, "fsck", "--strict")
+	if got := gittest.Git(t, dir, "status", "--porcelain"); got != " M _config.yml\nA  staged.txt\n" {
 		t.Errorf("status after removal:\n%s", got)
 	}
 }
@@ -102,7 +74,7 @@ func TestCommitRespectsIndexLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, "a.md", "a\n")
+	gittest.Write(t, dir, "a.md", "a\n")
 	lock := filepath.Join(r.GitDir(), "index.lock")
 	if err := os.WriteFile(lock, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -159,14 +131,14 @@ func TestUserIdentityReadsBothGlobalFiles(t *testing.T) {
 	}
 	// Name only in the XDG file, email only in ~/.gitconfig: git finds
 	// both; go-git's global scope would read just one of the files.
-	write(t, home, "xdg/git/config", "[user]\n\tname = Xdg Name\n")
-	write(t, home, ".gitconfig", "[user]\n\temail = home@example.com\n")
+	gittest.Write(t, home, "xdg/git/config", "[user]\n\tname = Xdg Name\n")
+	gittest.Write(t, home, ".gitconfig", "[user]\n\temail = home@example.com\n")
 	id, err := UserIdentity(nil, os.LookupEnv)
 	if err != nil || id.Name != "Xdg Name" || id.Email != "home@example.com" {
 		t.Fatalf("got %+v, %v", id, err)
 	}
 	// ~/.gitconfig wins over the XDG file, as in git.
-	write(t, home, ".gitconfig", "[user]\n\tname = Home Name\n\temail = home@example.com\n")
+	gittest.Write(t, home, ".gitconfig", "[user]\n\tname = Home Name\n\temail = home@example.com\n")
 	if id, _ := UserIdentity(nil, os.LookupEnv); id.Name != "Home Name" {
 		t.Errorf("got %+v", id)
 	}
@@ -182,12 +154,12 @@ func TestFilesLeavesIgnoredOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, ".gitignore", "_site/\n*.log\n")
-	write(t, dir, "_site/index.html", "x")
-	write(t, dir, "a.log", "x")
-	write(t, dir, "_posts/2022-04-30-a.md", "x")
-	write(t, dir, ".git/info/exclude", "secret.txt\n")
-	write(t, dir, "secret.txt", "x")
+	gittest.Write(t, dir, ".gitignore", "_site/\n*.log\n")
+	gittest.Write(t, dir, "_site/index.html", "x")
+	gittest.Write(t, dir, "a.log", "x")
+	gittest.Write(t, dir, "_posts/2022-04-30-a.md", "x")
+	gittest.Write(t, dir, ".git/info/exclude", "secret.txt\n")
+	gittest.Write(t, dir, "secret.txt", "x")
 	files, err := r.Files()
 	if err != nil {
 		t.Fatal(err)
