@@ -2,12 +2,6 @@ package repo
 
 import (
 	"context"
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -24,6 +18,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/gitdiary/diary/internal/servers"
 )
 
 func envMap(m map[string]string) func(string) (string, bool) {
@@ -66,32 +62,11 @@ func TestMatchHosts(t *testing.T) {
 	}
 }
 
-var testKeys = map[string]crypto.Signer{}
-
 // testKey is a public key of type typ, the same for the same type.
 func testKey(t *testing.T, typ string) ssh.PublicKey {
 	t.Helper()
-	priv, ok := testKeys[typ]
-	if !ok {
-		var err error
-		switch typ {
-		case "ssh-ed25519":
-			_, priv, err = ed25519.GenerateKey(rand.Reader)
-		case "ecdsa-sha2-nistp256":
-			priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		case "ssh-rsa":
-			priv, err = rsa.GenerateKey(rand.Reader, 1024)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		testKeys[typ] = priv
-	}
-	k, err := ssh.NewPublicKey(priv.Public())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
+	kind := map[string]string{"ssh-ed25519": "ed25519", "ecdsa-sha2-nistp256": "ecdsa", "ssh-rsa": "rsa"}[typ]
+	return servers.NewKey(t, kind, "test").Public
 }
 
 func TestHostKeyAlgorithms(t *testing.T) {
@@ -212,8 +187,7 @@ Match exec "true"
 // mustPEM is an unencrypted private key file.
 func mustPEM(t *testing.T) []byte {
 	t.Helper()
-	testKey(t, "ssh-ed25519")
-	block, err := ssh.MarshalPrivateKey(testKeys["ssh-ed25519"], "test")
+	block, err := ssh.MarshalPrivateKey(servers.NewKey(t, "ed25519", "test").Private, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
