@@ -40,7 +40,8 @@ if [[ -z ${KEEP:-} ]]; then
 	trap 'rm -rf "$WORK"' EXIT
 fi
 
-note() { printf '%s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 die() {
 	note "compare.sh: $*"
 	exit 1
@@ -68,15 +69,7 @@ note "building diary (CGO_ENABLED=0) and gendiary…"
 (cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/diary" ./cmd/diary && go build -o "$WORK/gendiary" ./internal/cmd/gendiary)
 GO_VERSION=$(cd "$ROOT" && go version)
 
-# A clean, pinned environment: nobody's git or diary settings count.
-while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(DIARY_|GIT_)' || true)
-unset VISUAL EDITOR
-export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config"
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_AUTHOR_NAME="Daniel Park" GIT_AUTHOR_EMAIL=daniel.park@example.com
-export GIT_COMMITTER_NAME="Daniel Park" GIT_COMMITTER_EMAIL=daniel.park@example.com
-export LC_ALL=C TZ=UTC
-mkdir -p "$HOME"
+pin_env "$WORK"
 DIARY=$WORK/diary
 
 # The reference diary, cached by seed and size under $TMPDIR, in the
@@ -220,15 +213,6 @@ check_noop() {
 	[[ $(git -C "$A" rev-parse HEAD) == "$START" && $(git -C "$REMOTE" rev-parse refs/heads/main) == "$START" ]] ||
 		die "$2 run $1: the no-op sync moved a branch"
 }
-
-# Timing: bash's $EPOCHREALTIME (no fork), else date +%s%N.
-if [[ -n ${EPOCHREALTIME:-} ]]; then
-	TIMER='bash $EPOCHREALTIME'
-	stamp() { printf -v "$1" '%s' "${EPOCHREALTIME/[.,]/}"; }
-else
-	TIMER='date +%s%N (adds a fork to each run)'
-	stamp() { printf -v "$1" '%s' "$(($(date +%s%N) / 1000))"; }
-fi
 
 # once OP TOOL I: prepare, time, check one run. The wall time in
 # microseconds goes to $WORK/OP.TOOL.times, and bash's `times` before and

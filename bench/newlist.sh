@@ -24,21 +24,14 @@ if [[ -z ${KEEP:-} ]]; then
 	trap 'rm -rf "$WORK"' EXIT
 fi
 
-note() { printf '%s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 # Build first, with the user's Go settings (module cache, proxy).
 note "building diary and gendiary…"
 (cd "$ROOT" && go build -o "$WORK/diary" ./cmd/diary && go build -o "$WORK/gendiary" ./internal/cmd/gendiary)
 
-# A clean, pinned environment: nobody's git or diary settings count.
-while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(DIARY_|GIT_)' || true)
-unset VISUAL EDITOR
-export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config"
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_AUTHOR_NAME="Daniel Park" GIT_AUTHOR_EMAIL=daniel.park@example.com
-export GIT_COMMITTER_NAME="Daniel Park" GIT_COMMITTER_EMAIL=daniel.park@example.com
-export LC_ALL=C TZ=UTC
-mkdir -p "$HOME"
+pin_env "$WORK"
 
 DIARY=$WORK/diary
 REF=$WORK/ref
@@ -57,15 +50,6 @@ cp -a "$REF" "$NEWDIR"
 cp -a "$REF" "$GITDIR"
 git -C "$GITDIR" status --porcelain > /dev/null # refresh the copy's index once, as git would
 sync
-
-# Timing: bash's $EPOCHREALTIME (no fork), else date +%s%N.
-if [[ -n ${EPOCHREALTIME:-} ]]; then
-	TIMER='bash $EPOCHREALTIME'
-	stamp() { printf -v "$1" '%s' "${EPOCHREALTIME/[.,]/}"; }
-else
-	TIMER='date +%s%N (adds a fork to each run)'
-	stamp() { printf -v "$1" '%s' "$(($(date +%s%N) / 1000))"; }
-fi
 
 # measure NAME FUNC: one warm-up, then RUNS runs of FUNC i; the times in
 # microseconds go to $WORK/NAME.times, and the CPU time (user + system)
