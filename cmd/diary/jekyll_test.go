@@ -44,14 +44,8 @@ func TestJekyllBuildsWhatDiaryWrites(t *testing.T) {
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{
-		"HOME":                home,
-		"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
-		"GIT_CONFIG_NOSYSTEM": "1",
-		"GIT_AUTHOR_NAME":     "Daniel Park",
-		"GIT_AUTHOR_EMAIL":    "daniel@example.com",
-		"GIT_COMMITTER_NAME":  "Daniel Park",
-		"GIT_COMMITTER_EMAIL": "daniel@example.com",
+	env := pinnedEnv(home)
+	for k, v := range map[string]string{
 		// The machine's zone is not the diary's: the diary's comes from
 		// its _config.yml, as it does for a diarist who travels.
 		"TZ":         "America/New_York",
@@ -59,6 +53,8 @@ func TestJekyllBuildsWhatDiaryWrites(t *testing.T) {
 		// No editor may open without a terminal; if one did, it fails.
 		"EDITOR": "false",
 		"VISUAL": "",
+	} {
+		env[k] = v
 	}
 	// repo.UserIdentity, repo.CommitTime and localZoneName read the
 	// process's environment rather than System.Env, so the process gets

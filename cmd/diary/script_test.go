@@ -98,23 +98,19 @@ func TestScripts(t *testing.T) {
 			if err := os.MkdirAll(home, 0o755); err != nil {
 				return err
 			}
+			for k, v := range pinnedEnv(home) {
+				env.Setenv(k, v)
+			}
 			for k, v := range map[string]string{
-				"HOME":                home,
-				"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
-				"GIT_CONFIG_NOSYSTEM": "1",
-				"GIT_AUTHOR_NAME":     "Daniel Park",
-				"GIT_AUTHOR_EMAIL":    "daniel@example.com",
-				"GIT_COMMITTER_NAME":  "Daniel Park",
-				"GIT_COMMITTER_EMAIL": "daniel@example.com",
-				"GIT_AUTHOR_DATE":     "2022-04-30T21:30:00+09:00",
-				"GIT_COMMITTER_DATE":  "2022-04-30T21:30:00+09:00",
-				"TZ":                  "Asia/Seoul",
-				"DIARY_TEST_NOW":      "2022-04-30T21:30:00+09:00",
-				"DIARY_HOST":          "laptop-a",
-				"EDITOR":              "fake-editor",
-				"VISUAL":              "",
-				"FAKE_EDITOR":         "append",
-				"FAKE_EDITOR_TEXT":    "Written in the editor.",
+				"GIT_AUTHOR_DATE":    "2022-04-30T21:30:00+09:00",
+				"GIT_COMMITTER_DATE": "2022-04-30T21:30:00+09:00",
+				"TZ":                 "Asia/Seoul",
+				"DIARY_TEST_NOW":     "2022-04-30T21:30:00+09:00",
+				"DIARY_HOST":         "laptop-a",
+				"EDITOR":             "fake-editor",
+				"VISUAL":             "",
+				"FAKE_EDITOR":        "append",
+				"FAKE_EDITOR_TEXT":   "Written in the editor.",
 				// Script lines cannot hold a newline; titles can.
 				"TITLE_NL":   "two\nlines\tand a tab",
 				"DISCLAIMER": "First line.\n\nThird line.",
@@ -124,6 +120,20 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// pinnedEnv is the environment every end-to-end test starts from, with
+// its home at home: no system git config, the diarist as git's identity.
+func pinnedEnv(home string) map[string]string {
+	return map[string]string{
+		"HOME":                home,
+		"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
+		"GIT_CONFIG_NOSYSTEM": "1",
+		"GIT_AUTHOR_NAME":     "Daniel Park",
+		"GIT_AUTHOR_EMAIL":    "daniel@example.com",
+		"GIT_COMMITTER_NAME":  "Daniel Park",
+		"GIT_COMMITTER_EMAIL": "daniel@example.com",
+	}
 }
 
 // laptopCmd switches the script to another laptop: its own home, config,
