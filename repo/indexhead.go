@@ -112,60 +112,66 @@ func indexSum(data []byte) Hash {
 // indexHolds reports whether the index provably holds commit c's files
 // (see indexHead), without building a tree of them.
 func (r *Repo) indexHolds(c Hash) bool {
-	if c.IsZero() {
+	if _, ok := r.indexVouches(c, ZeroHash); ok {
+		return true
+	}
+	// git's cache tree needs c's tree hash: ReadTree reads the commit
+	// and asks again.
+	_, err := r.ReadTree(c)
+	if err != nil {
 		return false
 	}
-	if r.fromIndex == c {
-		if _, err := r.indexEntries(); err == nil && r.indexMeta.sum == r.fromIndexSum {
-			return true
-		}
-	}
-	if rec, ok := r.readIndexHead(); ok && rec.commit == c {
-		if _, err := r.indexEntries(); err == nil && r.indexMeta.plain && r.indexMeta.sum == rec.index && !rec.index.IsZero() {
-			r.fromIndex, r.fromIndexSum = c, rec.index
-			return true
-		}
-	}
-	// git's cache tree needs c's tree hash: ReadTree checks it (and
-	// writes the record for next time).
-	_, err := r.ReadTree(c)
-	return err == nil && r.fromIndex == c && r.indexMeta.sum == r.fromIndexSum
+	_, ok := r.indexVouches(c, ZeroHash)
+	return ok
 }
 
 // treeFromIndex returns commit c's files from the index when the index
 // provably holds them (see indexHead); treeHash is c's tree when the
 // caller has read the commit, ZeroHash when not.
 func (r *Repo) treeFromIndex(c, treeHash Hash) (Tree, bool) {
-	rec, haveRec := r.readIndexHead()
-	if !(haveRec && rec.commit == c) && treeHash.IsZero() {
-		return nil, false
-	}
-	entries, err := r.indexEntries()
-	meta := r.indexMeta
-	if err != nil || !meta.plain || meta.sum.IsZero() {
-		return nil, false
-	}
-	switch {
-	case haveRec && rec.commit == c && rec.index == meta.sum:
-		// Recorded.
-	case !treeHash.IsZero() && meta.cacheTree == treeHash:
-		// git's cache tree says so. Its paths were never checked as a
-		// tree read from the objects is: check them now, once.
-		for p := range entries {
-			if checkPath(p) != nil {
-				return nil, false
-			}
-		}
-		r.writeIndexHead(indexHead{commit: c, index: meta.sum})
-	default:
+	entries, ok := r.indexVouches(c, treeHash)
+	if !ok {
 		return nil, false
 	}
 	t := make(Tree, len(entries))
 	for p, e := range entries {
 		t[p] = Entry{Hash: e.Hash, Mode: e.Mode}
 	}
-	r.fromIndex, r.fromIndexSum = c, meta.sum
 	return t, true
+}
+
+// indexVouches returns the index's entries when the index provably
+// holds commit c's files: it did when last found to (fromIndex) and
+// has not changed since, or diary's record says so, or (treeHash not
+// ZeroHash) git's cache tree names c's tree. Then fromIndex notes it.
+func (r *Repo) indexVouches(c, treeHash Hash) (map[string]*indexEntry, bool) {
+	rec, ok := r.readIndexHead()
+	recorded := ok && rec.commit == c
+	if c.IsZero() || (r.fromIndex != c && !recorded && treeHash.IsZero()) {
+		return nil, false // nothing could vouch: the index is not even read
+	}
+	entries, err := r.indexEntries()
+	meta := r.indexMeta
+	if err != nil || !meta.plain || meta.sum.IsZero() {
+		return nil, false
+	}
+	if (r.fromIndex == c && r.fromIndexSum == meta.sum) || (recorded && rec.index == meta.sum) {
+		r.fromIndex, r.fromIndexSum = c, meta.sum
+		return entries, true
+	}
+	if treeHash.IsZero() || meta.cacheTree != treeHash {
+		return nil, false
+	}
+	// git's cache tree says so. Its paths were never checked as a tree
+	// read from the objects is: check them now, once, and record it.
+	for p := range entries {
+		if checkPath(p) != nil {
+			return nil, false
+		}
+	}
+	r.writeIndexHead(indexHead{commit: c, index: meta.sum})
+	r.fromIndex, r.fromIndexSum = c, meta.sum
+	return entries, true
 }
 
 // noteIndexHolds writes the record when the index, as last parsed,
