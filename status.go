@@ -7,10 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
-	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
 )
@@ -52,7 +50,7 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	for _, c := range changes {
 		kind := map[repo.ChangeKind]string{repo.Added: "added", repo.Modified: "modified", repo.Deleted: "deleted"}[c.Kind]
 		st.Uncommitted = append(st.Uncommitted, StatusChange{c.Path, kind})
-		if c.Kind != repo.Deleted && strings.HasPrefix(c.Path, entry.PostsDir+"/") {
+		if c.Kind != repo.Deleted && dsync.IsPost(c.Path) {
 			if data, err := os.ReadFile(filepath.Join(d.Root, filepath.FromSlash(c.Path))); err == nil {
 				if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
 					st.Problems = append(st.Problems, p)
@@ -79,26 +77,11 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 		// Committed posts the remote does not have yet, that sync would
 		// refuse to publish.
 		if st.Ahead > 0 {
-			local, err := r.ReadTree(head.Hash)
+			problems, err := dsync.Unpublishable(r, head.Hash, remote, d.Config.Location)
 			if err != nil {
 				return nil, err
 			}
-			published, err := r.ReadTree(remote)
-			if err != nil {
-				return nil, err
-			}
-			for p, e := range local {
-				if old, ok := published[p]; (ok && old == e) || !strings.HasPrefix(p, entry.PostsDir+"/") {
-					continue
-				}
-				data, err := r.ReadBlob(e.Hash)
-				if err != nil {
-					return nil, err
-				}
-				if prob := dsync.Lint(p, data, d.Config.Location); prob != "" {
-					st.Problems = append(st.Problems, prob)
-				}
-			}
+			st.Problems = append(st.Problems, problems...)
 		}
 	}
 	if t := r.LastSync(); !t.IsZero() {

@@ -10,8 +10,7 @@ import (
 	"github.com/gitdiary/diary/repo"
 )
 
-// lint checks the posts that a push would publish: those under _posts/
-// that differ between the remote's commit (ZeroHash: none) and HEAD. A
+// lint checks the posts that a push would publish (Unpublishable). A
 // post with conflict markers or front matter that does not parse stays
 // committed here, and nothing is pushed until it is fixed.
 func lint(r *repo.Repo, o *Options, res *Result, remote repo.Hash) error {
@@ -19,40 +18,61 @@ func lint(r *repo.Repo, o *Options, res *Result, remote repo.Hash) error {
 	if err != nil {
 		return err
 	}
-	if o.DryRun || head.Hash == remote {
-		// A dry run committed nothing; a branch where the remote's is
-		// publishes nothing new.
-		return nil
+	if o.DryRun {
+		return nil // a dry run committed nothing
 	}
-	local, err := r.ReadTree(head.Hash)
+	problems, err := Unpublishable(r, head.Hash, remote, o.Location)
 	if err != nil {
 		return err
 	}
-	published, err := r.ReadTree(remote)
-	if err != nil {
-		return err
-	}
-	for _, p := range repo.ChangedPaths(published, local) {
-		e, ok := local[p]
-		if !ok || !strings.HasPrefix(p, entry.PostsDir+"/") {
-			continue
-		}
-		if _, _, isPost := entry.ParseName(p); !isPost {
-			continue
-		}
-		data, err := r.ReadBlob(e.Hash)
-		if err != nil {
-			return err
-		}
-		if problem := Lint(p, data, o.Location); problem != "" {
-			res.Unpublishable = append(res.Unpublishable, problem)
-		}
-	}
+	res.Unpublishable = append(res.Unpublishable, problems...)
 	if len(res.Unpublishable) > 0 {
 		o.NoPush = true
 		return fmt.Errorf("%w: %s: they are committed here; fix them (diary edit PATH), then run diary sync again", ErrUnpublishable, strings.Join(res.Unpublishable, "; "))
 	}
 	return nil
+}
+
+// Unpublishable lists, as "path: reason", the posts of commit local
+// that are not in commit remote (ZeroHash: none) as they are, and that
+// must not be published (Lint): what a push of local would refuse.
+func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([]string, error) {
+	if local == remote {
+		return nil, nil // nothing new to publish
+	}
+	tree, err := r.ReadTree(local)
+	if err != nil {
+		return nil, err
+	}
+	published, err := r.ReadTree(remote)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	for _, p := range repo.ChangedPaths(published, tree) {
+		e, ok := tree[p]
+		if !ok || !IsPost(p) {
+			continue
+		}
+		data, err := r.ReadBlob(e.Hash)
+		if err != nil {
+			return nil, err
+		}
+		if problem := Lint(p, data, loc); problem != "" {
+			problems = append(problems, problem)
+		}
+	}
+	return problems, nil
+}
+
+// IsPost reports whether p is a post that Jekyll publishes: a file of
+// _posts/ named as a post. Only those are held to Lint.
+func IsPost(p string) bool {
+	if !strings.HasPrefix(p, entry.PostsDir+"/") {
+		return false
+	}
+	_, _, ok := entry.ParseName(p)
+	return ok
 }
 
 // Lint returns why a post must not be published ("" when it may be): it

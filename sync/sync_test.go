@@ -498,3 +498,19 @@ func TestEdges(t *testing.T) {
 		}
 	})
 }
+
+// TestIsPost: what lint, and diary status after it, hold to Lint.
+func TestIsPost(t *testing.T) {
+	for p, want := range map[string]bool{
+		"_posts/2022-04-30-personal-diary.md":   true,
+		"_posts/2022/2022-04-30-in-a-folder.md": true,
+		"_posts/README.md":                      false,
+		"_drafts/2022-04-30-draft.md":           false,
+		"2022-04-30-at-the-root.md":             false,
+		"_conflicts/_posts/2022-04-30-a~b.md":   false,
+	} {
+		if got := dsync.IsPost(p); got != want {
+			t.Errorf("IsPost(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
