@@ -86,42 +86,69 @@ func (s *objectStore) readDepth(h Hash, depth int) (plumbing.ObjectType, []byte,
 	return 0, nil, errNotHere
 }
 
-// size returns object h's type and size without inflating it (but the
-// deltas' headers); ok is false where read would say errNotHere.
+// size returns object h's type and size without inflating its content:
+// a loose object's header, or a packed entry's (see entrySize).
 func (s *objectStore) size(h Hash) (plumbing.ObjectType, int64, error) {
-	typ, data, err := s.read(h)
-	return typ, int64(len(data)), err
+	return s.sizeDepth(h, 0)
+}
+
+func (s *objectStore) sizeDepth(h Hash, depth int) (plumbing.ObjectType, int64, error) {
+	if typ, n, _, done, ok := s.openLoose(h); ok {
+		done()
+		return typ, n, nil
+	}
+	for attempt := 0; attempt < 2; attempt++ {
+		packs, err := s.packList(attempt > 0)
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, p := range packs {
+			if off, ok := p.find(h); ok {
+				return s.entrySize(p, off, depth)
+			}
+		}
+	}
+	return 0, 0, errNotHere
 }
 
 // readLoose reads a loose object of any type.
 func (s *objectStore) readLoose(h Hash) (plumbing.ObjectType, []byte, bool) {
-	hex := h.String()
-	f, err := os.Open(filepath.Join(s.dir, hex[:2], hex[2:]))
-	if err != nil {
+	typ, n, br, done, ok := s.openLoose(h)
+	if !ok {
 		return 0, nil, false
 	}
-	defer f.Close()
-	zr, err := zlib.NewReader(bufio.NewReaderSize(f, 64<<10))
-	if err != nil {
-		return 0, nil, false
-	}
-	defer zr.Close()
-	br := bufio.NewReader(zr)
-	header, err := br.ReadString(0)
-	if err != nil {
-		return 0, nil, false
-	}
-	name, size, ok := strings.Cut(strings.TrimSuffix(header, "\x00"), " ")
-	n, err := strconv.Atoi(size)
-	typ, terr := plumbing.ParseObjectType(name)
-	if !ok || err != nil || terr != nil || n < 0 || n > 1<<31 {
-		return 0, nil, false
-	}
+	defer done()
 	data := make([]byte, n)
 	if _, err := io.ReadFull(br, data); err != nil {
 		return 0, nil, false
 	}
 	return typ, data, true
+}
+
+// openLoose opens loose object h and reads its header: its type and
+// size, a reader at its content, and what closes it all.
+func (s *objectStore) openLoose(h Hash) (typ plumbing.ObjectType, size int64, content *bufio.Reader, done func(), ok bool) {
+	hex := h.String()
+	f, err := os.Open(filepath.Join(s.dir, hex[:2], hex[2:]))
+	if err != nil {
+		return 0, 0, nil, nil, false
+	}
+	zr, err := zlib.NewReader(bufio.NewReaderSize(f, 64<<10))
+	if err != nil {
+		f.Close()
+		return 0, 0, nil, nil, false
+	}
+	done = func() { zr.Close(); f.Close() }
+	br := bufio.NewReader(zr)
+	header, err := br.ReadString(0)
+	name, sz, cut := strings.Cut(strings.TrimSuffix(header, "\x00"), " ")
+	n, nerr := strconv.Atoi(sz)
+	typ, terr := plumbing.ParseObjectType(name)
+	if err != nil || !cut || nerr != nil || terr != nil || n < 0 || n > 1<<31 {
+		done()
+		return 0, 0, nil, nil, false
+	}
+	return typ, int64(n), br, done, true
 }
 
 // packList returns the packs, listing the pack directory the first time
@@ -228,6 +255,80 @@ const (
 	packRefDelta = 7
 )
 
+// entryHeader is what a pack entry's header says: its type, the size
+// of what its zlib stream inflates to, where that stream starts, and for
+// a delta where its base is (by offset in the same pack, or by name).
+type entryHeader struct {
+	typ      int
+	size     int64
+	data     int64
+	baseOff  int64
+	baseName Hash
+}
+
+// header reads the header of the entry at off.
+func (p *pack) header(off int64) (entryHeader, error) {
+	var head [32]byte
+	n, err := p.f.ReadAt(head[:], off)
+	if n == 0 {
+		return entryHeader{}, fmt.Errorf("%s: read at %d: %w", p.name, off, err)
+	}
+	buf := head[:n]
+	i := 0
+	bad := fmt.Errorf("%s: a bad entry header at %d", p.name, off)
+	next := func() (byte, error) {
+		if i >= len(buf) {
+			return 0, bad
+		}
+		b := buf[i]
+		i++
+		return b, nil
+	}
+	b, err := next()
+	if err != nil {
+		return entryHeader{}, err
+	}
+	h := entryHeader{typ: int(b>>4) & 7, size: int64(b & 15)}
+	for shift := 4; b&0x80 != 0; shift += 7 {
+		if b, err = next(); err != nil || shift > 56 {
+			return entryHeader{}, bad
+		}
+		h.size |= int64(b&0x7f) << shift
+	}
+	if h.size > 1<<31 {
+		return entryHeader{}, fmt.Errorf("%s: an entry of %d bytes at %d", p.name, h.size, off)
+	}
+	switch h.typ {
+	case 1, 2, 3, 4:
+	case packOfsDelta:
+		b, err := next()
+		if err != nil {
+			return entryHeader{}, err
+		}
+		rel := int64(b & 0x7f)
+		for b&0x80 != 0 {
+			if b, err = next(); err != nil || rel > 1<<48 {
+				return entryHeader{}, fmt.Errorf("%s: a bad delta offset at %d", p.name, off)
+			}
+			rel = (rel+1)<<7 | int64(b&0x7f)
+		}
+		if rel <= 0 || rel > off {
+			return entryHeader{}, fmt.Errorf("%s: a delta at %d points outside the pack", p.name, off)
+		}
+		h.baseOff = off - rel
+	case packRefDelta:
+		if i+20 > len(buf) {
+			return entryHeader{}, fmt.Errorf("%s: a bad delta at %d", p.name, off)
+		}
+		copy(h.baseName[:], buf[i:i+20])
+		i += 20
+	default:
+		return entryHeader{}, fmt.Errorf("%s: an entry of unknown type %d at %d", p.name, h.typ, off)
+	}
+	h.data = off + int64(i)
+	return h, nil
+}
+
 // entry reads the object at off, resolving deltas.
 func (s *objectStore) entry(p *pack, off int64, depth int) (plumbing.ObjectType, []byte, error) {
 	if depth > maxDeltaDepth {
@@ -243,76 +344,27 @@ func (s *objectStore) entry(p *pack, off int64, depth int) (plumbing.ObjectType,
 		}
 		return c.typ, c.data, nil
 	}
-	var head [32]byte
-	n, err := p.f.ReadAt(head[:], off)
-	if n == 0 {
-		return 0, nil, fmt.Errorf("%s: read at %d: %w", p.name, off, err)
-	}
-	hdr := head[:n]
-	i := 0
-	next := func() (byte, error) {
-		if i >= len(hdr) {
-			return 0, fmt.Errorf("%s: a bad entry header at %d", p.name, off)
-		}
-		b := hdr[i]
-		i++
-		return b, nil
-	}
-	b, err := next()
+	h, err := p.header(off)
 	if err != nil {
 		return 0, nil, err
 	}
-	typ := int(b>>4) & 7
-	size := int64(b & 15)
-	for shift := 4; b&0x80 != 0; shift += 7 {
-		if b, err = next(); err != nil || shift > 56 {
-			return 0, nil, fmt.Errorf("%s: a bad entry header at %d", p.name, off)
-		}
-		size |= int64(b&0x7f) << shift
-	}
-	if size > 1<<31 {
-		return 0, nil, fmt.Errorf("%s: an entry of %d bytes at %d", p.name, size, off)
-	}
 	var baseType plumbing.ObjectType
 	var base []byte
-	switch typ {
-	case 1, 2, 3, 4:
+	switch h.typ {
 	case packOfsDelta:
-		b, err := next()
-		if err != nil {
-			return 0, nil, err
-		}
-		rel := int64(b & 0x7f)
-		for b&0x80 != 0 {
-			if b, err = next(); err != nil || rel > 1<<48 {
-				return 0, nil, fmt.Errorf("%s: a bad delta offset at %d", p.name, off)
-			}
-			rel = (rel+1)<<7 | int64(b&0x7f)
-		}
-		if rel <= 0 || rel > off {
-			return 0, nil, fmt.Errorf("%s: a delta at %d points outside the pack", p.name, off)
-		}
-		if baseType, base, err = s.entry(p, off-rel, depth+1); err != nil {
+		if baseType, base, err = s.entry(p, h.baseOff, depth+1); err != nil {
 			return 0, nil, err
 		}
 	case packRefDelta:
-		if i+20 > len(hdr) {
-			return 0, nil, fmt.Errorf("%s: a bad delta at %d", p.name, off)
+		if baseType, base, err = s.readDepth(h.baseName, depth+1); err != nil {
+			return 0, nil, fmt.Errorf("%s: the base %s of a delta at %d: %w", p.name, h.baseName, off, err)
 		}
-		var bh Hash
-		copy(bh[:], hdr[i:i+20])
-		i += 20
-		if baseType, base, err = s.readDepth(bh, depth+1); err != nil {
-			return 0, nil, fmt.Errorf("%s: the base %s of a delta at %d: %w", p.name, bh, off, err)
-		}
-	default:
-		return 0, nil, fmt.Errorf("%s: an entry of unknown type %d at %d", p.name, typ, off)
 	}
-	data, err := inflate(p.f, off+int64(i), size)
+	data, err := inflate(p.f, h.data, h.size)
 	if err != nil {
 		return 0, nil, fmt.Errorf("%s: inflate the entry at %d: %w", p.name, off, err)
 	}
-	otype := plumbing.ObjectType(typ)
+	otype := plumbing.ObjectType(h.typ)
 	if base != nil {
 		otype = baseType
 		if data, err = applyDelta(base, data); err != nil {
@@ -323,6 +375,56 @@ func (s *objectStore) entry(p *pack, off int64, depth int) (plumbing.ObjectType,
 		s.remember(packPos{p, off}, otype, data)
 	}
 	return otype, data, nil
+}
+
+// entrySize is the type and size of the object at off, from headers:
+// a delta's own first bytes give the size it makes, and its base's
+// header the type.
+func (s *objectStore) entrySize(p *pack, off int64, depth int) (plumbing.ObjectType, int64, error) {
+	if depth > maxDeltaDepth {
+		return 0, 0, fmt.Errorf("%s: a delta chain deeper than %d", p.name, maxDeltaDepth)
+	}
+	h, err := p.header(off)
+	if err != nil {
+		return 0, 0, err
+	}
+	var typ plumbing.ObjectType
+	switch h.typ {
+	case packOfsDelta:
+		typ, _, err = s.entrySize(p, h.baseOff, depth+1)
+	case packRefDelta:
+		typ, _, err = s.sizeDepth(h.baseName, depth+1)
+	default:
+		return plumbing.ObjectType(h.typ), h.size, nil
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	// The delta starts with two sizes, its base's and its result's,
+	// each at most ten bytes.
+	zr, err := zlib.NewReader(io.NewSectionReader(p.f, h.data, 1<<62))
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: the delta at %d: %w", p.name, off, err)
+	}
+	defer zr.Close()
+	var start [20]byte
+	n, _ := io.ReadFull(zr, start[:min(int64(len(start)), h.size)])
+	d := start[:n]
+	var sizes [2]int64
+	for k := range sizes {
+		for shift := 0; ; shift += 7 {
+			if len(d) == 0 || shift > 56 {
+				return 0, 0, fmt.Errorf("%s: a malformed delta at %d", p.name, off)
+			}
+			sizes[k] |= int64(d[0]&0x7f) << shift
+			b := d[0]
+			d = d[1:]
+			if b&0x80 == 0 {
+				break
+			}
+		}
+	}
+	return typ, sizes[1], nil
 }
 
 // remember keeps a delta base for the next delta that needs it.
@@ -465,6 +567,15 @@ func (s *fastStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plu
 	obj.SetType(typ)
 	obj.Write(data)
 	return obj, nil
+}
+
+// EncodedObjectSize is object h's size, read from headers.
+func (s *fastStorage) EncodedObjectSize(h plumbing.Hash) (int64, error) {
+	_, n, err := s.objs.size(h)
+	if errors.Is(err, errNotHere) {
+		return s.Storage.EncodedObjectSize(h)
+	}
+	return n, err
 }
 
 // DeltaObject hands go-git's pack encoder whole objects, which it

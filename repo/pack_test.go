@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -100,7 +101,8 @@ func catFile(t *testing.T, dir string) map[Hash]cachedObject {
 
 // TestObjectStoreAgreesWithGit reads every object of packed histories
 // (deltas by offset, deltas by name, chains up to 50) and loose objects,
-// and compares each with what git cat-file says.
+// and compares each, and its size read from headers, with what git
+// cat-file says.
 func TestObjectStoreAgreesWithGit(t *testing.T) {
 	for _, refDeltas := range []bool{false, true} {
 		t.Run(fmt.Sprint("refDeltas=", refDeltas), func(t *testing.T) {
@@ -123,6 +125,11 @@ func TestObjectStoreAgreesWithGit(t *testing.T) {
 				}
 				if typ != w.typ || !bytes.Equal(data, w.data) {
 					t.Fatalf("%s: %s of %d bytes, git says %s of %d", h, typ, len(data), w.typ, len(w.data))
+				}
+				// The size from headers alone (what CheckCommit holds to
+				// MaxBlobSize before anything is inflated).
+				if typ, n, err := s.size(h); err != nil || typ != w.typ || n != int64(len(w.data)) {
+					t.Fatalf("%s: size says %s of %d bytes (%v), git says %s of %d", h, typ, n, err, w.typ, len(w.data))
 				}
 			}
 			if _, _, err := s.read(Hash{1, 2, 3}); err != errNotHere {
@@ -296,5 +303,41 @@ func TestTreeDelta(t *testing.T) {
 	}
 	if d := treeDelta(tree(many...), tree(append(slices.Clone(many), "z.md")...)); len(d) > 100 {
 		t.Errorf("one entry added to 5,000: a delta of %d bytes", len(d))
+	}
+}
+
+// TestObjectSizeReadsNoContent: the size of a 32 MB blob, loose or
+// packed, is read without inflating the blob, as CheckCommit needs of a
+// remote's enormous file before it takes anything of it.
+func TestObjectSizeReadsNoContent(t *testing.T) {
+	gittest.NeedGit(t)
+	dir := t.TempDir()
+	gittest.Git(t, dir, "init", "-q", "-b", "main")
+	big := bytes.Repeat([]byte("0123456789abcdef"), 2<<20)
+	if err := os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "big.bin")))
+	allocated := func() uint64 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.TotalAlloc
+	}
+	for _, where := range []string{"loose", "packed"} {
+		if where == "packed" {
+			gittest.Git(t, dir, "add", "big.bin")
+			gittest.Git(t, dir, "commit", "-q", "-m", "big")
+			gittest.Git(t, dir, "repack", "-q", "-a", "-d")
+		}
+		s := newObjectStore(filepath.Join(dir, ".git", "objects"))
+		before := allocated()
+		typ, n, err := s.size(h)
+		used := allocated() - before
+		if err != nil || typ != plumbing.BlobObject || n != int64(len(big)) {
+			t.Fatalf("%s: %s of %d bytes, %v", where, typ, n, err)
+		}
+		if used > 4<<20 {
+			t.Errorf("%s: reading the size of a %d MB blob allocated %d MB", where, len(big)>>20, used>>20)
+		}
 	}
 }

@@ -270,6 +270,17 @@ var ErrTooLarge = errors.New("file too large")
 
 // BlobSize returns a blob's size without reading it.
 func (r *Repo) BlobSize(h Hash) (int64, error) {
+	if fs, ok := r.git.Storer.(*fastStorage); ok {
+		typ, n, err := fs.objs.size(h)
+		switch {
+		case err == nil && typ != plumbing.BlobObject:
+			return 0, fmt.Errorf("read blob %s: %s is a %s", short(h), short(h), typ)
+		case err == nil:
+			return n, nil
+		case !errors.Is(err, errNotHere):
+			return 0, fmt.Errorf("read blob %s: %w", short(h), err)
+		}
+	}
 	obj, err := r.git.Storer.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return 0, fmt.Errorf("read blob %s: %w", short(h), err)
