@@ -551,8 +551,18 @@ func newFastStorage(st *filesystem.Storage, objectsDir string) *fastStorage {
 	return &fastStorage{Storage: st, objs: newObjectStore(objectsDir)}
 }
 
+// largeObject is the size from which go-git, not objectStore, reads an
+// object for go-git's callers: go-git hands out such an object as a
+// stream (LargeObjectThreshold), where objectStore's whole copy, copied
+// again into a MemoryObject, would hold a 100 MB photo in memory twice
+// while it is written to the work tree.
+const largeObject = 1 << 20
+
 // EncodedObject reads object h, of type t (AnyObject: any).
 func (s *fastStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	if _, n, err := s.objs.size(h); err == nil && n > largeObject {
+		return s.Storage.EncodedObject(t, h)
+	}
 	typ, data, err := s.objs.read(h)
 	if errors.Is(err, errNotHere) {
 		return s.Storage.EncodedObject(t, h)

@@ -105,9 +105,9 @@ func open(dir string, detect bool) (*Repo, error) {
 	// path-checking file system, and builds a new reader for every object
 	// it reads; and it inflates through a byte-at-a-time scanner. diary
 	// reads objects itself (objectStore), and what go-git still reads it
-	// reads with a few packs kept open.
+	// reads with a few packs kept open, large objects as streams.
 	if st, ok := r.Storer.(*filesystem.Storage); ok {
-		st = filesystem.NewStorageWithOptions(st.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{MaxOpenDescriptors: 16})
+		st = filesystem.NewStorageWithOptions(st.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{MaxOpenDescriptors: 16, LargeObjectThreshold: largeObject})
 		r.Storer = newFastStorage(st, repo.objectsDir())
 	}
 	return repo, nil
