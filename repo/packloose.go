@@ -46,7 +46,9 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	store := newObjectStore(dir)
 
 	// First pass: check each object against its name, and note its type
-	// and size; only one object is in memory at a time.
+	// and size; only one object is in memory at a time. Files larger than
+	// maxPacked (photos a user added with git) stay loose: a pack saves
+	// them nothing, and reading them whole would not fit diary's memory.
 	type item struct {
 		h    Hash
 		typ  plumbing.ObjectType
@@ -56,6 +58,9 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	for _, h := range loose {
 		if err := ctx.Err(); err != nil {
 			return 0, err
+		}
+		if _, n, err := store.size(h); err != nil || n > maxPacked {
+			continue
 		}
 		typ, data, ok := store.readLoose(h)
 		if !ok || objectHash(typ, data) != h {
@@ -236,6 +241,9 @@ func looseIn(dir string, from, to int) int {
 	}
 	return n
 }
+
+// maxPacked is the largest loose object PackLoose packs.
+const maxPacked = 16 << 20
 
 // looseObjects lists the loose objects of an objects directory.
 func looseObjects(dir string) ([]Hash, error) {

@@ -149,3 +149,26 @@ func TestPackLooseCrash(t *testing.T) {
 		t.Fatalf("%d objects in the end, %d before", len(after), len(before))
 	}
 }
+
+// TestPackLooseLeavesLargeFiles: a loose file over maxPacked (a photo
+// added with git) stays loose, and the rest is packed.
+func TestPackLooseLeavesLargeFiles(t *testing.T) {
+	gittest.NeedGit(t)
+	dir := t.TempDir()
+	r, err := Init(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitEntries(t, r, 5)
+	gittest.Write(t, dir, "photo.jpg", strings.Repeat("0123456789abcdef", maxPacked/16+1))
+	photo, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "photo.jpg")))
+	n, err := r.PackLoose(context.Background(), 1)
+	if err != nil || n == 0 {
+		t.Fatalf("packed %d, %v", n, err)
+	}
+	left, err := looseObjects(filepath.Join(dir, ".git", "objects"))
+	if err != nil || len(left) != 1 || left[0] != photo {
+		t.Errorf("loose objects left: %v, %v; want only the photo %s", left, err, photo)
+	}
+	gittest.Git(t, dir, "fsck", "--strict")
+}
