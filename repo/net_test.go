@@ -33,9 +33,6 @@ type home struct {
 	t   testing.TB
 	dir string
 	env map[string]string
-	// Secrets are the credentials this test handed out, which no output
-	// may show.
-	secrets []string
 }
 
 func newHome(t testing.TB) *home {

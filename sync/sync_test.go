@@ -59,7 +59,6 @@ func (w *world) laptop(name string) *laptop {
 }
 
 func (l *laptop) write(p, content string) { gittest.Write(l.w.t, l.dir, p, content) }
-func (l *laptop) read(p string) string    { return gittest.Read(l.w.t, l.dir, p) }
 func (l *laptop) remove(p string) {
 	if err := os.Remove(filepath.Join(l.dir, filepath.FromSlash(p))); err != nil {
 		l.w.t.Fatal(err)
