@@ -63,7 +63,17 @@ func newObjectStore(dir string) *objectStore { return &objectStore{dir: dir} }
 
 // read returns object h's type and content.
 func (s *objectStore) read(h Hash) (plumbing.ObjectType, []byte, error) {
-	return s.readDepth(h, 0)
+	typ, data, err := s.readDepth(h, 0)
+	return typ, data, damaged(h, err)
+}
+
+// damaged says what to do about an object that cannot be read: the
+// repository's files are damaged, and git fsck tells which.
+func damaged(h Hash, err error) error {
+	if err == nil || errors.Is(err, errNotHere) {
+		return err
+	}
+	return fmt.Errorf("read object %s: %w: the repository's object files are damaged (git fsck says which; a fresh diary clone is a way out)", short(h), err)
 }
 
 func (s *objectStore) readDepth(h Hash, depth int) (plumbing.ObjectType, []byte, error) {
@@ -89,7 +99,8 @@ func (s *objectStore) readDepth(h Hash, depth int) (plumbing.ObjectType, []byte,
 // size returns object h's type and size without inflating its content:
 // a loose object's header, or a packed entry's (see entrySize).
 func (s *objectStore) size(h Hash) (plumbing.ObjectType, int64, error) {
-	return s.sizeDepth(h, 0)
+	typ, n, err := s.sizeDepth(h, 0)
+	return typ, n, damaged(h, err)
 }
 
 func (s *objectStore) sizeDepth(h Hash, depth int) (plumbing.ObjectType, int64, error) {

@@ -150,7 +150,8 @@ func packIdx(t *testing.T, dir string) string {
 }
 
 // TestObjectStoreSurvivesBrokenPacks: reading a pack whose bytes were
-// damaged at random gives errors or data, never a panic or a hang. (As
+// damaged at random gives errors that say what to do, or data, never a
+// panic or a hang. (As
 // with git and go-git, objects are not hashed again when read: damage
 // to an entry's header can point at other valid data, and git fsck is
 // what finds it.)
@@ -177,6 +178,9 @@ func TestObjectStoreSurvivesBrokenPacks(t *testing.T) {
 		for h := range want {
 			if _, _, err := s.read(h); err != nil {
 				failed++
+				if !strings.Contains(err.Error(), "git fsck") {
+					t.Fatalf("%s: %v: the error does not say what to do", h, err)
+				}
 			}
 		}
 	}
