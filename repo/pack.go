@@ -368,7 +368,9 @@ func (s *objectStore) entry(p *pack, off int64, depth int) (plumbing.ObjectType,
 		}
 	case packRefDelta:
 		if baseType, base, err = s.readDepth(h.baseName, depth+1); err != nil {
-			return 0, nil, fmt.Errorf("%s: the base %s of a delta at %d: %w", p.name, h.baseName, off, err)
+			// Not %w: a base that is nowhere is damage, not an object
+			// for go-git to look for.
+			return 0, nil, fmt.Errorf("%s: the base %s of a delta at %d: %v", p.name, h.baseName, off, err)
 		}
 	}
 	data, err := inflate(p.f, h.data, h.size)
@@ -404,7 +406,9 @@ func (s *objectStore) entrySize(p *pack, off int64, depth int) (plumbing.ObjectT
 	case packOfsDelta:
 		typ, _, err = s.entrySize(p, h.baseOff, depth+1)
 	case packRefDelta:
-		typ, _, err = s.sizeDepth(h.baseName, depth+1)
+		if typ, _, err = s.sizeDepth(h.baseName, depth+1); err != nil {
+			err = fmt.Errorf("%s: the base %s of a delta at %d: %v", p.name, h.baseName, off, err)
+		}
 	default:
 		return plumbing.ObjectType(h.typ), h.size, nil
 	}
