@@ -163,7 +163,7 @@ func (r *Repo) RecordSync(t time.Time) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "last-sync"), []byte(t.UTC().Format(time.RFC3339)+"\n"), 0o644)
+	return replaceFile(filepath.Join(dir, "last-sync"), []byte(t.UTC().Format(time.RFC3339)+"\n"))
 }
 
 // LastSync is the time RecordSync noted; zero when none.
