@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -44,6 +45,54 @@ func BenchmarkPost(b *testing.B) {
 	b.SetBytes(int64(len(base)))
 	for b.Loop() {
 		if r := Post(base, ours, theirs, gitLabels); !r.Clean() {
+			b.Fatal("conflict")
+		}
+	}
+}
+
+// benchLongPost is a post of 2,000 lines, front matter included, and two
+// edits of it: ours retitles it and rewrites every 100th paragraph line
+// in the first half; theirs adds a tag, rewrites every 100th in the
+// second half and appends a paragraph. The edits do not touch, so the
+// merge is clean.
+func benchLongPost(b *testing.B) (base, ours, theirs []byte) {
+	head := "---\ntitle: 오늘의 일기\nauthor: Daniel Park\ndate: 2022-04-30\ncategory: etc\nlayout: post\ntags: [diary, ai]\n---\n"
+	var bs, os, ts strings.Builder
+	bs.WriteString(head)
+	os.WriteString(strings.Replace(head, "title: 오늘의 일기", "title: 비 오는 날", 1))
+	ts.WriteString(strings.Replace(head, "tags: [diary, ai]", "tags: [diary, ai, rain]", 1))
+	const n = 2000 - 8
+	for i := range n {
+		line := fmt.Sprintf("문단 %d: 오늘은 비가 왔고 Model Centric 연구에 대해 생각했다.\n", i)
+		if i%2 == 1 {
+			line = "\n"
+		}
+		bs.WriteString(line)
+		switch {
+		case i%100 == 50 && i < n/2:
+			os.WriteString("고침 " + line)
+			ts.WriteString(line)
+		case i%100 == 50:
+			os.WriteString(line)
+			ts.WriteString("고침 " + line)
+		default:
+			os.WriteString(line)
+			ts.WriteString(line)
+		}
+	}
+	ts.WriteString("덧붙임: 저녁에는 맑아졌다.\n")
+	return []byte(bs.String()), []byte(os.String()), []byte(ts.String())
+}
+
+func BenchmarkTextLong(b *testing.B) {
+	base, ours, theirs := benchLongPost(b)
+	if n := bytes.Count(base, []byte("\n")); n != 2000 {
+		b.Fatalf("post has %d lines", n)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(base)))
+	for b.Loop() {
+		if r := Text(base, ours, theirs, gitLabels); !r.Clean() {
 			b.Fatal("conflict")
 		}
 	}
