@@ -76,10 +76,10 @@ func checkText(t *testing.T, base, ours, theirs []byte) Result {
 
 	b, o, th, m := splitLines(base), splitLines(ours), splitLines(theirs), splitLines(r.Merged)
 	d1, d2 := diffLines(b, o), diffLines(b, th)
-	changedLines := func(lines [][]byte, cs []change) [][]byte {
+	changedLines := func(lines [][]byte, hs []hunk) [][]byte {
 		var out [][]byte
-		for _, c := range cs {
-			out = append(out, lines[c.i2:c.i2+c.chg2]...)
+		for _, h := range hs {
+			out = append(out, lines[h.b0:h.b1]...)
 		}
 		return out
 	}
@@ -95,9 +95,9 @@ func checkText(t *testing.T, base, ours, theirs []byte) Result {
 	for i := range kept {
 		kept[i] = true
 	}
-	for _, cs := range [][]change{d1, d2} {
-		for _, c := range cs {
-			for i := c.i1; i < c.i1+c.chg1; i++ {
+	for _, hs := range [][]hunk{d1, d2} {
+		for _, h := range hs {
+			for i := h.a0; i < h.a1; i++ {
 				kept[i] = false
 			}
 		}
