@@ -119,12 +119,20 @@ type merger struct {
 	segs       []seg
 }
 
-// chunks walks base, ours and theirs together as in section 2 of Khanna,
+// chunk is a stable or an unstable chunk of a 3-way parse: base[b0:b1],
+// ours[o0:o1], theirs[t0:t1].
+type chunk struct {
+	stable                 bool
+	b0, b1, o0, o1, t0, t1 int
+}
+
+// parse walks base, ours and theirs together as in section 2 of Khanna,
 // Kunal and Pierce: a stable chunk runs while the next base line is kept
 // by both sides as their next lines; an unstable chunk runs to the next
-// base line both sides keep.
-func (m *merger) chunks(mo, mt []int) {
-	nb, no, nt := len(m.bi), len(m.oi), len(m.ti)
+// base line both sides keep. mo and mt are the diffs as matches.
+func parse(mo, mt []int, no, nt int) []chunk {
+	nb := len(mo)
+	var out []chunk
 	lb, lo, lt := 0, 0, 0
 	for lb < nb || lo < no || lt < nt {
 		i := 0
@@ -132,7 +140,7 @@ func (m *merger) chunks(mo, mt []int) {
 			i++
 		}
 		if i > 0 {
-			m.add(seg{kind: segSame, o0: lo, o1: lo + i, t0: lt, t1: lt + i})
+			out = append(out, chunk{true, lb, lb + i, lo, lo + i, lt, lt + i})
 			lb, lo, lt = lb+i, lo+i, lt+i
 			continue
 		}
@@ -143,8 +151,20 @@ func (m *merger) chunks(mo, mt []int) {
 				break
 			}
 		}
-		m.unstable(lb, eb, lo, eo, lt, et)
+		out = append(out, chunk{false, lb, eb, lo, eo, lt, et})
 		lb, lo, lt = eb, eo, et
+	}
+	return out
+}
+
+// chunks classifies the chunks of the parse into the merge's pieces.
+func (m *merger) chunks(mo, mt []int) {
+	for _, c := range parse(mo, mt, len(m.oi), len(m.ti)) {
+		if c.stable {
+			m.add(seg{kind: segSame, o0: c.o0, o1: c.o1, t0: c.t0, t1: c.t1})
+			continue
+		}
+		m.unstable(c.b0, c.b1, c.o0, c.o1, c.t0, c.t1)
 	}
 }
 
