@@ -16,6 +16,10 @@ const (
 	exitUsage     = 2 // bad usage
 	exitOffline   = 3 // sync worked offline
 	exitConflicts = 4 // sync kept conflict copies
+
+	// merge-file follows git's merge-driver protocol: 1 says the merge
+	// has conflicts (marked in the file), and any error is bad input (2).
+	exitMergeConflicts = 1
 )
 
 // exitError carries an exit code through cobra; with a nil err nothing

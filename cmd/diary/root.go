@@ -144,6 +144,7 @@ laptop's copy in step. Run diary new "Title" to start.`,
 		newUndoCmd(g),
 		newDoctorCmd(g),
 		newConfigCmd(g),
+		newMergeFileCmd(g),
 		newVersionCmd(g),
 		newCompletionCmd(g),
 	)
