@@ -42,6 +42,13 @@ func Clone(ctx context.Context, opts Options, url, dir string, progress io.Write
 	if err != nil {
 		return nil, err
 	}
+	if namesMergeDriver(r.Root()) {
+		// The diary asks for diary's merge driver: git's config is not
+		// cloned, so register it on this laptop too.
+		if _, err := registerMergeDriver(r); err != nil {
+			return &CloneResult{Root: r.Root()}, err
+		}
+	}
 	file := opts.ConfigFile
 	if file == "" {
 		file = config.UserFile(opts.Env)

@@ -64,6 +64,7 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	}
 
 	d.doctorRemote(ctx, add)
+	d.doctorMergeDriver(add)
 	site := siteSettings(d.Root)
 	d.doctorTime(site, add)
 	d.doctorSite(site, add)
@@ -81,6 +82,22 @@ func Doctor(ctx context.Context, opts Options) []Check {
 		add(OK, "conflicts", "no conflict copies")
 	}
 	return out
+}
+
+// doctorMergeDriver says whether git's own merges (git merge, git pull,
+// tools built on the git CLI) merge posts the way diary does.
+func (d *Diary) doctorMergeDriver(add func(Level, string, string, ...any)) {
+	cmd, err := registeredDriver(d.Repo)
+	switch {
+	case err != nil:
+		add(Error, "merge driver", "%v", err)
+	case cmd == "":
+		add(Warning, "merge driver", "not registered: git merge and git pull merge posts as plain text; register diary merge-file with diary init --merge-driver")
+	case !namesMergeDriver(d.Root):
+		add(Warning, "merge driver", "registered, but .gitattributes sends no file to it: add it with diary init --merge-driver")
+	default:
+		add(OK, "merge driver", "git merges posts with %s", cmd)
+	}
 }
 
 func (d *Diary) doctorRemote(ctx context.Context, add func(Level, string, string, ...any)) {

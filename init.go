@@ -23,6 +23,9 @@ type InitOptions struct {
 	Dir    string // "" means where Locate points
 	Remote string // URL for the remote named by the `remote` setting
 	Title  string // site title of a new diary; "My Diary" when empty
+	// MergeDriver registers diary merge-file as git's merge driver for
+	// posts: in .git/config, and in .gitattributes (committed).
+	MergeDriver bool
 }
 
 // InitResult says what Init did, for the command to report.
@@ -38,6 +41,8 @@ type InitResult struct {
 	RemoteName string
 	ZoneAdded  bool // timezone was added to the adopted site's _config.yml
 	Warnings   []string
+	// MergeDriver: the merge driver was registered in .git/config now.
+	MergeDriver bool
 }
 
 // ErrNotEmpty: init was pointed at a directory full of something else.
@@ -80,6 +85,11 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 	if isRepo {
 		if _, err := os.Stat(config.RepoFile(dir)); err == nil {
 			res.Already = true
+			if io.MergeDriver {
+				if err := addMergeDriver(ctx, r, opts, res); err != nil {
+					return nil, err
+				}
+			}
 			return res, addRemote(r, opts, io, res)
 		}
 	}
@@ -168,6 +178,15 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 	if changed && !contains(written, ".gitignore") {
 		written = append(written, ".gitignore")
 	}
+	if io.MergeDriver {
+		changed, err := ensureMergeAttributes(dir)
+		if err != nil {
+			return nil, err
+		}
+		if changed && !contains(written, ".gitattributes") {
+			written = append(written, ".gitattributes")
+		}
+	}
 
 	// Reload: the zone may now come from _config.yml or .diary.yml.
 	if cfg, err = config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: dir, UserFile: opts.ConfigFile}); err != nil {
@@ -186,6 +205,11 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 		// A site that was not in git yet: its first commit holds it all.
 		if toCommit, err = r.Files(); err != nil {
 			return nil, fmt.Errorf("list files of %s: %w", dir, err)
+		}
+	}
+	if io.MergeDriver {
+		if res.MergeDriver, err = registerMergeDriver(r); err != nil {
+			return nil, err
 		}
 	}
 	sort.Strings(written)

@@ -28,6 +28,13 @@ result is committed.`,
 			}
 			root := home(g, res.Root)
 			switch {
+			case res.Already && io.MergeDriver:
+				if res.MergeDriver || len(res.Files) > 0 {
+					g.note("registered diary merge-file as git's merge driver for _posts/ in %s", root)
+				} else {
+					g.note("the merge driver is registered in %s already", root)
+				}
+				return nil
 			case res.Already:
 				g.note("%s is a diary already", root)
 			case res.Adopted:
@@ -52,6 +59,9 @@ result is committed.`,
 			default:
 				g.note("  time zone of new entries: %s (from %s)", res.Timezone, home(g, res.ZoneFrom))
 			}
+			if res.MergeDriver {
+				g.note("  merge driver: git merge and git pull merge posts with diary merge-file")
+			}
 			if res.RemoteName != "" {
 				g.note("  remote %s: %s", res.RemoteName, io.Remote)
 			}
@@ -63,5 +73,6 @@ result is committed.`,
 	}
 	c.Flags().StringVar(&io.Remote, "remote", "", "URL of the remote to sync with")
 	c.Flags().StringVar(&io.Title, "title", "", "the new site's title (default: My Diary)")
+	c.Flags().BoolVar(&io.MergeDriver, "merge-driver", false, "register diary merge-file as git's merge driver for posts (.git/config, .gitattributes)")
 	return c
 }
