@@ -156,11 +156,14 @@ func (d *differ) compare(x0, x1, y0, y1 int) {
 	}
 }
 
-// maxWork bounds the search on pathological inputs (long files that
-// share almost nothing): past it the forward search's furthest point
-// serves as the split. The diff is then still correct, only not minimal.
-// This bound is diary's own; ordinary posts never come near it.
-const maxWork = 1 << 26
+// maxCost bounds the search on pathological inputs (long files that
+// share their lines but hardly their order): a search that has grown
+// paths of maxCost edits from both ends without meeting gives up on
+// the shortest diff and splits at the forward path that got furthest.
+// The diff is then still correct, only longer; each give-up costs about
+// maxCost² steps and moves at least maxCost lines on. This bound is
+// diary's own; posts never come near it.
+const maxCost = 4096
 
 // middleSnake finds a snake (sx,sy)-(ex,ey) on an optimal path from
 // (x0,y0) to (x1,y1), as in section 4b of the paper: D-paths are grown
@@ -215,7 +218,7 @@ func (d *differ) middleSnake(x0, x1, y0, y1 int) (sx, sy, ex, ey int) {
 				return x0 + x, y0 + y, x0 + px, y0 + py
 			}
 		}
-		if D > 0 && D*(n+m) > maxWork {
+		if D >= maxCost {
 			// Give up on the optimum: split at the forward path that
 			// got furthest (largest x+y), which is on a valid path.
 			best, bk := -1, 0

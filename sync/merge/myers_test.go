@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // apply applies hunks, a diff from a to b, to a.
@@ -162,4 +163,19 @@ func TestDiffAgainstGit(t *testing.T) {
 	if same < n*98/100 {
 		t.Errorf("the same diff as git's in only %d of %d cases", same, n)
 	}
+}
+
+// TestDiffGivesUp: two long files that share their lines but hardly
+// their order make the search costly; past maxCost it settles for a
+// longer diff, which must still be a diff, and soon.
+func TestDiffGivesUp(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	var a, b bytes.Buffer
+	for range 12000 {
+		fmt.Fprintf(&a, "%d\n", r.IntN(50))
+		fmt.Fprintf(&b, "%d\n", r.IntN(50))
+	}
+	start := time.Now()
+	hs := checkDiff(t, a.Bytes(), b.Bytes())
+	t.Logf("%d hunks in %v", len(hs), time.Since(start))
 }
