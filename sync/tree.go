@@ -135,17 +135,11 @@ func (m *treeMerge) mergeFile(p string, b, o, t repo.Entry, inB bool, out *merge
 			return err
 		}
 	}
-	mergeable := o.Mode == t.Mode && o.Mode != repo.ModeSymlink && o.Mode != repo.ModeSubmodule &&
-		!binary(bd) && !binary(od) && !binary(td)
-	if mergeable {
-		labels := merge.Labels{Ours: m.host, Base: "base", Theirs: "remote"}
-		var res merge.Result
-		if isEntry(p) {
-			res = merge.Post(bd, od, td, labels)
-		} else {
-			res = merge.Text(bd, od, td, labels)
-		}
-		if res.Clean() {
+	if o.Mode == t.Mode && o.Mode != repo.ModeSymlink && o.Mode != repo.ModeSubmodule {
+		// The same decision as diary merge-file, git's merge driver, so
+		// that git merge and diary sync merge a post alike.
+		res, ok := MergeFile(p, false, bd, od, td, merge.Labels{Ours: m.host, Base: "base", Theirs: "remote"})
+		if ok && res.Clean() {
 			h, err := m.store.WriteBlob(res.Merged)
 			if err != nil {
 				return err
