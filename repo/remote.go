@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
@@ -94,6 +95,9 @@ var (
 	ErrAuth = errors.New("remote refused the credentials")
 	// ErrNoRemote: no remote of that name is configured.
 	ErrNoRemote = errors.New("no such remote")
+	// ErrDiskFull: a write failed for want of space, on this laptop or on
+	// a path remote. Nothing is lost; free space and run diary again.
+	ErrDiskFull = errors.New("the disk is full")
 	// ErrDetached: HEAD is on no branch.
 	ErrDetached = errors.New("HEAD is detached")
 )
@@ -396,6 +400,8 @@ func (r *Repo) netError(step, remote string, err error) error {
 	var opErr *net.OpError
 	var dnsErr *net.DNSError
 	switch {
+	case IsDiskFull(err):
+		return fmt.Errorf("%s: %w (%s): free space, then run diary sync again", step, ErrDiskFull, Redact(err.Error()))
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s: interrupted", step)
 	case errors.Is(err, context.DeadlineExceeded):
@@ -414,6 +420,13 @@ func (r *Repo) netError(step, remote string, err error) error {
 		return fmt.Errorf("%s: %w: %v", step, ErrUnreachable, Redact(err.Error()))
 	}
 	return fmt.Errorf("%s: %s", step, Redact(err.Error()))
+}
+
+// IsDiskFull reports whether err is a write that failed for want of
+// space: ENOSPC in its chain, or in the text of an error that go-git or
+// a server passed on as a string.
+func IsDiskFull(err error) bool {
+	return err != nil && (errors.Is(err, ErrDiskFull) || errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), syscall.ENOSPC.Error()))
 }
 
 // Probe asks the remote for its branches, as `git ls-remote` does, and
