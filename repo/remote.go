@@ -247,7 +247,40 @@ func RemoteRef(remote, branch string) string {
 
 // FetchTo is Fetch into another ref than the remote-tracking one, for a
 // look that must leave the remote-tracking refs alone (a dry run).
+//
+// The ref takes the remote's commit only once every object it needs is
+// on disk (Connected): go-git sets the ref when the pack went wrong in
+// ways it does not report (a full disk while it writes the pack index),
+// and a ref at missing objects fails every later sync. On any failure the
+// ref is put back as it was. A ref that an older diary left at a commit
+// that is not here (or the remote-tracking one) is dropped first, so that
+// the fetch asks for all of it again rather than fail for good.
 func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOptions) (found bool, err error) {
+	tracking := RemoteRef(remote, branch)
+	for _, n := range []string{ref, tracking} {
+		if h, ok, err := r.Ref(n); err == nil && ok && !r.looksWhole(h) {
+			if err := r.RemoveRef(n); err != nil {
+				return false, fmt.Errorf("fetch from %s: drop %s, which points at %s that is not here: %w", remote, n, short(h), err)
+			}
+		}
+	}
+	old, hadOld, err := r.Ref(ref)
+	if err != nil {
+		return false, fmt.Errorf("fetch from %s: %w", remote, err)
+	}
+	// The commits trusted to be whole, where the check of the new one
+	// stops: the checked-out branch's, and the remote's as last fetched.
+	var haves []Hash
+	if hadOld {
+		haves = append(haves, old)
+	}
+	if h, ok, err := r.Ref(tracking); err == nil && ok {
+		haves = append(haves, h)
+	}
+	if _, h, err := r.headRef(); err == nil && !h.IsZero() {
+		haves = append(haves, h)
+	}
+
 	spec := config.RefSpec(fmt.Sprintf("+refs/heads/%s:%s", branch, ref))
 	err = r.git.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: remote,
@@ -256,6 +289,23 @@ func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 		Progress:   o.Progress,
 		Tags:       git.NoTags,
 	})
+	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
+		if now, ok, rerr := r.Ref(ref); rerr != nil {
+			err = rerr
+		} else if ok && (!hadOld || now != old) {
+			if cerr := r.Connected(now, haves); cerr != nil {
+				err = fmt.Errorf("fetch from %s: %w; nothing of it was taken: run diary sync again", remote, cerr)
+			}
+		}
+	}
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		if rerr := r.restoreRef(ref, old, hadOld); rerr != nil {
+			return false, fmt.Errorf("fetch from %s: %v; and putting %s back failed: %w", remote, err, ref, rerr)
+		}
+		if errors.Is(err, ErrIncomplete) {
+			return false, err
+		}
+	}
 	var noMatch git.NoMatchingRefSpecError
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
@@ -264,6 +314,18 @@ func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 		return false, nil
 	}
 	return false, r.netError("fetch from "+remote, remote, err)
+}
+
+// restoreRef points ref back at old, or removes it when it had no value.
+func (r *Repo) restoreRef(ref string, old Hash, had bool) error {
+	now, ok, err := r.Ref(ref)
+	switch {
+	case err == nil && ok == had && now == old:
+		return nil
+	case had:
+		return r.SetRef(ref, old)
+	}
+	return r.RemoveRef(ref)
 }
 
 // Push sends refs/heads/BRANCH to the remote's branch of the same name.
