@@ -239,3 +239,65 @@ func TestFullDisk(t *testing.T) {
 		}
 	})
 }
+
+// A remote-tracking ref that an older diary left at a commit it never
+// received (go-git set it although the fetch failed): doctor calls it an
+// error and says what to do, and the next sync fetches the commit again
+// and finishes, rather than fail with "object not found" for good.
+func TestRefAtMissingObjectsHeals(t *testing.T) {
+	w := newDiskWorld(t, filepath.Join(t.TempDir(), "remote.git"))
+	dir := filepath.Join(t.TempDir(), "diary")
+	w.env["DIARY_REPO"] = dir
+	w.diary(0, "clone", w.remote, dir)
+	w.peerPush(map[string]string{"_posts/2022-04-02-peer.md": gittest.Post("Peer", "from git\n")})
+	tip := rev(t, w.remote, "main")
+	if err := os.WriteFile(filepath.Join(dir, ".git", "refs", "remotes", "origin", "main"), []byte(tip+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gittest.TryGit(dir, "fsck", "--strict", "--no-progress"); err == nil {
+		t.Fatal("git fsck finds nothing wrong with a ref at a missing commit")
+	}
+
+	code, out := run(t, w.env, w.env["HOME"], "doctor")
+	if code != exitFailed || !strings.Contains(out, "refs/remotes/origin/main points at "+tip[:7]) || !strings.Contains(out, "diary sync") {
+		t.Errorf("doctor on a ref at a missing commit: exit %d, want %d, naming the ref and the fix:\n%s", code, exitFailed, out)
+	}
+	w.diary(0, "new", "Mine", "--body", "written meanwhile", "-q")
+	if out := w.diary(0, "sync"); !strings.Contains(out, "pushed to origin/main") {
+		t.Errorf("sync after the broken fetch:\n%s", out)
+	}
+	if gittest.Read(t, dir, "_posts/2022-04-02-peer.md") == "" {
+		t.Error("the peer's post did not arrive")
+	}
+	gittest.Fsck(t, dir)
+	if out := w.diary(0, "doctor"); strings.Contains(out, "error") {
+		t.Errorf("doctor after the sync healed it:\n%s", out)
+	}
+}
+
+// A branch at a missing commit, and a blob that is gone: doctor reports
+// each as an error with the fix.
+func TestDoctorFindsMissingObjects(t *testing.T) {
+	w := newDiskWorld(t, filepath.Join(t.TempDir(), "remote.git"))
+	dir := filepath.Join(t.TempDir(), "diary")
+	w.env["DIARY_REPO"] = dir
+	w.diary(0, "clone", w.remote, dir)
+	gittest.Git(t, dir, "config", "core.looseCompression", "0")
+	w.diary(0, "new", "Mine", "--body", "a blob to lose", "-q")
+	blob := strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD:_posts/2022-04-30-mine.md"))
+	if err := os.Remove(filepath.Join(dir, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatalf("the new entry's blob is not loose: %v", err)
+	}
+	code, out := run(t, w.env, w.env["HOME"], "doctor")
+	if code != exitFailed || !strings.Contains(out, "error    objects: ") || !strings.Contains(out, blob[:7]) {
+		t.Errorf("doctor with a blob gone: exit %d, want %d, naming %s:\n%s", code, exitFailed, blob[:7], out)
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, ".git", "refs", "heads", "main"), []byte(strings.Repeat("ab", 20)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out = run(t, w.env, w.env["HOME"], "doctor")
+	if code != exitFailed || !strings.Contains(out, "refs/heads/main points at abababa") {
+		t.Errorf("doctor with main at a missing commit: exit %d, want %d:\n%s", code, exitFailed, out)
+	}
+}
