@@ -16,6 +16,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -480,8 +481,35 @@ func (r *Repo) netError(step, remote string, err error) error {
 		return fmt.Errorf("%s: %w: no repository at the remote's URL (a disk not mounted, or a wrong URL: git remote -v shows it)", step, ErrUnreachable)
 	case errors.As(err, &opErr), errors.As(err, &dnsErr), errors.As(err, &urlErr), errors.As(err, &netErr):
 		return fmt.Errorf("%s: %w: %v", step, ErrUnreachable, Redact(err.Error()))
+	case cut(err):
+		return fmt.Errorf("%s: %w: the connection was cut (%v)", step, ErrUnreachable, Redact(err.Error()))
 	}
 	return fmt.Errorf("%s: %s", step, Redact(err.Error()))
+}
+
+// cut reports whether err is a connection that ended in the middle of
+// a step: the network failed, not the data. The transports pass these on
+// as the stream's end (EOF where a pkt-line or the pack went on, an empty
+// pack where one was announced), as a reset or broken pipe, or as text
+// (go-git's HTTP transport formats the cause into its message). An
+// object this laptop cannot read is damage, never a cut.
+func cut(err error) bool {
+	if errors.Is(err, ErrIncomplete) || strings.Contains(err.Error(), "object files are damaged") {
+		return false
+	}
+	for _, e := range []error{io.EOF, io.ErrUnexpectedEOF, net.ErrClosed, packfile.ErrEmptyPackfile,
+		syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE, syscall.ETIMEDOUT} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	msg := err.Error()
+	for _, s := range []string{"unexpected EOF", "connection reset", "broken pipe", "use of closed network connection", "connection aborted", packfile.ErrEmptyPackfile.Error()} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return msg == "EOF" || strings.HasSuffix(msg, ": EOF")
 }
 
 // IsDiskFull reports whether err is a write that failed for want of
