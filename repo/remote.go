@@ -341,7 +341,7 @@ func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) er
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
 	}
-	if errors.Is(err, ErrRejected) || errors.Is(err, ErrNoRemote) {
+	if errors.Is(err, ErrRejected) || errors.Is(err, ErrNoRemote) || errors.Is(err, ErrTooLarge) {
 		return err
 	}
 	// A rejection the server reports comes back as a plain string.
@@ -415,6 +415,9 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err != nil {
 		return err
 	}
+	if err := r.checkSizes(hashes, remote, branch); err != nil {
+		return err
+	}
 	caps := capability.NewList()
 	if ar != nil {
 		caps = ar.Capabilities
@@ -452,6 +455,52 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	}
 	// The remote-tracking ref follows, as after git push.
 	return r.git.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(RemoteRef(remote, branch)), local.Hash()))
+}
+
+// checkSizes refuses a push that would send a file over MaxBlobSize:
+// GitHub refuses it, and every other laptop's diary would refuse to
+// fetch it (CheckCommit), for good. Only object headers are read.
+func (r *Repo) checkSizes(hashes []Hash, remote, branch string) error {
+	var commits []Hash
+	for _, h := range hashes {
+		typ, size, err := r.objectSize(h)
+		if err != nil {
+			return err
+		}
+		switch {
+		case typ == plumbing.CommitObject:
+			commits = append(commits, h)
+		case typ == plumbing.BlobObject && size > MaxBlobSize:
+			// The first commit (newest first) that holds it names it.
+			name := "a file (" + short(h) + ")"
+			for _, c := range commits {
+				if t, err := r.ReadTree(c); err == nil {
+					if p, ok := t.pathOf(h); ok {
+						name = p
+						break
+					}
+				}
+			}
+			return fmt.Errorf("push to %s: %w: %s is %d MB, over GitHub's limit of %d MB, which diary keeps to (no diary takes a larger file from a remote): nothing was pushed, and your commits stay here; take the file out of the commits not pushed yet (git reset --soft %s/%s keeps every change), move it out of the diary, then run diary sync again",
+				remote, ErrTooLarge, name, size>>20, MaxBlobSize>>20, remote, branch)
+		}
+	}
+	return nil
+}
+
+// objectSize is an object's type and size, from its header.
+func (r *Repo) objectSize(h Hash) (plumbing.ObjectType, int64, error) {
+	if fs, ok := r.git.Storer.(*fastStorage); ok {
+		typ, n, err := fs.objs.size(h)
+		if !errors.Is(err, errNotHere) {
+			return typ, n, err
+		}
+	}
+	obj, err := r.git.Storer.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read object %s: %w", short(h), err)
+	}
+	return obj.Type(), obj.Size(), nil
 }
 
 // netError sorts a network failure into unreachable, refused
@@ -568,4 +617,15 @@ func (r *Repo) ProbePush(ctx context.Context, remote string, o NetOptions) error
 		return r.netError("open a push to "+remote, remote, err)
 	}
 	return nil
+}
+
+// pathOf is the first path, in sorted order, whose file is object h.
+func (t Tree) pathOf(h Hash) (string, bool) {
+	found := ""
+	for p, e := range t {
+		if e.Hash == h && (found == "" || p < found) {
+			found = p
+		}
+	}
+	return found, found != ""
 }
