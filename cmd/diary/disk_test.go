@@ -301,3 +301,76 @@ func TestDoctorFindsMissingObjects(t *testing.T) {
 		t.Errorf("doctor with main at a missing commit: exit %d, want %d:\n%s", code, exitFailed, out)
 	}
 }
+
+// sparse makes rel a file of size bytes that takes no room (truncate).
+func sparse(t *testing.T, root, rel string, size int64) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// diary never pushes what it would refuse to fetch: a file over 100 MB
+// (GitHub's limit) in a commit to be pushed is refused before anything
+// is sent, naming the file, its size and the limit, with the commit
+// kept here (exit 1); a post that large is reported by the lint by its
+// size, never read.
+func TestOversizedFilesAreNotPushed(t *testing.T) {
+	w := newDiskWorld(t, filepath.Join(t.TempDir(), "remote.git"))
+	dir := filepath.Join(t.TempDir(), "diary")
+	w.env["DIARY_REPO"] = dir
+	w.diary(0, "clone", w.remote, dir)
+	before := rev(t, w.remote, "main")
+
+	sparse(t, dir, "assets/video/holiday.mov", 101<<20)
+	code, out := run(t, w.env, w.env["HOME"], "sync")
+	if code != exitFailed {
+		t.Errorf("sync of a 101 MB file: exit %d, want %d\n%s", code, exitFailed, out)
+	}
+	for _, want := range []string{"assets/video/holiday.mov", "101 MB", "100 MB", "git reset --soft origin/main"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the refusal does not say %q:\n%s", want, out)
+		}
+	}
+	if now := rev(t, w.remote, "main"); now != before {
+		t.Errorf("the remote's main moved to %s", now)
+	}
+	if got := gittest.Git(t, dir, "log", "-1", "--format=%s", "--", "assets/video/holiday.mov"); got == "" {
+		t.Error("the file is not committed here")
+	}
+	gittest.Fsck(t, dir)
+
+	// Taken out as the message says, the rest is pushed.
+	gittest.Git(t, dir, "reset", "-q", "--soft", "origin/main")
+	if err := os.Rename(filepath.Join(dir, "assets/video/holiday.mov"), filepath.Join(t.TempDir(), "holiday.mov")); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Git(t, dir, "reset", "-q")
+	w.diary(0, "sync")
+
+	const post = "_posts/2022-04-30-huge.md"
+	sparse(t, dir, post, 101<<20)
+	code, out = run(t, w.env, w.env["HOME"], "sync")
+	if code != exitFailed || !strings.Contains(out, post+": 101 MB") {
+		t.Errorf("sync of a 101 MB post: exit %d, want %d, the post named with its size:\n%s", code, exitFailed, out)
+	}
+	code, out = run(t, w.env, w.env["HOME"], "status")
+	if !strings.Contains(out, post) {
+		t.Errorf("status of a 101 MB post: exit %d\n%s", code, out)
+	}
+	code, out = run(t, w.env, w.env["HOME"], "list")
+	if code != exitOK || !strings.Contains(out, post+": 101 MB, too large for a post") {
+		t.Errorf("list with a 101 MB post: exit %d, want a warning that names it:\n%s", code, out)
+	}
+	gittest.Fsck(t, dir)
+	gittest.Fsck(t, w.remote)
+}
