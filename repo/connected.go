@@ -1,11 +1,19 @@
 package repo
 
 import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 )
@@ -150,5 +158,117 @@ func (r *Repo) Intact(h Hash) error {
 	if err := walk(c.TreeHash); err != nil {
 		return fmt.Errorf("commit %s: %w: %v", short(h), ErrIncomplete, err)
 	}
+	return nil
+}
+
+// mendPackIndexes rebuilds the pack indexes (objects/pack/pack-*.idx)
+// that are missing or cannot be read: cut short by a full disk or a kill
+// in a diary that wrote them in place. An index holds nothing of its
+// own: it is derived from its pack, as git index-pack derives it. While
+// one is broken, go-git can read no object at all, and it never writes
+// an index that exists again. A pack that cannot be read through is
+// renamed to pack-*.pack.broken, kept for a person to look at: neither
+// git nor go-git reads it. It returns how many packs it mended or set
+// aside.
+func (r *Repo) mendPackIndexes() (int, error) {
+	packs, err := filepath.Glob(filepath.Join(r.objectsDir(), "pack", "pack-*.pack"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range packs {
+		idx := strings.TrimSuffix(p, ".pack") + ".idx"
+		if checkIndex(idx) == nil {
+			continue
+		}
+		n++
+		if err := writeIndex(p, idx); err != nil {
+			os.Remove(idx)
+			if rerr := os.Rename(p, p+".broken"); rerr != nil {
+				return n, fmt.Errorf("set the unreadable pack %s aside: %w", p, rerr)
+			}
+		}
+	}
+	return n, nil
+}
+
+// writeIndex reads the pack at p through and writes its index at idx,
+// through a temporary file, flushed and renamed into place.
+func writeIndex(p, idx string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := new(idxfile.Writer)
+	parser, err := packfile.NewParser(packfile.NewScanner(f), w)
+	if err != nil {
+		return err
+	}
+	if _, err := parser.Parse(); err != nil {
+		return fmt.Errorf("read %s: %w", p, err)
+	}
+	index, err := w.Index()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(idx), "tmp_idx_")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = idxfile.NewEncoder(tmp).Encode(index)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		os.Chmod(tmp.Name(), 0o444)
+		err = os.Rename(tmp.Name(), idx)
+	}
+	return err
+}
+
+// checkIndex checks a version 2 pack index (git's
+// Documentation/gitformat-pack.txt): its header, that its length fits its
+// object count, its own SHA-1 trailer, and that the pack checksum it
+// records is the pack's.
+func checkIndex(name string) error {
+	idx, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	const head = 8 + 256*4
+	if len(idx) < head+40 || !bytes.Equal(idx[:8], []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2}) {
+		return fmt.Errorf("%s: not a version 2 pack index", name)
+	}
+	count := int64(binary.BigEndian.Uint32(idx[head-4 : head]))
+	if int64(len(idx)) < head+count*28+40 {
+		return fmt.Errorf("%s: truncated", name)
+	}
+	sum := sha1.Sum(idx[:len(idx)-20])
+	if !bytes.Equal(sum[:], idx[len(idx)-20:]) {
+		return fmt.Errorf("%s: its checksum does not match", name)
+	}
+	want, err := trailer(strings.TrimSuffix(name, ".idx") + ".pack")
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(want, idx[len(idx)-40:len(idx)-20]) {
+		return fmt.Errorf("%s: made for another pack", name)
+	}
+	return nil
+}
+
+// reopen drops go-git's view of the storage, which keeps the indexes it
+// wrote in memory, for a fresh one read from disk.
+func (r *Repo) reopen() error {
+	fresh, err := open(r.root, false)
+	if err != nil {
+		return err
+	}
+	r.git, r.trees = fresh.git, nil
 	return nil
 }

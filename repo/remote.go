@@ -256,7 +256,24 @@ func RemoteRef(remote, branch string) string {
 // ref is put back as it was. A ref that an older diary left at a commit
 // that is not here (or the remote-tracking one) is dropped first, so that
 // the fetch asks for all of it again rather than fail for good.
+//
+// A pack index that cannot be read (cut short by an older diary) hides
+// objects that are all there, and go-git never writes it again: such
+// indexes are rebuilt from their packs and the fetch tried once more.
 func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOptions) (found bool, err error) {
+	found, err = r.fetchTo(ctx, remote, branch, ref, o)
+	if err != nil && !errors.Is(err, ErrUnreachable) && !errors.Is(err, ErrAuth) && !IsDiskFull(err) {
+		if n, derr := r.mendPackIndexes(); derr == nil && n > 0 {
+			if derr := r.reopen(); derr != nil {
+				return false, fmt.Errorf("%v; and reopening the repository failed: %w", err, derr)
+			}
+			return r.fetchTo(ctx, remote, branch, ref, o)
+		}
+	}
+	return found, err
+}
+
+func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOptions) (found bool, err error) {
 	tracking := RemoteRef(remote, branch)
 	for _, n := range []string{ref, tracking} {
 		if h, ok, err := r.Ref(n); err == nil && ok && !r.looksWhole(h) {
