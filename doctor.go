@@ -63,6 +63,7 @@ func Doctor(ctx context.Context, opts Options) []Check {
 		}
 	}
 
+	d.doctorObjects(add)
 	d.doctorRemote(ctx, add)
 	d.doctorMergeDriver(add)
 	site := siteSettings(d.Root)
@@ -97,6 +98,48 @@ func (d *Diary) doctorMergeDriver(add func(Level, string, string, ...any)) {
 		add(Warning, "merge driver", "registered, but .gitattributes sends no file to it: add it with diary init --merge-driver")
 	default:
 		add(OK, "merge driver", "git merges posts with %s", cmd)
+	}
+}
+
+// doctorObjects checks that the branch and its remote-tracking ref
+// point at commits this laptop has whole: a fetch cut short in an older
+// diary, or damaged object files, leave a ref that every sync then
+// fails on.
+func (d *Diary) doctorObjects(add func(Level, string, string, ...any)) {
+	head, err := d.Repo.Head()
+	if err != nil {
+		add(Error, "objects", "%v: the repository is damaged; git fsck says how", err)
+		return
+	}
+	if head.Branch == "" {
+		return // detached: the branch checks are undo's and sync's
+	}
+	refs := []string{"refs/heads/" + head.Branch}
+	if _, err := d.Repo.RemoteURL(d.Config.Remote); err == nil {
+		refs = append(refs, repo.RemoteRef(d.Config.Remote, head.Branch))
+	}
+	whole := 0
+	for i, name := range refs {
+		h, ok, err := d.Repo.Ref(name)
+		if err != nil {
+			add(Error, "objects", "%s: %v: the repository is damaged; git fsck says how", name, err)
+			continue
+		}
+		if !ok {
+			continue // an unborn branch, or not fetched yet
+		}
+		if err := d.Repo.Intact(h); err != nil {
+			fix := "the object files are damaged: git fsck says which; a fresh diary clone (then copy over the entries only this laptop has) is a way out"
+			if i > 0 {
+				fix = "run diary sync, which fetches it again"
+			}
+			add(Error, "objects", "%s points at %s, which this laptop does not have whole (%v): %s", name, repo.Short(h), err, fix)
+			continue
+		}
+		whole++
+	}
+	if whole == len(refs) {
+		add(OK, "objects", "%s: every file of the last commit is here", strings.Join(refs, " and "))
 	}
 }
 

@@ -51,7 +51,12 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 		kind := map[repo.ChangeKind]string{repo.Added: "added", repo.Modified: "modified", repo.Deleted: "deleted"}[c.Kind]
 		st.Uncommitted = append(st.Uncommitted, StatusChange{c.Path, kind})
 		if c.Kind != repo.Deleted && dsync.IsPost(c.Path) {
-			if data, err := os.ReadFile(filepath.Join(d.Root, filepath.FromSlash(c.Path))); err == nil {
+			full := filepath.Join(d.Root, filepath.FromSlash(c.Path))
+			if fi, err := os.Lstat(full); err != nil || !fi.Mode().IsRegular() {
+				continue // gone, or not a file: never read
+			} else if p := dsync.LintSize(c.Path, fi.Size()); p != "" {
+				st.Problems = append(st.Problems, p)
+			} else if data, err := os.ReadFile(full); err == nil {
 				if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
 					st.Problems = append(st.Problems, p)
 				}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -257,6 +258,10 @@ func (s *scanner) one(j *scanJob, buf, relBuf *[]byte) scanResult {
 	if serr == nil {
 		size = fi.Size()
 	}
+	if size > MaxPostSize {
+		res.err = fmt.Errorf("%s: %d MB, too large for a post (GitHub takes no file over %d MB): not read", rel, size>>20, MaxPostSize>>20)
+		return res
+	}
 	data, err := readFile(p, buf, size)
 	if err != nil {
 		res.err = err
@@ -482,6 +487,12 @@ func (c *listCache) update(items []scanItem, errRecs []*cacheRecord, results []s
 	recs = append(recs, carried...)
 	w.commit(c.encode(recs))
 }
+
+// MaxPostSize is the largest post a scan reads: GitHub refuses a file
+// over 100 MB (repo.MaxBlobSize is the same rule for what diary fetches
+// and pushes), so no larger post is ever published, and reading one
+// whole (a 963 MB post once took 3.3 GB) is not worth a warning's cost.
+const MaxPostSize = 100 << 20
 
 // readFile is os.ReadFile into a buffer kept from file to file, with
 // the system calls and no more: no poller, no finalizer, no stat. size is

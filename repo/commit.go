@@ -225,8 +225,16 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 		return nil, nil, fmt.Errorf("stat %s: %w", p, err)
 	}
 	var content []byte
+	var hash Hash
 	mode := filemode.Regular
 	switch {
+	case fi.Mode().IsRegular() && fi.Size() > bigFile:
+		if hash, err = r.writeLooseFile(full, p, fi.Size()); err != nil {
+			return nil, nil, err
+		}
+		if fi.Mode()&0o111 != 0 {
+			mode = filemode.Executable
+		}
 	case fi.Mode()&fs.ModeSymlink != 0:
 		target, err := os.Readlink(full)
 		if err != nil {
@@ -244,9 +252,10 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 	default:
 		return nil, nil, fmt.Errorf("commit %s: not a file", p)
 	}
-	hash, err := r.writeLoose(plumbing.BlobObject, content)
-	if err != nil {
-		return nil, nil, fmt.Errorf("write blob of %s: %w", p, err)
+	if hash.IsZero() {
+		if hash, err = r.writeLoose(plumbing.BlobObject, content); err != nil {
+			return nil, nil, fmt.Errorf("write blob of %s: %w", p, err)
+		}
 	}
 	ie := &index.Entry{
 		Hash:       hash,

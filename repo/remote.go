@@ -10,11 +10,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -94,6 +96,9 @@ var (
 	ErrAuth = errors.New("remote refused the credentials")
 	// ErrNoRemote: no remote of that name is configured.
 	ErrNoRemote = errors.New("no such remote")
+	// ErrDiskFull: a write failed for want of space, on this laptop or on
+	// a path remote. Nothing is lost; free space and run diary again.
+	ErrDiskFull = errors.New("the disk is full")
 	// ErrDetached: HEAD is on no branch.
 	ErrDetached = errors.New("HEAD is detached")
 )
@@ -243,7 +248,57 @@ func RemoteRef(remote, branch string) string {
 
 // FetchTo is Fetch into another ref than the remote-tracking one, for a
 // look that must leave the remote-tracking refs alone (a dry run).
+//
+// The ref takes the remote's commit only once every object it needs is
+// on disk (Connected): go-git sets the ref when the pack went wrong in
+// ways it does not report (a full disk while it writes the pack index),
+// and a ref at missing objects fails every later sync. On any failure the
+// ref is put back as it was. A ref that an older diary left at a commit
+// that is not here (or the remote-tracking one) is dropped first, so that
+// the fetch asks for all of it again rather than fail for good.
+//
+// A pack index that cannot be read (cut short by an older diary) hides
+// objects that are all there, and go-git never writes it again: such
+// indexes are rebuilt from their packs and the fetch tried once more.
 func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOptions) (found bool, err error) {
+	found, err = r.fetchTo(ctx, remote, branch, ref, o)
+	if err != nil && !errors.Is(err, ErrUnreachable) && !errors.Is(err, ErrAuth) && !IsDiskFull(err) {
+		if n, derr := r.mendPackIndexes(); derr == nil && n > 0 {
+			if derr := r.reopen(); derr != nil {
+				return false, fmt.Errorf("%v; and reopening the repository failed: %w", err, derr)
+			}
+			return r.fetchTo(ctx, remote, branch, ref, o)
+		}
+	}
+	return found, err
+}
+
+func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOptions) (found bool, err error) {
+	tracking := RemoteRef(remote, branch)
+	for _, n := range []string{ref, tracking} {
+		if h, ok, err := r.Ref(n); err == nil && ok && !r.looksWhole(h) {
+			if err := r.RemoveRef(n); err != nil {
+				return false, fmt.Errorf("fetch from %s: drop %s, which points at %s that is not here: %w", remote, n, short(h), err)
+			}
+		}
+	}
+	old, hadOld, err := r.Ref(ref)
+	if err != nil {
+		return false, fmt.Errorf("fetch from %s: %w", remote, err)
+	}
+	// The commits trusted to be whole, where the check of the new one
+	// stops: the checked-out branch's, and the remote's as last fetched.
+	var haves []Hash
+	if hadOld {
+		haves = append(haves, old)
+	}
+	if h, ok, err := r.Ref(tracking); err == nil && ok {
+		haves = append(haves, h)
+	}
+	if _, h, err := r.headRef(); err == nil && !h.IsZero() {
+		haves = append(haves, h)
+	}
+
 	spec := config.RefSpec(fmt.Sprintf("+refs/heads/%s:%s", branch, ref))
 	err = r.git.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: remote,
@@ -252,6 +307,23 @@ func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 		Progress:   o.Progress,
 		Tags:       git.NoTags,
 	})
+	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
+		if now, ok, rerr := r.Ref(ref); rerr != nil {
+			err = rerr
+		} else if ok && (!hadOld || now != old) {
+			if cerr := r.Connected(now, haves); cerr != nil {
+				err = fmt.Errorf("fetch from %s: %w; nothing of it was taken: run diary sync again", remote, cerr)
+			}
+		}
+	}
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		if rerr := r.restoreRef(ref, old, hadOld); rerr != nil {
+			return false, fmt.Errorf("fetch from %s: %v; and putting %s back failed: %w", remote, err, ref, rerr)
+		}
+		if errors.Is(err, ErrIncomplete) {
+			return false, err
+		}
+	}
 	var noMatch git.NoMatchingRefSpecError
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
@@ -260,6 +332,18 @@ func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 		return false, nil
 	}
 	return false, r.netError("fetch from "+remote, remote, err)
+}
+
+// restoreRef points ref back at old, or removes it when it had no value.
+func (r *Repo) restoreRef(ref string, old Hash, had bool) error {
+	now, ok, err := r.Ref(ref)
+	switch {
+	case err == nil && ok == had && now == old:
+		return nil
+	case had:
+		return r.SetRef(ref, old)
+	}
+	return r.RemoveRef(ref)
 }
 
 // Push sends refs/heads/BRANCH to the remote's branch of the same name.
@@ -274,7 +358,7 @@ func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) er
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
 	}
-	if errors.Is(err, ErrRejected) || errors.Is(err, ErrNoRemote) {
+	if errors.Is(err, ErrRejected) || errors.Is(err, ErrNoRemote) || errors.Is(err, ErrTooLarge) {
 		return err
 	}
 	// A rejection the server reports comes back as a plain string.
@@ -348,6 +432,9 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err != nil {
 		return err
 	}
+	if err := r.checkSizes(hashes, remote, branch); err != nil {
+		return err
+	}
 	caps := capability.NewList()
 	if ar != nil {
 		caps = ar.Capabilities
@@ -387,6 +474,52 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	return r.git.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(RemoteRef(remote, branch)), local.Hash()))
 }
 
+// checkSizes refuses a push that would send a file over MaxBlobSize:
+// GitHub refuses it, and every other laptop's diary would refuse to
+// fetch it (CheckCommit), for good. Only object headers are read.
+func (r *Repo) checkSizes(hashes []Hash, remote, branch string) error {
+	var commits []Hash
+	for _, h := range hashes {
+		typ, size, err := r.objectSize(h)
+		if err != nil {
+			return err
+		}
+		switch {
+		case typ == plumbing.CommitObject:
+			commits = append(commits, h)
+		case typ == plumbing.BlobObject && size > MaxBlobSize:
+			// The first commit (newest first) that holds it names it.
+			name := "a file (" + short(h) + ")"
+			for _, c := range commits {
+				if t, err := r.ReadTree(c); err == nil {
+					if p, ok := t.pathOf(h); ok {
+						name = p
+						break
+					}
+				}
+			}
+			return fmt.Errorf("push to %s: %w: %s is %d MB, over GitHub's limit of %d MB, which diary keeps to (no diary takes a larger file from a remote): nothing was pushed, and your commits stay here; take the file out of the commits not pushed yet (git reset --soft %s/%s keeps every change), move it out of the diary, then run diary sync again",
+				remote, ErrTooLarge, name, size>>20, MaxBlobSize>>20, remote, branch)
+		}
+	}
+	return nil
+}
+
+// objectSize is an object's type and size, from its header.
+func (r *Repo) objectSize(h Hash) (plumbing.ObjectType, int64, error) {
+	if fs, ok := r.git.Storer.(*fastStorage); ok {
+		typ, n, err := fs.objs.size(h)
+		if !errors.Is(err, errNotHere) {
+			return typ, n, err
+		}
+	}
+	obj, err := r.git.Storer.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read object %s: %w", short(h), err)
+	}
+	return obj.Type(), obj.Size(), nil
+}
+
 // netError sorts a network failure into unreachable, refused
 // credentials, or anything else, naming the step, and never the URL's
 // credentials.
@@ -396,6 +529,8 @@ func (r *Repo) netError(step, remote string, err error) error {
 	var opErr *net.OpError
 	var dnsErr *net.DNSError
 	switch {
+	case IsDiskFull(err):
+		return fmt.Errorf("%s: %w (%s): free space, then run diary sync again", step, ErrDiskFull, Redact(err.Error()))
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s: interrupted", step)
 	case errors.Is(err, context.DeadlineExceeded):
@@ -412,8 +547,42 @@ func (r *Repo) netError(step, remote string, err error) error {
 		return fmt.Errorf("%s: %w: no repository at the remote's URL (a disk not mounted, or a wrong URL: git remote -v shows it)", step, ErrUnreachable)
 	case errors.As(err, &opErr), errors.As(err, &dnsErr), errors.As(err, &urlErr), errors.As(err, &netErr):
 		return fmt.Errorf("%s: %w: %v", step, ErrUnreachable, Redact(err.Error()))
+	case cut(err):
+		return fmt.Errorf("%s: %w: the connection was cut (%v)", step, ErrUnreachable, Redact(err.Error()))
 	}
 	return fmt.Errorf("%s: %s", step, Redact(err.Error()))
+}
+
+// cut reports whether err is a connection that ended in the middle of
+// a step: the network failed, not the data. The transports pass these on
+// as the stream's end (EOF where a pkt-line or the pack went on, an empty
+// pack where one was announced), as a reset or broken pipe, or as text
+// (go-git's HTTP transport formats the cause into its message). An
+// object this laptop cannot read is damage, never a cut.
+func cut(err error) bool {
+	if errors.Is(err, ErrIncomplete) || strings.Contains(err.Error(), "object files are damaged") {
+		return false
+	}
+	for _, e := range []error{io.EOF, io.ErrUnexpectedEOF, net.ErrClosed, packfile.ErrEmptyPackfile,
+		syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE, syscall.ETIMEDOUT} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	msg := err.Error()
+	for _, s := range []string{"unexpected EOF", "connection reset", "broken pipe", "use of closed network connection", "connection aborted", packfile.ErrEmptyPackfile.Error()} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return msg == "EOF" || strings.HasSuffix(msg, ": EOF")
+}
+
+// IsDiskFull reports whether err is a write that failed for want of
+// space: ENOSPC in its chain, or in the text of an error that go-git or
+// a server passed on as a string.
+func IsDiskFull(err error) bool {
+	return err != nil && (errors.Is(err, ErrDiskFull) || errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), syscall.ENOSPC.Error()))
 }
 
 // Probe asks the remote for its branches, as `git ls-remote` does, and
@@ -465,4 +634,15 @@ func (r *Repo) ProbePush(ctx context.Context, remote string, o NetOptions) error
 		return r.netError("open a push to "+remote, remote, err)
 	}
 	return nil
+}
+
+// pathOf is the first path, in sorted order, whose file is object h.
+func (t Tree) pathOf(h Hash) (string, bool) {
+	found := ""
+	for p, e := range t {
+		if e.Hash == h && (found == "" || p < found) {
+			found = p
+		}
+	}
+	return found, found != ""
 }

@@ -334,6 +334,9 @@ func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
 		var target string
 		target, err = os.Readlink(full)
 		data = []byte(filepath.ToSlash(target))
+	} else if info.Size() > bigFile {
+		h, err := hashFileStream(full, rel, info.Size())
+		return h, mode, err
 	} else {
 		data, err = os.ReadFile(full)
 	}

@@ -54,6 +54,14 @@ func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 		if !ok || !IsPost(p) {
 			continue
 		}
+		size, err := r.BlobSize(e.Hash)
+		if err != nil {
+			return nil, err
+		}
+		if problem := LintSize(p, size); problem != "" {
+			problems = append(problems, problem)
+			continue // never read whole
+		}
 		data, err := r.ReadBlob(e.Hash)
 		if err != nil {
 			return nil, err
@@ -63,6 +71,17 @@ func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 		}
 	}
 	return problems, nil
+}
+
+// LintSize returns why a post of size bytes must not be published, from
+// its size alone ("" when it may be): over repo.MaxBlobSize, GitHub
+// refuses it and no diary would fetch it. Such a post is never read:
+// a 963 MB one once took 3.3 GB.
+func LintSize(p string, size int64) string {
+	if size > repo.MaxBlobSize {
+		return fmt.Sprintf("%s: %d MB, over GitHub's limit of %d MB for a file: move what is large out of the post (diary attach takes files up to that size)", p, size>>20, repo.MaxBlobSize>>20)
+	}
+	return ""
 }
 
 // IsPost reports whether p is a post that Jekyll publishes: a file of

@@ -362,8 +362,11 @@ func commitMessage(root string, o *Options, changes []repo.Change) string {
 }
 
 func titleOf(root string, c repo.Change, loc *time.Location) string {
-	if c.Kind != repo.Deleted {
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(c.Path)))
+	full := filepath.Join(root, filepath.FromSlash(c.Path))
+	// Only a file of a post's size is read for its title: never a huge
+	// one, a FIFO or a device.
+	if fi, err := os.Lstat(full); c.Kind != repo.Deleted && err == nil && fi.Mode().IsRegular() && LintSize(c.Path, fi.Size()) == "" {
+		data, err := os.ReadFile(full)
 		if err == nil {
 			if e, err := entry.Parse(c.Path, data, loc, false); err == nil && e.Title != "" {
 				return e.Title

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/repo"
 )
 
 // Exit codes, as DESIGN.md fixes them. They are decided here and only
@@ -54,4 +57,19 @@ func exitCode(err error) int {
 		return exitUsage
 	}
 	return exitFailed
+}
+
+// message is what is printed for err, which command c returned: a write
+// that failed for want of space says so and what to do, wherever it
+// failed (the network steps say it themselves).
+func message(err error, c *cobra.Command) string {
+	msg := err.Error()
+	if repo.IsDiskFull(err) && !errors.Is(err, repo.ErrDiskFull) {
+		verb := "diary"
+		if c != nil && c != c.Root() {
+			verb = c.CommandPath()
+		}
+		msg = fmt.Sprintf("%s: %s: free space, then run %s again", repo.ErrDiskFull, msg, verb)
+	}
+	return msg
 }

@@ -84,3 +84,38 @@ func TestNoTokenInAnythingPrinted(t *testing.T) {
 		t.Errorf("the token reached .git/config: %v", err)
 	}
 }
+
+// The connection to a git:// remote cut in the middle of the fetch, and
+// then of the push: sync exits 3 (offline: committed here, not pushed),
+// not 1, and finishes with exit 0 once the network is back.
+func TestCutConnectionExitsOffline(t *testing.T) {
+	root := t.TempDir()
+	w := newDiskWorld(t, filepath.Join(root, "diary.git"))
+	d := servers.StartDaemon(t, root)
+	proxy := servers.StartCutProxy(t, strings.TrimPrefix(d.Base, "git://"))
+	url := "git://" + proxy.Addr + "/diary.git"
+	dir := filepath.Join(t.TempDir(), "diary")
+	w.env["DIARY_REPO"] = dir
+	w.diary(0, "clone", url, dir)
+	w.peerPush(map[string]string{"assets/img/peer.jpg": randomFile(256 << 10)})
+
+	w.diary(0, "new", "Mine", "--body", "written on the train", "-q")
+	proxy.Cut(6000, -1, false)
+	if out := w.diary(exitOffline, "sync"); !strings.Contains(out, "offline") || !strings.Contains(out, "the connection was cut") {
+		t.Errorf("sync with the fetch cut:\n%s", out)
+	}
+	proxy.Cut(-1, -1, false)
+	w.diary(exitOK, "sync", "--no-push")
+
+	gittest.Write(t, dir, "assets/img/mine.jpg", randomFile(256<<10))
+	proxy.Cut(-1, 60<<10, true)
+	if out := w.diary(exitOffline, "sync"); !strings.Contains(out, "offline") {
+		t.Errorf("sync with the push cut:\n%s", out)
+	}
+	proxy.Cut(-1, -1, false)
+	if out := w.diary(0, "sync"); !strings.Contains(out, "pushed to origin/main") {
+		t.Errorf("sync once the network is back:\n%s", out)
+	}
+	gittest.Fsck(t, dir)
+	gittest.Fsck(t, w.remote)
+}

@@ -98,7 +98,7 @@ func Main(args []string, sys System) int {
 	root.SetIn(sys.Stdin)
 	root.SetOut(sys.Stdout)
 	root.SetErr(sys.Stderr)
-	err := root.ExecuteContext(ctx)
+	c, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -106,7 +106,7 @@ func Main(args []string, sys System) int {
 	if errors.As(err, &ex) && ex.err == nil {
 		return ex.code
 	}
-	fmt.Fprintf(sys.Stderr, "diary: %s\n", strings.TrimSpace(err.Error()))
+	fmt.Fprintf(sys.Stderr, "diary: %s\n", strings.TrimSpace(message(err, c)))
 	return exitCode(err)
 }
 

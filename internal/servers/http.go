@@ -1,7 +1,9 @@
 package servers
 
 import (
+	"bytes"
 	"crypto/subtle"
+	"io"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -48,6 +50,7 @@ func StartHTTP(t testing.TB, root string, o HTTPOptions) *HTTP {
 			"GIT_CONFIG_VALUE_0=true",
 		},
 	}
+	backend = wholeBody(backend)
 	if o.Wrap != nil {
 		backend = o.Wrap(backend)
 	}
@@ -72,4 +75,24 @@ func StartHTTP(t testing.TB, root string, o HTTPOptions) *HTTP {
 // URL is the URL of the repository at root/name.
 func (h *HTTP) URL(name string) string {
 	return h.Base + "/" + strings.TrimPrefix(filepath.ToSlash(name), "/")
+}
+
+// wholeBody reads a request's body to its end before the CGI starts, and
+// answers 400 when the client went away first: git http-backend given a
+// body cut short (a push whose connection was cut) does not end, and
+// the test's server would wait for it forever.
+func wholeBody(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.ContentLength != 0 {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, "the request body was cut short", http.StatusBadRequest)
+				return
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+			r.Header.Del("Transfer-Encoding")
+			r.TransferEncoding = nil
+		}
+		h.ServeHTTP(w, r)
+	})
 }

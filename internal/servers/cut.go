@@ -1,0 +1,171 @@
+package servers
+
+import (
+	"net"
+	"sync"
+
+	"testing"
+)
+
+// CutProxy passes TCP connections on 127.0.0.1 through to a server, and
+// cuts them all once a number of bytes has passed: the network failing
+// in the middle of a transfer (Wi-Fi gone, a laptop lid closed).
+type CutProxy struct {
+	Addr string // 127.0.0.1:PORT, to dial instead of the server
+
+	target string
+	ln     net.Listener
+	wg     sync.WaitGroup
+
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+	down  int64 // bytes from the server still let through; < 0: no limit
+	up    int64 // bytes to the server still let through; < 0: no limit
+	reset bool  // cut with a TCP reset, not a clean close
+	dead  bool  // cut: every connection is closed at once
+	cuts  int64
+}
+
+// StartCutProxy listens on 127.0.0.1 and forwards every connection to
+// target (host:port), cutting nothing until Cut says so, until the test
+// ends.
+func StartCutProxy(t testing.TB, target string) *CutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("cut proxy: %v", err)
+	}
+	p := &CutProxy{Addr: ln.Addr().String(), target: target, ln: ln, conns: map[net.Conn]bool{}, down: -1, up: -1}
+	p.wg.Add(1)
+	go p.serve()
+	t.Cleanup(func() {
+		ln.Close()
+		p.mu.Lock()
+		for c := range p.conns {
+			c.Close()
+		}
+		p.mu.Unlock()
+		p.wg.Wait()
+	})
+	return p
+}
+
+// Cut lets down more bytes come from the server and up more go to it,
+// over all connections, old and new (0: none, < 0: no limit that way);
+// then the network is gone: every connection is cut, with a TCP reset
+// when reset is set and a plain close otherwise, and new ones are closed
+// at once, until the next Cut. Cut(-1, -1, false) lets everything
+// through again.
+func (p *CutProxy) Cut(down, up int64, reset bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down, p.up, p.reset, p.dead = down, up, reset, false
+}
+
+// Cuts is how many times the network was cut so far.
+func (p *CutProxy) Cuts() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cuts
+}
+
+func (p *CutProxy) serve() {
+	defer p.wg.Done()
+	for {
+		client, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.wg.Add(1)
+		go p.pass(client)
+	}
+}
+
+// allow takes up to n bytes of the budget one way and returns how many
+// may pass; at the end of the budget it cuts everything.
+func (p *CutProxy) allow(n int, toServer bool) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dead {
+		return 0
+	}
+	budget := &p.down
+	if toServer {
+		budget = &p.up
+	}
+	if *budget < 0 {
+		return n
+	}
+	if int64(n) < *budget {
+		*budget -= int64(n)
+		return n
+	}
+	n = int(*budget)
+	*budget = 0
+	return n
+}
+
+// cut closes every connection, and those that come until the next Cut.
+func (p *CutProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.dead {
+		p.dead = true
+		p.cuts++
+	}
+	for c := range p.conns {
+		if tc, ok := c.(*net.TCPConn); ok && p.reset {
+			tc.SetLinger(0) // close sends a reset, not a FIN
+		}
+		c.Close()
+	}
+}
+
+// pass copies both ways until either side ends or the budget does.
+func (p *CutProxy) pass(client net.Conn) {
+	defer p.wg.Done()
+	server, err := net.Dial("tcp", p.target)
+	if err != nil {
+		client.Close()
+		return
+	}
+	p.mu.Lock()
+	p.conns[client], p.conns[server] = true, true
+	dead := p.dead
+	p.mu.Unlock()
+	if dead {
+		p.cut()
+	}
+	copyAll := func(dst, src net.Conn, toServer bool) {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			if n > 0 {
+				m := p.allow(n, toServer)
+				if m > 0 {
+					if _, werr := dst.Write(buf[:m]); werr != nil {
+						break
+					}
+				}
+				if m < n {
+					p.cut()
+					break
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+		// One side ended: so does the other.
+		client.Close()
+		server.Close()
+	}
+	done := make(chan struct{})
+	go func() { copyAll(server, client, true); close(done) }()
+	copyAll(client, server, false)
+	<-done
+	p.mu.Lock()
+	delete(p.conns, client)
+	delete(p.conns, server)
+	p.mu.Unlock()
+}

@@ -1,0 +1,111 @@
+package repo
+
+import (
+	"bufio"
+	"compress/zlib"
+	"crypto/sha1"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// bigFile is the size from which a work-tree file is hashed and stored
+// as a stream, never held whole: a 963 MB file once took 3.3 GB.
+const bigFile = 16 << 20
+
+// blobHeader is what a blob's hash and loose object start with.
+func blobHeader(size int64) string {
+	return plumbing.BlobObject.String() + " " + strconv.FormatInt(size, 10) + "\x00"
+}
+
+// copyExactly copies the size bytes of a file from f into w, and fails
+// when the file turns out longer or shorter (written to meanwhile).
+func copyExactly(w io.Writer, f *os.File, size int64, name string) error {
+	n, err := io.Copy(w, io.LimitReader(f, size+1))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	if n != size {
+		return fmt.Errorf("read %s: it changed while diary read it: run diary again", name)
+	}
+	return nil
+}
+
+// hashFileStream is objectHash of a blob read from the file full as a
+// stream.
+func hashFileStream(full, rel string, size int64) (Hash, error) {
+	f, err := os.Open(full)
+	if err != nil {
+		return ZeroHash, fmt.Errorf("read %s: %w", rel, err)
+	}
+	defer f.Close()
+	h := sha1.New()
+	io.WriteString(h, blobHeader(size))
+	if err := copyExactly(h, f, size, rel); err != nil {
+		return ZeroHash, err
+	}
+	var out Hash
+	h.Sum(out[:0])
+	return out, nil
+}
+
+// writeLooseFile stores the file full as a loose blob, as writeLoose
+// does with bytes in memory, reading it as a stream: hashed while it is
+// compressed into a temporary file, which takes the hash's name.
+func (r *Repo) writeLooseFile(full, rel string, size int64) (Hash, error) {
+	f, err := os.Open(full)
+	if err != nil {
+		return ZeroHash, fmt.Errorf("read %s: %w", rel, err)
+	}
+	defer f.Close()
+	if err := os.MkdirAll(r.objectsDir(), 0o755); err != nil {
+		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
+	}
+	tmp, err := os.CreateTemp(r.objectsDir(), "tmp_obj_")
+	if err != nil {
+		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
+	}
+	defer os.Remove(tmp.Name())
+	h := sha1.New()
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	zw, _ := zlib.NewWriterLevel(bw, zlib.BestSpeed)
+	both := io.MultiWriter(zw, h)
+	io.WriteString(both, blobHeader(size))
+	err = copyExactly(both, f, size, rel)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
+	}
+	var hash Hash
+	h.Sum(hash[:0])
+	hex := hash.String()
+	final := filepath.Join(r.objectsDir(), hex[:2], hex[2:])
+	if _, err := os.Stat(final); err == nil {
+		return hash, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+	}
+	os.Chmod(tmp.Name(), 0o444)
+	if err := os.Rename(tmp.Name(), final); err != nil && !errors.Is(err, fs.ErrExist) {
+		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+	}
+	return hash, nil
+}
