@@ -41,6 +41,10 @@ type EditResult struct {
 // Edit opens one entry in the editor and commits it if it changed.
 func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 	res := &EditResult{}
+	// Before find, which writes the list cache: nothing is written.
+	if _, err := d.Repo.OnBranch(d.Config.Branch); err != nil {
+		return res, err
+	}
 	rel, err := d.find(ctx, eo.Query, res)
 	if err != nil {
 		return res, err

@@ -105,6 +105,9 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 		return nil, err
 	}
 	cfg := d.Config
+	if _, err := d.Repo.OnBranch(cfg.Branch); err != nil {
+		return nil, err
+	}
 	if !no.NoCommit {
 		if err := d.Repo.CheckIdle(); err != nil {
 			return nil, err

@@ -129,12 +129,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := r.CheckIdle(); err != nil {
 		return res, err
 	}
-	head, err := r.Head()
+	head, err := r.OnBranch(o.Branch)
 	if err != nil {
 		return res, err
-	}
-	if head.Branch == "" {
-		return res, fmt.Errorf("%w: diary syncs a branch: check one out with git switch main (or the branch setting's), then run diary sync again", repo.ErrDetached)
 	}
 	if o.Branch == "" {
 		o.Branch = head.Branch
