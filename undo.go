@@ -42,12 +42,9 @@ func (d *Diary) Undo(ctx context.Context) (*UndoResult, error) {
 		return nil, fmt.Errorf("%w: no sync has moved this diary yet", ErrNothingToUndo)
 	}
 	b := backups[len(backups)-1]
-	head, err := r.Head()
+	head, err := r.OnBranch(d.Config.Branch)
 	if err != nil {
 		return nil, err
-	}
-	if head.Branch == "" {
-		return nil, fmt.Errorf("%w: check out a branch first (git switch main)", repo.ErrDetached)
 	}
 	changes, err := r.Changes(ctx)
 	if err != nil {
