@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 	"gopkg.in/yaml.v3"
 )
@@ -195,7 +195,7 @@ func (d *Diary) doctorSite(site map[string]any, add func(Level, string, string, 
 }
 
 func siteSettings(root string) map[string]any {
-	data, err := os.ReadFile(filepath.Join(root, "_config.yml"))
+	data, err := regular.ReadFile(filepath.Join(root, "_config.yml"))
 	if err != nil {
 		return map[string]any{}
 	}

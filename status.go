@@ -3,12 +3,13 @@ package diary
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
+	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
 )
@@ -26,6 +27,8 @@ type Status struct {
 	LastSync    *time.Time     `json:"last_sync"`
 	Conflicts   []string       `json:"conflicts"` // conflict copies waiting in _conflicts/
 	Problems    []string       `json:"problems"`  // posts that sync would not publish
+	// Warnings: what was skipped, not being a regular file (for stderr).
+	Warnings []string `json:"-"`
 }
 
 // StatusChange is one uncommitted path.
@@ -47,11 +50,15 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.Warnings = r.NotFiles()
 	for _, c := range changes {
 		kind := map[repo.ChangeKind]string{repo.Added: "added", repo.Modified: "modified", repo.Deleted: "deleted"}[c.Kind]
 		st.Uncommitted = append(st.Uncommitted, StatusChange{c.Path, kind})
 		if c.Kind != repo.Deleted && dsync.IsPost(c.Path) {
-			if data, err := os.ReadFile(filepath.Join(d.Root, filepath.FromSlash(c.Path))); err == nil {
+			data, err := regular.ReadFileNoFollow(filepath.Join(d.Root, filepath.FromSlash(c.Path)))
+			if errors.Is(err, regular.ErrNotRegular) {
+				st.Warnings = append(st.Warnings, notRegularWarning(c.Path, err))
+			} else if err == nil {
 				if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
 					st.Problems = append(st.Problems, p)
 				}
@@ -117,4 +124,15 @@ func conflictCopies(root string) ([]string, error) {
 		out = []string{}
 	}
 	return out, err
+}
+
+// notRegularWarning says that the post at rel was not read: it is a
+// link, a named pipe or a device (err says which), which Jekyll does not
+// publish either.
+func notRegularWarning(rel string, err error) string {
+	msg := err.Error()
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		msg = pe.Err.Error() // without the absolute path
+	}
+	return fmt.Sprintf("%s: %s: skipped, never read", rel, msg)
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/gitdiary/diary/internal/regular"
 )
 
 // Signature names who made a commit, and when.
@@ -234,7 +236,7 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 		}
 		content, mode = []byte(filepath.ToSlash(target)), filemode.Symlink
 	case fi.Mode().IsRegular():
-		content, err = os.ReadFile(full)
+		content, err = regular.ReadFileNoFollow(full)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read %s: %w", p, err)
 		}

@@ -46,6 +46,8 @@ type Repo struct {
 	indexMemo map[string]*indexEntry // indexEntries' last parse
 	indexMeta indexMeta              // and what it vouches for
 	indexKey  string                 // the index file's size and time then
+
+	notFiles []string // what the last Changes skipped: see NotFiles
 }
 
 // SetHook installs a function called at named points of the steps that

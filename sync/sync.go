@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 )
 
@@ -95,6 +95,9 @@ type Result struct {
 	DryRun        bool        `json:"dry_run"`
 	Remote        string      `json:"remote"`
 	Branch        string      `json:"branch"`
+	// Warnings: what the change scan skipped, not being a file (a named
+	// pipe, a device), for the command to print on stderr.
+	Warnings []string `json:"-"`
 }
 
 // Run syncs: lock, commit local changes, fetch, classify, fast-forward
@@ -314,6 +317,7 @@ func commitLocal(ctx context.Context, o *Options, res *Result) error {
 	if err != nil {
 		return err
 	}
+	res.Warnings = append(res.Warnings, r.NotFiles()...)
 	if len(changes) == 0 {
 		return nil
 	}
@@ -360,7 +364,7 @@ func commitMessage(root string, o *Options, changes []repo.Change) string {
 
 func titleOf(root string, c repo.Change, loc *time.Location) string {
 	if c.Kind != repo.Deleted {
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(c.Path)))
+		data, err := regular.ReadFileNoFollow(filepath.Join(root, filepath.FromSlash(c.Path)))
 		if err == nil {
 			if e, err := entry.Parse(c.Path, data, loc, false); err == nil && e.Title != "" {
 				return e.Title

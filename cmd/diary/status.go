@@ -25,6 +25,9 @@ func newStatusCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for _, w := range st.Warnings {
+				g.warn("%s", w)
+			}
 			if asJSON {
 				enc := json.NewEncoder(g.sys.Stdout)
 				enc.SetIndent("", "  ")
