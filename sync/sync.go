@@ -325,13 +325,17 @@ func commitLocal(ctx context.Context, o *Options, res *Result) error {
 	for i, c := range changes {
 		paths[i] = c.Path
 	}
-	res.Committed = paths
 	if o.DryRun {
+		res.Committed = paths // what would be committed
 		return nil
 	}
 	msg := commitMessage(r.Root(), o, changes)
-	res.Commit, err = r.Commit(ctx, repo.CommitOptions{Paths: paths, Message: msg, Author: o.Author})
-	return err
+	commit, err := r.Commit(ctx, repo.CommitOptions{Paths: paths, Message: msg, Author: o.Author})
+	if err != nil {
+		return err // nothing says committed: the edits stay in the work tree
+	}
+	res.Committed, res.Commit = paths, commit
+	return nil
 }
 
 // commitMessage is `diary(HOST): add "Title"; edit "Other"; delete "Old"`,
