@@ -607,6 +607,13 @@ func TestSecrets(t *testing.T) {
 		{"gitlab token", "remote: glpat-abcdefghij0123456789\n", "glpat-", false},
 		{"url with password", "remote: https://kim:hunter2@github.com/kim/diary.git\n", "hunter2", false},
 		{"url with token password", "remote: https://x-access-token:abc@github.com/kim/diary.git\n", "abc@", false},
+		// A comment is pushed with the file as much as a value is.
+		{"github token in a comment", "# my token: ghp_0123456789abcdefghijABCDEFGHIJ012345\nauthor: Kim\n", "ghp_0123456789", false},
+		{"token in a comment after a value", "author: Kim # ghp_0123456789abcdefghijABCDEFGHIJ012345\n", "ghp_0123456789", false},
+		{"token in the only comment", "# github_pat_11AAAAAA0123456789_abcdefghijk\n", "github_pat_11", false},
+		{"url with password in a comment", "# remote: https://kim:hunter2@github.com/kim/diary.git\nremote: origin\n", "hunter2", false},
+		{"private key in comments", "author: Kim\n# -----BEGIN OPENSSH PRIVATE KEY-----\n# b3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n# -----END OPENSSH PRIVATE KEY-----\n", "b3BlbnNz", false},
+		{"private key as a value", "disclaimer: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA\n  -----END RSA PRIVATE KEY-----\n", "MIIEow", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

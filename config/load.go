@@ -118,8 +118,18 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 	if err != nil {
 		return nil, err
 	}
-	if len(pairs) == 0 {
+	// Values are checked key by key below, so that the message names the
+	// key; what is left (comments) is checked line by line at the end.
+	done := func() (*fileLayer, error) {
+		if shared {
+			if err := secretLine(path, data, userFile); err != nil {
+				return nil, err
+			}
+		}
 		return layer, nil
+	}
+	if len(pairs) == 0 {
+		return done()
 	}
 	v := viper.New()
 	v.SetConfigType("yaml")
@@ -153,7 +163,7 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 		}
 		layer.values[p.key] = text
 	}
-	return layer, nil
+	return done()
 }
 
 // siteTimezone reads timezone from the Jekyll site's _config.yml (or

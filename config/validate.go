@@ -113,6 +113,11 @@ var (
 	tokenRe = regexp.MustCompile(`(gh[pousr]_|github_pat_|glpat-)[A-Za-z0-9_-]{8,}`)
 	// scheme://user:password@ — a URL that carries credentials.
 	credURLRe = regexp.MustCompile(`(?i)[a-z][a-z0-9+.-]*://[^\s/@:]*:[^\s/@]+@`)
+	// The armour line of a PEM or OpenSSH private key (RFC 7468 labels:
+	// "PRIVATE KEY", "RSA PRIVATE KEY", "OPENSSH PRIVATE KEY"...).
+	privateKeyRe = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
+	// An AWS access key ID, as AWS documents its form.
+	awsKeyRe = regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)
 )
 
 // secretKind says what kind of secret value v looks like, or "".
@@ -126,7 +131,27 @@ func secretKind(v string) string {
 	if credURLRe.MatchString(v) {
 		return "a URL with a password"
 	}
+	if privateKeyRe.MatchString(v) {
+		return "a private key"
+	}
+	if awsKeyRe.MatchString(v) {
+		return "an AWS access key"
+	}
 	return ""
+}
+
+// secretLine finds a secret anywhere in the text of the shared file, line
+// by line, comments included: a comment is pushed with the file as much
+// as a value is. The secret itself is never repeated in the message.
+func secretLine(file string, data []byte, userFile string) error {
+	for i, line := range strings.Split(string(data), "\n") {
+		if kind := secretKind(line); kind != "" {
+			return newError([]error{ErrSecret}, file,
+				"line %d holds what looks like %s (comments are pushed too), and .diary.yml is pushed with the diary, often in public: remove it, and put the secret in the environment (DIARY_TOKEN) or in %s instead",
+				i+1, kind, userConfigName(userFile))
+		}
+	}
+	return nil
 }
 
 // secretKeyError: a secret-looking key in the shared file.
