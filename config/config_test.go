@@ -946,3 +946,31 @@ func TestEnvIsOnlyReadThroughOpts(t *testing.T) {
 		t.Errorf("process environment leaked: author %q editor %q", c.Author, c.Editor)
 	}
 }
+
+// TestRemoteIsAName: remote names a remote in .git/config, so a number,
+// a boolean or a date there is an error naming the key and the file,
+// never a remote named "5" that does not exist (which sync took for
+// "local only"). A quoted "5" is a name.
+func TestRemoteIsAName(t *testing.T) {
+	for _, content := range []string{"remote: 5\n", "remote: true\n", "remote: 1.5\n", "remote: 2022-04-30\n", "author: &r 5\nremote: *r\n"} {
+		for _, layer := range []string{"repo", "user"} {
+			f := newFixture(t)
+			p := f.repo(content)
+			if layer == "user" {
+				f.repo("")
+				p = f.user(content)
+			}
+			_, err := f.load()
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("%s in %s: err = %v, want ErrInvalid", strings.TrimSpace(content), layer, err)
+				continue
+			}
+			checkMessage(t, err, p, "remote")
+		}
+	}
+	f := newFixture(t)
+	f.repo("remote: \"5\"\nbranch: 'main'\n")
+	if c := f.mustLoad(); c.Remote != "5" || c.Branch != "main" {
+		t.Errorf("remote %q, branch %q", c.Remote, c.Branch)
+	}
+}

@@ -152,6 +152,9 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 		if !ok {
 			return nil, invalid(path, "%s%s is %s, but it takes a single value: write %s: VALUE", p.key, onLine(line), describeKind(p.valNode), p.key)
 		}
+		if err := nameValue(path, p.key, p.valNode, line); err != nil {
+			return nil, err
+		}
 		text = normalize(text)
 		if shared {
 			if kind := secretKind(text); kind != "" {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"gopkg.in/yaml.v3"
 )
 
 // settingError is an error with a one-line message that wraps the sentinel
@@ -284,4 +286,24 @@ func validLayout(layout string) bool {
 		}
 	}
 	return true
+}
+
+// nameValue refuses a number, a boolean or a date where remote names a
+// git remote: "remote: 5" is a YAML number, not the name of a remote, and
+// taking it for one made sync quietly local only. A quoted value ("5") is
+// a name. (branch keeps a number's text: "branch: 1.10" is a release
+// branch's name, and a branch that does not exist is said by sync.)
+func nameValue(file, key string, n *yaml.Node, line int) error {
+	if key != "remote" {
+		return nil
+	}
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return nil // scalarText refuses it
+	}
+	kind := map[string]string{"!!int": "a number", "!!float": "a number", "!!bool": "a true/false value", "!!timestamp": "a date"}[n.ShortTag()]
+	if kind == "" {
+		return nil
+	}
+	return invalid(file, "%s%s is %s (%s), but it names a git remote: write %s: origin (a name from git remote), or quote the value if that really is its name", key, onLine(line), kind, n.Value, key)
 }
