@@ -2,6 +2,7 @@ package repo
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -44,4 +45,18 @@ func (r *Repo) branchAt(h Hash) string {
 	}
 	sort.Strings(names)
 	return names[0]
+}
+
+// RemoteNames lists the remotes .git/config names, sorted.
+func (r *Repo) RemoteNames() ([]string, error) {
+	cfg, err := r.git.Config()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", filepath.Join(r.gitDir, "config"), err)
+	}
+	var names []string
+	for name := range cfg.Remotes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, nil
 }

@@ -156,8 +156,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	o.hook("sync:committed")
 
-	// 2. No remote: the diary is local only, and that is fine.
+	// 2. No remote: the diary is local only, and that is fine; but only
+	// when none was asked for (the default origin, and no remote at all):
+	// a remote setting that names no remote is a mistake to say.
 	if _, err := r.RemoteURL(o.Remote); errors.Is(err, repo.ErrNoRemote) {
+		if err := noSuchRemote(r, o.Remote); err != nil {
+			return res, err
+		}
 		res.State = LocalOnly
 		if !o.DryRun {
 			if err := r.RecordSync(o.Now()); err != nil {
@@ -472,4 +477,27 @@ func mergeRemote(ctx context.Context, o *Options, res *Result, local, remote rep
 	o.hook("sync:branch-moved")
 	res.Merged, res.MergeCommit = true, commit.String()
 	return nil
+}
+
+// DefaultRemote is the remote sync talks to when none is set.
+const DefaultRemote = "origin"
+
+// noSuchRemote is nil when remote is the default and the diary has no
+// remote at all (local only); else the error that says which remotes
+// there are and how to fix the setting.
+func noSuchRemote(r *repo.Repo, remote string) error {
+	names, err := r.RemoteNames()
+	if err != nil {
+		return err
+	}
+	if remote == DefaultRemote && len(names) == 0 {
+		return nil
+	}
+	has := "this diary has no remote"
+	fix := fmt.Sprintf("add it with git remote add %s URL, or set it back to the default with diary config set remote %s (a diary with no remote syncs nowhere)", remote, DefaultRemote)
+	if len(names) > 0 {
+		has = "this diary has " + strings.Join(names, ", ")
+		fix = fmt.Sprintf("set remote to one of them (diary config set remote %s), or add it with git remote add %s URL", names[0], remote)
+	}
+	return fmt.Errorf("no remote named %s in %s (%s): %s", remote, filepath.Join(r.GitDir(), "config"), has, fix)
 }
