@@ -80,10 +80,15 @@ func Locate(opts Options) (dir, how string, err error) {
 		return abs(v, opts), "DIARY_REPO", nil
 	}
 	if opts.Dir != "" {
-		if r, err := repo.Discover(opts.Dir); err == nil {
-			if isDiary(r.Root()) {
-				return r.Root(), "the current directory", nil
-			}
+		r, err := repo.Discover(opts.Dir)
+		if err == nil && isDiary(r.Root()) {
+			return r.Root(), "the current directory", nil
+		}
+		// A diary whose .git is broken is said, not passed over for
+		// another diary; a broken .git elsewhere (a stray one in ~) is
+		// none of diary's business, as for git.
+		if be := (*repo.BrokenError)(nil); errors.As(err, &be) && isDiary(be.Root) {
+			return "", "", err
 		}
 	}
 	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, UserFile: opts.ConfigFile})
