@@ -145,8 +145,12 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 func (r *Repo) updateIndexSlowly(lock *indexLock, set []*index.Entry, remove map[string]bool) error {
 	idx, err := r.git.Storer.Index()
 	if err != nil {
-		lock.release()
-		return fmt.Errorf("read the index: %w", err)
+		// Unreadable: start from HEAD's tree (the new commit's), as
+		// rebuildIndex does.
+		if idx, err = r.headIndex(); err != nil {
+			lock.release()
+			return fmt.Errorf("read the index: %w", err)
+		}
 	}
 	for p := range remove {
 		setIndexEntry(idx, p, nil)
