@@ -217,6 +217,11 @@ func (d *Diary) commit(ctx context.Context, paths []string, what string) (string
 		return "", err
 	}
 	defer unlock()
+	// Each command asks before it writes; this is the last word: no
+	// commit lands on a detached HEAD, where git switch would drop it.
+	if _, err := d.Repo.OnBranch(d.Config.Branch); err != nil {
+		return "", err
+	}
 	return d.Repo.Commit(ctx, repo.CommitOptions{
 		Paths:   paths,
 		Message: fmt.Sprintf("diary(%s): %s", d.Config.Host, what),

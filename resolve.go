@@ -74,6 +74,9 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 	if err := d.Repo.CheckIdle(); err != nil {
 		return res, err
 	}
+	if _, err := d.Repo.OnBranch(d.Config.Branch); err != nil {
+		return res, err
+	}
 	full := filepath.Join(d.Root, filepath.FromSlash(res.Path))
 	local, err := regular.ReadFile(filepath.Join(d.Root, filepath.FromSlash(res.Copy)))
 	if err != nil {
