@@ -12,6 +12,7 @@ import (
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
+	dsync "github.com/gitdiary/diary/sync"
 	"gopkg.in/yaml.v3"
 )
 
@@ -87,6 +88,10 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Level, string, string
 	cfg := d.Config
 	url, err := d.Repo.RemoteURL(cfg.Remote)
 	if errors.Is(err, repo.ErrNoRemote) {
+		if err := dsync.NoSuchRemote(d.Repo, cfg.Remote); err != nil {
+			add(Error, "remote", "%v", err)
+			return
+		}
 		add(Warning, "remote", "no remote named %s: the diary is on this laptop only; add one with git remote add %s URL", cfg.Remote, cfg.Remote)
 		return
 	}

@@ -27,6 +27,9 @@ type Status struct {
 	LastSync    *time.Time     `json:"last_sync"`
 	Conflicts   []string       `json:"conflicts"` // conflict copies waiting in _conflicts/
 	Problems    []string       `json:"problems"`  // posts that sync would not publish
+	// RemoteProblem: the remote setting names no remote, and it is not
+	// the default of a local-only diary (sync refuses it; this says why).
+	RemoteProblem string `json:"-"`
 	// Warnings: what was skipped, not being a regular file (for stderr).
 	Warnings []string `json:"-"`
 }
@@ -67,6 +70,10 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	}
 	if _, err := r.RemoteURL(d.Config.Remote); err == nil {
 		st.HasRemote = true
+	} else if errors.Is(err, repo.ErrNoRemote) {
+		if err := dsync.NoSuchRemote(r, d.Config.Remote); err != nil {
+			st.RemoteProblem = err.Error()
+		}
 	}
 	branch := d.Config.Branch
 	if branch == "" {

@@ -160,7 +160,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	// when none was asked for (the default origin, and no remote at all):
 	// a remote setting that names no remote is a mistake to say.
 	if _, err := r.RemoteURL(o.Remote); errors.Is(err, repo.ErrNoRemote) {
-		if err := noSuchRemote(r, o.Remote); err != nil {
+		if err := NoSuchRemote(r, o.Remote); err != nil {
 			return res, err
 		}
 		res.State = LocalOnly
@@ -482,10 +482,11 @@ func mergeRemote(ctx context.Context, o *Options, res *Result, local, remote rep
 // DefaultRemote is the remote sync talks to when none is set.
 const DefaultRemote = "origin"
 
-// noSuchRemote is nil when remote is the default and the diary has no
-// remote at all (local only); else the error that says which remotes
-// there are and how to fix the setting.
-func noSuchRemote(r *repo.Repo, remote string) error {
+// NoSuchRemote, for a remote setting that names no remote in .git/config,
+// is nil when it is the default and the diary has no remote at all (the
+// diary is local only); else the error that says which remotes there are
+// and how to fix the setting. sync, status and doctor say the same.
+func NoSuchRemote(r *repo.Repo, remote string) error {
 	names, err := r.RemoteNames()
 	if err != nil {
 		return err
