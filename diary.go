@@ -34,6 +34,15 @@ type Options struct {
 	// terminal; nil without one (then DIARY_SSH_PASSPHRASE or ssh-agent
 	// must do).
 	Passphrase func(prompt string) (string, error)
+	// Warn hears what was skipped on the way (a settings file that is
+	// not a regular file): the command prints it on stderr. nil: nobody.
+	Warn func(msg string)
+}
+
+func (o *Options) warn(msg string) {
+	if o.Warn != nil {
+		o.Warn(msg)
+	}
 }
 
 func (o *Options) now() time.Time {
@@ -71,10 +80,15 @@ func Locate(opts Options) (dir, how string, err error) {
 		return abs(v, opts), "DIARY_REPO", nil
 	}
 	if opts.Dir != "" {
-		if r, err := repo.Discover(opts.Dir); err == nil {
-			if isDiary(r.Root()) {
-				return r.Root(), "the current directory", nil
-			}
+		r, err := repo.Discover(opts.Dir)
+		if err == nil && isDiary(r.Root()) {
+			return r.Root(), "the current directory", nil
+		}
+		// A diary whose .git is broken is said, not passed over for
+		// another diary; a broken .git elsewhere (a stray one in ~) is
+		// none of diary's business, as for git.
+		if be := (*repo.BrokenError)(nil); errors.As(err, &be) && isDiary(be.Root) {
+			return "", "", err
 		}
 	}
 	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, UserFile: opts.ConfigFile})
@@ -134,6 +148,9 @@ func load(r *repo.Repo, how string, opts Options) (*Diary, error) {
 	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: r.Root(), UserFile: opts.ConfigFile})
 	if err != nil {
 		return nil, err
+	}
+	for _, w := range cfg.Warnings {
+		opts.warn(w)
 	}
 	return &Diary{Root: r.Root(), Repo: r, Config: cfg, How: how, opts: opts}, nil
 }

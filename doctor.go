@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
+	dsync "github.com/gitdiary/diary/sync"
 	"gopkg.in/yaml.v3"
 )
 
@@ -147,6 +148,10 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Level, string, string
 	cfg := d.Config
 	url, err := d.Repo.RemoteURL(cfg.Remote)
 	if errors.Is(err, repo.ErrNoRemote) {
+		if err := dsync.NoSuchRemote(d.Repo, cfg.Remote); err != nil {
+			add(Error, "remote", "%v", err)
+			return
+		}
 		add(Warning, "remote", "no remote named %s: the diary is on this laptop only; add one with git remote add %s URL", cfg.Remote, cfg.Remote)
 		return
 	}
@@ -255,7 +260,7 @@ func (d *Diary) doctorSite(site map[string]any, add func(Level, string, string, 
 }
 
 func siteSettings(root string) map[string]any {
-	data, err := os.ReadFile(filepath.Join(root, "_config.yml"))
+	data, err := regular.ReadFile(filepath.Join(root, "_config.yml"))
 	if err != nil {
 		return map[string]any{}
 	}

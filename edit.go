@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/regular"
 )
 
 // Sentinel errors of Edit.
@@ -41,6 +42,10 @@ type EditResult struct {
 // Edit opens one entry in the editor and commits it if it changed.
 func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 	res := &EditResult{}
+	// Before find, which writes the list cache: nothing is written.
+	if _, err := d.Repo.OnBranch(d.Config.Branch); err != nil {
+		return res, err
+	}
 	rel, err := d.find(ctx, eo.Query, res)
 	if err != nil {
 		return res, err
@@ -53,14 +58,14 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 		return res, fmt.Errorf("%w to open the editor in: open %s in your editor, then commit it with diary sync", ErrNoTerminal, rel)
 	}
 	full := filepath.Join(d.Root, filepath.FromSlash(rel))
-	before, err := os.ReadFile(full)
+	before, err := regular.ReadFile(full)
 	if err != nil {
 		return res, fmt.Errorf("read %s: %w", rel, err)
 	}
 	if err := eo.Editor(d.Config.Editor).Edit(ctx, full); err != nil {
 		return res, fmt.Errorf("%w; whatever was saved is in %s, uncommitted", editorError(err), rel)
 	}
-	after, err := os.ReadFile(full)
+	after, err := regular.ReadFile(full)
 	if err != nil {
 		return res, fmt.Errorf("read %s after editing: %w", rel, err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 	"gopkg.in/yaml.v3"
 )
@@ -288,7 +289,7 @@ func checkEmpty(dir string) error {
 // ensureGitignore adds the lines of gitignoreLines that .gitignore lacks.
 func ensureGitignore(dir string) (bool, error) {
 	p := filepath.Join(dir, ".gitignore")
-	old, err := os.ReadFile(p)
+	old, err := regular.ReadFile(p)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("read %s: %w", p, err)
 	}
@@ -363,7 +364,7 @@ func learn(ctx context.Context, dir string, loc *time.Location) (settings, error
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		data, err := os.ReadFile(p)
+		data, err := regular.ReadFile(p)
 		if err != nil {
 			continue
 		}
@@ -429,7 +430,7 @@ func zoneName(cfg *config.Config, env config.Env) string {
 // a warning says why.
 func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning string, err error) {
 	file := filepath.Join(dir, "_config.yml")
-	data, err := os.ReadFile(file)
+	data, err := regular.ReadFile(file)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return false, "", nil // a _config.yaml or .toml site: not touched
@@ -478,7 +479,7 @@ func postsMovedByZone(ctx context.Context, dir string, loc *time.Location) ([]st
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		data, err := os.ReadFile(n)
+		data, err := regular.ReadFile(n)
 		if err != nil {
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/editor"
+	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 )
 
@@ -99,12 +100,15 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 		if res.Init, err = initAt(ctx, dir, opts, InitOptions{}); err != nil {
 			return nil, err
 		}
-		d, err = Open(Options{Repo: dir, ConfigFile: opts.ConfigFile, Flags: opts.Flags, Env: opts.Env, Dir: opts.Dir, Now: opts.Now})
+		d, err = Open(Options{Repo: dir, ConfigFile: opts.ConfigFile, Flags: opts.Flags, Env: opts.Env, Dir: opts.Dir, Now: opts.Now, Warn: opts.Warn})
 	}
 	if err != nil {
 		return nil, err
 	}
 	cfg := d.Config
+	if _, err := d.Repo.OnBranch(cfg.Branch); err != nil {
+		return nil, err
+	}
 	if !no.NoCommit {
 		if err := d.Repo.CheckIdle(); err != nil {
 			return nil, err
@@ -174,7 +178,7 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 		if err := no.Editor(cfg.Editor).Edit(ctx, res.Abs); err != nil {
 			return res, fmt.Errorf("%w; the entry is kept, uncommitted, at %s: run diary edit %s", editorError(err), res.Path, res.Path)
 		}
-		after, err := os.ReadFile(res.Abs)
+		after, err := regular.ReadFile(res.Abs)
 		if err != nil {
 			return res, fmt.Errorf("read %s after editing: %w", res.Path, err)
 		}
@@ -213,6 +217,11 @@ func (d *Diary) commit(ctx context.Context, paths []string, what string) (string
 		return "", err
 	}
 	defer unlock()
+	// Each command asks before it writes; this is the last word: no
+	// commit lands on a detached HEAD, where git switch would drop it.
+	if _, err := d.Repo.OnBranch(d.Config.Branch); err != nil {
+		return "", err
+	}
 	return d.Repo.Commit(ctx, repo.CommitOptions{
 		Paths:   paths,
 		Message: fmt.Sprintf("diary(%s): %s", d.Config.Host, what),

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
 	"github.com/gitdiary/diary/sync/merge"
@@ -73,12 +74,15 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 	if err := d.Repo.CheckIdle(); err != nil {
 		return res, err
 	}
+	if _, err := d.Repo.OnBranch(d.Config.Branch); err != nil {
+		return res, err
+	}
 	full := filepath.Join(d.Root, filepath.FromSlash(res.Path))
-	local, err := os.ReadFile(filepath.Join(d.Root, filepath.FromSlash(res.Copy)))
+	local, err := regular.ReadFile(filepath.Join(d.Root, filepath.FromSlash(res.Copy)))
 	if err != nil {
 		return res, err
 	}
-	remote, err := os.ReadFile(full)
+	remote, err := regular.ReadFile(full)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return res, err
 	}
@@ -104,7 +108,7 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 		if err := ro.Editor(d.Config.Editor).Edit(ctx, full); err != nil {
 			return res, fmt.Errorf("%w; the attempt is in %s and %s is kept", editorError(err), res.Path, res.Copy)
 		}
-		merged, err := os.ReadFile(full)
+		merged, err := regular.ReadFile(full)
 		if err != nil {
 			return res, err
 		}

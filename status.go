@@ -3,12 +3,14 @@ package diary
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
+	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
 )
@@ -26,6 +28,11 @@ type Status struct {
 	LastSync    *time.Time     `json:"last_sync"`
 	Conflicts   []string       `json:"conflicts"` // conflict copies waiting in _conflicts/
 	Problems    []string       `json:"problems"`  // posts that sync would not publish
+	// RemoteProblem: the remote setting names no remote, and it is not
+	// the default of a local-only diary (sync refuses it; this says why).
+	RemoteProblem string `json:"-"`
+	// Warnings: what was skipped, not being a regular file (for stderr).
+	Warnings []string `json:"-"`
 }
 
 // StatusChange is one uncommitted path.
@@ -47,16 +54,23 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.Warnings = r.NotFiles()
 	for _, c := range changes {
 		kind := map[repo.ChangeKind]string{repo.Added: "added", repo.Modified: "modified", repo.Deleted: "deleted"}[c.Kind]
 		st.Uncommitted = append(st.Uncommitted, StatusChange{c.Path, kind})
 		if c.Kind != repo.Deleted && dsync.IsPost(c.Path) {
 			full := filepath.Join(d.Root, filepath.FromSlash(c.Path))
-			if fi, err := os.Lstat(full); err != nil || !fi.Mode().IsRegular() {
-				continue // gone, or not a file: never read
-			} else if p := dsync.LintSize(c.Path, fi.Size()); p != "" {
-				st.Problems = append(st.Problems, p)
-			} else if data, err := os.ReadFile(full); err == nil {
+			// A post over GitHub's limit is reported by its size, never read.
+			if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() {
+				if p := dsync.LintSize(c.Path, fi.Size()); p != "" {
+					st.Problems = append(st.Problems, p)
+					continue
+				}
+			}
+			data, err := regular.ReadFileNoFollow(full)
+			if errors.Is(err, regular.ErrNotRegular) {
+				st.Warnings = append(st.Warnings, notRegularWarning(c.Path, err))
+			} else if err == nil {
 				if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
 					st.Problems = append(st.Problems, p)
 				}
@@ -65,6 +79,10 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	}
 	if _, err := r.RemoteURL(d.Config.Remote); err == nil {
 		st.HasRemote = true
+	} else if errors.Is(err, repo.ErrNoRemote) {
+		if err := dsync.NoSuchRemote(r, d.Config.Remote); err != nil {
+			st.RemoteProblem = err.Error()
+		}
 	}
 	branch := d.Config.Branch
 	if branch == "" {
@@ -122,4 +140,15 @@ func conflictCopies(root string) ([]string, error) {
 		out = []string{}
 	}
 	return out, err
+}
+
+// notRegularWarning says that the post at rel was not read: it is a
+// link, a named pipe or a device (err says which), which Jekyll does not
+// publish either.
+func notRegularWarning(rel string, err error) string {
+	msg := err.Error()
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		msg = pe.Err.Error() // without the absolute path
+	}
+	return fmt.Sprintf("%s: %s: skipped, never read", rel, msg)
 }

@@ -22,7 +22,8 @@ var ErrNothingToUndo = errors.New("nothing to undo")
 // Undo puts HEAD and the work tree back to where they were before the
 // last sync, from the newest backup under refs/diary/backup/, and drops
 // that backup so that another undo goes one sync further back. It
-// refuses when uncommitted work would be lost.
+// refuses when uncommitted work would be lost, or a commit made since
+// that sync that nothing else keeps.
 func (d *Diary) Undo(ctx context.Context) (*UndoResult, error) {
 	r := d.Repo
 	unlock, err := r.Lock(ctx, 0)
@@ -41,12 +42,9 @@ func (d *Diary) Undo(ctx context.Context) (*UndoResult, error) {
 		return nil, fmt.Errorf("%w: no sync has moved this diary yet", ErrNothingToUndo)
 	}
 	b := backups[len(backups)-1]
-	head, err := r.Head()
+	head, err := r.OnBranch(d.Config.Branch)
 	if err != nil {
 		return nil, err
-	}
-	if head.Branch == "" {
-		return nil, fmt.Errorf("%w: check out a branch first (git switch main)", repo.ErrDetached)
 	}
 	changes, err := r.Changes(ctx)
 	if err != nil {
@@ -58,6 +56,9 @@ func (d *Diary) Undo(ctx context.Context) (*UndoResult, error) {
 			paths = append(paths, c.Path)
 		}
 		return nil, fmt.Errorf("undo would lose uncommitted work in %s: commit it first (diary sync --no-push), or move it away", strings.Join(paths, ", "))
+	}
+	if err := refuseDropping(r, head, b.Hash); err != nil {
+		return nil, err
 	}
 	from, err := r.ReadTree(head.Hash)
 	if err != nil {
@@ -80,4 +81,31 @@ func (d *Diary) Undo(ctx context.Context) (*UndoResult, error) {
 		return nil, err
 	}
 	return res, r.RemoveRef(b.Name)
+}
+
+// refuseDropping refuses an undo from head back to backup when it would
+// drop a commit made since that sync: one that neither the backup, the
+// remote's branch nor any other ref keeps. The sync's own merge (first
+// parent the backup) is what undo is for, and is not counted.
+func refuseDropping(r *repo.Repo, head repo.HeadState, backup repo.Hash) error {
+	only, err := r.OnlyOn(head.Branch, head.Hash, backup)
+	if err != nil {
+		return fmt.Errorf("undo: %w", err)
+	}
+	var lost []string
+	for _, c := range only {
+		if len(c.Parents) > 1 && c.Parents[0] == backup {
+			continue
+		}
+		lost = append(lost, repo.Short(c.Hash)+" "+c.Subject)
+	}
+	if len(lost) == 0 {
+		return nil
+	}
+	noun := "commit"
+	if len(lost) > 1 {
+		noun = "commits"
+	}
+	return fmt.Errorf("undo would drop %d %s made since the last sync: %s: nothing was changed; to undo anyway and keep them, name them first with git branch keep %s, then run diary undo again",
+		len(lost), noun, strings.Join(lost, "; "), repo.Short(head.Hash))
 }

@@ -100,7 +100,10 @@ type Settings struct {
 // Config is the resolved settings and where each came from.
 type Config struct {
 	Settings
-	sources map[string]Source
+	// Warnings are what Load skipped and the user should hear about: a
+	// settings file that is not a regular file, for one.
+	Warnings []string
+	sources  map[string]Source
 }
 
 // Item is one line of `diary config list`.

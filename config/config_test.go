@@ -607,6 +607,13 @@ func TestSecrets(t *testing.T) {
 		{"gitlab token", "remote: glpat-abcdefghij0123456789\n", "glpat-", false},
 		{"url with password", "remote: https://kim:hunter2@github.com/kim/diary.git\n", "hunter2", false},
 		{"url with token password", "remote: https://x-access-token:abc@github.com/kim/diary.git\n", "abc@", false},
+		// A comment is pushed with the file as much as a value is.
+		{"github token in a comment", "# my token: ghp_0123456789abcdefghijABCDEFGHIJ012345\nauthor: Kim\n", "ghp_0123456789", false},
+		{"token in a comment after a value", "author: Kim # ghp_0123456789abcdefghijABCDEFGHIJ012345\n", "ghp_0123456789", false},
+		{"token in the only comment", "# github_pat_11AAAAAA0123456789_abcdefghijk\n", "github_pat_11", false},
+		{"url with password in a comment", "# remote: https://kim:hunter2@github.com/kim/diary.git\nremote: origin\n", "hunter2", false},
+		{"private key in comments", "author: Kim\n# -----BEGIN OPENSSH PRIVATE KEY-----\n# b3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n# -----END OPENSSH PRIVATE KEY-----\n", "b3BlbnNz", false},
+		{"private key as a value", "disclaimer: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA\n  -----END RSA PRIVATE KEY-----\n", "MIIEow", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -937,5 +944,33 @@ func TestEnvIsOnlyReadThroughOpts(t *testing.T) {
 	c := f.mustLoad()
 	if c.Author != "" || c.Editor != "vi" {
 		t.Errorf("process environment leaked: author %q editor %q", c.Author, c.Editor)
+	}
+}
+
+// TestRemoteIsAName: remote names a remote in .git/config, so a number,
+// a boolean or a date there is an error naming the key and the file,
+// never a remote named "5" that does not exist (which sync took for
+// "local only"). A quoted "5" is a name.
+func TestRemoteIsAName(t *testing.T) {
+	for _, content := range []string{"remote: 5\n", "remote: true\n", "remote: 1.5\n", "remote: 2022-04-30\n", "author: &r 5\nremote: *r\n"} {
+		for _, layer := range []string{"repo", "user"} {
+			f := newFixture(t)
+			p := f.repo(content)
+			if layer == "user" {
+				f.repo("")
+				p = f.user(content)
+			}
+			_, err := f.load()
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("%s in %s: err = %v, want ErrInvalid", strings.TrimSpace(content), layer, err)
+				continue
+			}
+			checkMessage(t, err, p, "remote")
+		}
+	}
+	f := newFixture(t)
+	f.repo("remote: \"5\"\nbranch: 'main'\n")
+	if c := f.mustLoad(); c.Remote != "5" || c.Branch != "main" {
+		t.Errorf("remote %q, branch %q", c.Remote, c.Branch)
 	}
 }

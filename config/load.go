@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/viper"
+
+	"github.com/gitdiary/diary/internal/regular"
 	"gopkg.in/yaml.v3"
 )
 
@@ -73,17 +75,24 @@ type fileLayer struct {
 }
 
 // readConfigFile reads and validates a diary config file: .diary.yml when
-// shared, the user's config.yaml otherwise. A missing file gives nil, nil.
+// shared, the user's config.yaml otherwise. A missing file gives nil; one
+// that is not a regular file (a named pipe would block the read for ever)
+// is not read, and gives nil and a warning.
 // userFile is only used in messages.
-func readConfigFile(path string, shared bool, userFile string) (*fileLayer, error) {
-	data, err := os.ReadFile(path)
+func readConfigFile(path string, shared bool, userFile string) (l *fileLayer, warning string, err error) {
+	data, err := regular.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, "", nil
+	}
+	if fi, serr := os.Stat(path); errors.Is(err, regular.ErrNotRegular) && (serr != nil || !fi.IsDir()) {
+		// A pipe or a device: skipped, and said.
+		return nil, fmt.Sprintf("%v: skipped, diary reads settings only from a plain file", err), nil
 	}
 	if err != nil {
-		return nil, readError(path, err)
+		return nil, "", readError(path, err)
 	}
-	return parseConfig(path, data, shared, userFile)
+	l, err = parseConfig(path, data, shared, userFile)
+	return l, "", err
 }
 
 func readError(path string, err error) error {
@@ -109,8 +118,18 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 	if err != nil {
 		return nil, err
 	}
-	if len(pairs) == 0 {
+	// Values are checked key by key below, so that the message names the
+	// key; what is left (comments) is checked line by line at the end.
+	done := func() (*fileLayer, error) {
+		if shared {
+			if err := secretLine(path, data, userFile); err != nil {
+				return nil, err
+			}
+		}
 		return layer, nil
+	}
+	if len(pairs) == 0 {
+		return done()
 	}
 	v := viper.New()
 	v.SetConfigType("yaml")
@@ -133,6 +152,9 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 		if !ok {
 			return nil, invalid(path, "%s%s is %s, but it takes a single value: write %s: VALUE", p.key, onLine(line), describeKind(p.valNode), p.key)
 		}
+		if err := nameValue(path, p.key, p.valNode, line); err != nil {
+			return nil, err
+		}
 		text = normalize(text)
 		if shared {
 			if kind := secretKind(text); kind != "" {
@@ -144,7 +166,7 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 		}
 		layer.values[p.key] = text
 	}
-	return layer, nil
+	return done()
 }
 
 // siteTimezone reads timezone from the Jekyll site's _config.yml (or
@@ -155,7 +177,7 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 func siteTimezone(dir string) (value, file string, ok bool) {
 	for _, name := range []string{"_config.yml", "_config.yaml"} {
 		p := filepath.Join(dir, name)
-		data, err := os.ReadFile(p)
+		data, err := regular.ReadFile(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -239,19 +261,43 @@ func Load(opts LoadOptions) (*Config, error) {
 
 	var layers []*fileLayer
 	var layerNames []Layer
+	var warnings []string
 	if opts.RepoDir != "" {
-		l, err := readConfigFile(RepoFile(opts.RepoDir), true, userFile)
+		// The site's settings are read for timezone only, and skipped when
+		// they are not a regular file: say so once, here.
+		for _, name := range []string{"_config.yml", "_config.yaml"} {
+			p := filepath.Join(opts.RepoDir, name)
+			fi, err := os.Stat(p) // a stat does not open: it never blocks
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err == nil {
+				if err := regular.Check(p, fi.Mode()); err != nil {
+					warnings = append(warnings, fmt.Sprintf("%v: skipped, diary and Jekyll read the site's settings only from a plain file", err))
+				}
+			}
+			break
+		}
+	}
+	if opts.RepoDir != "" {
+		l, warning, err := readConfigFile(RepoFile(opts.RepoDir), true, userFile)
 		if err != nil {
 			return nil, err
+		}
+		if warning != "" {
+			warnings = append(warnings, warning)
 		}
 		if l != nil {
 			layers, layerNames = append(layers, l), append(layerNames, LayerRepo)
 		}
 	}
 	if userFile != "" {
-		l, err := readConfigFile(userFile, false, userFile)
+		l, warning, err := readConfigFile(userFile, false, userFile)
 		if err != nil {
 			return nil, err
+		}
+		if warning != "" {
+			warnings = append(warnings, warning)
 		}
 		if l != nil {
 			layers, layerNames = append(layers, l), append(layerNames, LayerUser)
@@ -259,7 +305,7 @@ func Load(opts LoadOptions) (*Config, error) {
 	}
 
 	values := map[string]string{}
-	c := &Config{sources: map[string]Source{}}
+	c := &Config{sources: map[string]Source{}, Warnings: warnings}
 	for _, k := range keys {
 		if v, ok := flags[k]; ok {
 			values[k], c.sources[k] = v, Source{Layer: LayerFlag}

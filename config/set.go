@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/gitdiary/diary/internal/regular"
 )
 
 // Set writes key: value into file (creating it and its directory as
@@ -56,7 +58,7 @@ func Set(file, key, value string, shared bool) error {
 	if shared {
 		perm, dirPerm = 0o644, 0o755
 	}
-	data, err := os.ReadFile(target)
+	data, err := regular.ReadFile(target)
 	switch {
 	case err == nil:
 		if fi, err := os.Stat(target); err == nil {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"gopkg.in/yaml.v3"
 )
 
 // settingError is an error with a one-line message that wraps the sentinel
@@ -113,6 +115,11 @@ var (
 	tokenRe = regexp.MustCompile(`(gh[pousr]_|github_pat_|glpat-)[A-Za-z0-9_-]{8,}`)
 	// scheme://user:password@ — a URL that carries credentials.
 	credURLRe = regexp.MustCompile(`(?i)[a-z][a-z0-9+.-]*://[^\s/@:]*:[^\s/@]+@`)
+	// The armour line of a PEM or OpenSSH private key (RFC 7468 labels:
+	// "PRIVATE KEY", "RSA PRIVATE KEY", "OPENSSH PRIVATE KEY"...).
+	privateKeyRe = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`)
+	// An AWS access key ID, as AWS documents its form.
+	awsKeyRe = regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)
 )
 
 // secretKind says what kind of secret value v looks like, or "".
@@ -126,7 +133,27 @@ func secretKind(v string) string {
 	if credURLRe.MatchString(v) {
 		return "a URL with a password"
 	}
+	if privateKeyRe.MatchString(v) {
+		return "a private key"
+	}
+	if awsKeyRe.MatchString(v) {
+		return "an AWS access key"
+	}
 	return ""
+}
+
+// secretLine finds a secret anywhere in the text of the shared file, line
+// by line, comments included: a comment is pushed with the file as much
+// as a value is. The secret itself is never repeated in the message.
+func secretLine(file string, data []byte, userFile string) error {
+	for i, line := range strings.Split(string(data), "\n") {
+		if kind := secretKind(line); kind != "" {
+			return newError([]error{ErrSecret}, file,
+				"line %d holds what looks like %s (comments are pushed too), and .diary.yml is pushed with the diary, often in public: remove it, and put the secret in the environment (DIARY_TOKEN) or in %s instead",
+				i+1, kind, userConfigName(userFile))
+		}
+	}
+	return nil
 }
 
 // secretKeyError: a secret-looking key in the shared file.
@@ -259,4 +286,24 @@ func validLayout(layout string) bool {
 		}
 	}
 	return true
+}
+
+// nameValue refuses a number, a boolean or a date where remote names a
+// git remote: "remote: 5" is a YAML number, not the name of a remote, and
+// taking it for one made sync quietly local only. A quoted value ("5") is
+// a name. (branch keeps a number's text: "branch: 1.10" is a release
+// branch's name, and a branch that does not exist is said by sync.)
+func nameValue(file, key string, n *yaml.Node, line int) error {
+	if key != "remote" {
+		return nil
+	}
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return nil // scalarText refuses it
+	}
+	kind := map[string]string{"!!int": "a number", "!!float": "a number", "!!bool": "a true/false value", "!!timestamp": "a date"}[n.ShortTag()]
+	if kind == "" {
+		return nil
+	}
+	return invalid(file, "%s%s is %s (%s), but it names a git remote: write %s: origin (a name from git remote), or quote the value if that really is its name", key, onLine(line), kind, n.Value, key)
 }

@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/gitdiary/diary/internal/regular"
 )
 
 // ScanOptions says what Scan reads.
@@ -236,7 +238,7 @@ func (s *scanner) one(j *scanJob, buf, relBuf *[]byte) scanResult {
 			case fi.IsDir():
 				return scanResult{dir: true}
 			case !fi.Mode().IsRegular():
-				return scanResult{skip: true}
+				return scanResult{err: regular.Check(p, fi.Mode())}
 			}
 		}
 		if i, ok := c.index[string(rb)]; ok && serr == nil {
@@ -354,8 +356,11 @@ func (s *scanner) walkDir(p, rel string, draft bool) {
 			case strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_"):
 			case d.IsDir():
 				subdirs = append(subdirs, name)
-			case !d.Type().IsRegular() || strings.HasSuffix(name, "~"):
+			case strings.HasSuffix(name, "~"):
 			default:
+				// A named pipe, a device or a link named as a post is a
+				// job too: readFile refuses it without reading (a pipe
+				// blocks, /dev/zero never ends), and the refusal is said.
 				if _, ok := nameDate(name); ok || draft { // Jekyll ignores the rest in _posts too
 					s.jobs = append(s.jobs, scanJob{di, name})
 				}
@@ -501,16 +506,32 @@ const MaxPostSize = 100 << 20
 // end then, which saves the read that would find it.
 func readFile(name string, buf *[]byte, size int64) ([]byte, error) {
 	if runtime.GOOS == "windows" {
-		return os.ReadFile(name) // long paths and sharing modes: leave it to os
+		return regular.ReadFileNoFollow(name) // long paths and sharing modes: leave it to os
 	}
-	var fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	// Without blocking on a named pipe, never through a link, and only
+	// what fstat says is a regular file: a name that turned into a pipe
+	// or a link to /dev/zero since it was listed is refused, not read.
+	var fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC|openNoBlock|openNoFollow, 0)
 	for err == syscall.EINTR {
-		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC|openNoBlock|openNoFollow, 0)
+	}
+	if err == syscall.ELOOP {
+		return nil, regular.Check(name, fs.ModeSymlink)
 	}
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	defer syscall.Close(fd)
+	mode, fsize, err := fdStat(fd)
+	if err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
+	}
+	if err := regular.Check(name, mode); err != nil {
+		return nil, err
+	}
+	if size < 0 {
+		size = fsize
+	}
 	b := (*buf)[:0]
 	if want := int(size) + 1; size >= 0 && cap(b) < want && size < 1<<30 {
 		b = make([]byte, 0, max(want, 16<<10))

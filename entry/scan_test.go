@@ -3,6 +3,7 @@ package entry
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gitdiary/diary/internal/regular"
 )
 
 // benchDiary returns a diary to scan: the reference diary of the
@@ -144,7 +147,7 @@ func scanBefore(root string, opts ScanOptions) ([]*Entry, []error) {
 				}
 				return nil
 			}
-			if d.IsDir() || !d.Type().IsRegular() || strings.HasSuffix(name, "~") {
+			if d.IsDir() || strings.HasSuffix(name, "~") {
 				return nil
 			}
 			if _, _, ok := ParseName(name); !ok && !draft {
@@ -170,6 +173,11 @@ func scanBefore(root string, opts ScanOptions) ([]*Entry, []error) {
 	var fails []error
 	for _, j := range jobs {
 		p := filepath.Join(root, filepath.FromSlash(j.rel))
+		if fi, err := os.Lstat(p); err == nil && !fi.Mode().IsRegular() {
+			// Named as a post but not a file: refused, never read.
+			fails = append(fails, regular.Check(p, fi.Mode()))
+			continue
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			fails = append(fails, err)
@@ -286,10 +294,13 @@ func TestReadFile(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range []string{dir, filepath.Join(dir, "missing")} {
-		_, want := os.ReadFile(p)
-		if _, err := readFile(p, &buf, -1); err == nil || err.Error() != want.Error() {
-			t.Errorf("readFile(%s): %v, os.ReadFile: %v", p, err, want)
-		}
+	p := filepath.Join(dir, "missing")
+	_, want := os.ReadFile(p)
+	if _, err := readFile(p, &buf, -1); err == nil || err.Error() != want.Error() {
+		t.Errorf("readFile(%s): %v, os.ReadFile: %v", p, err, want)
+	}
+	// What is not a regular file is refused, not read.
+	if _, err := readFile(dir, &buf, -1); !errors.Is(err, regular.ErrNotRegular) {
+		t.Errorf("readFile(%s): %v, want not a regular file", dir, err)
 	}
 }

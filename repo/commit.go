@@ -17,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/gitdiary/diary/internal/regular"
 )
 
 // Signature names who made a commit, and when.
@@ -143,8 +145,12 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 func (r *Repo) updateIndexSlowly(lock *indexLock, set []*index.Entry, remove map[string]bool) error {
 	idx, err := r.git.Storer.Index()
 	if err != nil {
-		lock.release()
-		return fmt.Errorf("read the index: %w", err)
+		// Unreadable: start from HEAD's tree (the new commit's), as
+		// rebuildIndex does.
+		if idx, err = r.headIndex(); err != nil {
+			lock.release()
+			return fmt.Errorf("read the index: %w", err)
+		}
 	}
 	for p := range remove {
 		setIndexEntry(idx, p, nil)
@@ -242,7 +248,7 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 		}
 		content, mode = []byte(filepath.ToSlash(target)), filemode.Symlink
 	case fi.Mode().IsRegular():
-		content, err = os.ReadFile(full)
+		content, err = regular.ReadFileNoFollow(full)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read %s: %w", p, err)
 		}

@@ -184,3 +184,80 @@ func (r *Repo) CommitTime(c Hash) (time.Time, error) {
 	}
 	return commit.Committer.When, nil
 }
+
+// Kept is one commit as undo names it.
+type Kept struct {
+	Hash    Hash
+	Parents []Hash
+	Subject string // the message's first line
+}
+
+// OnlyOn returns the commits reachable from head but neither from base
+// nor from any ref other than refs/heads/branch: the commits that would
+// be lost, kept by no other name, if branch moved back to base. Newest
+// first, as far as a walk of the parents gives an order.
+func (r *Repo) OnlyOn(branch string, head, base Hash) ([]Kept, error) {
+	keep, err := r.reachable(base)
+	if err != nil {
+		return nil, err
+	}
+	iter, err := r.git.Storer.IterReferences()
+	if err != nil {
+		return nil, fmt.Errorf("list refs: %w", err)
+	}
+	mine := plumbing.NewBranchReferenceName(branch)
+	var others []Hash
+	iter.ForEach(func(ref *plumbing.Reference) error {
+		if ref.Type() == plumbing.HashReference && ref.Name() != mine && ref.Name() != plumbing.HEAD {
+			others = append(others, ref.Hash())
+		}
+		return nil
+	})
+	for _, h := range others {
+		if keep[h] {
+			continue
+		}
+		more, err := r.reachable(h)
+		if err != nil {
+			continue // a ref at a missing object keeps nothing
+		}
+		for c := range more {
+			keep[c] = true
+		}
+	}
+	var out []Kept
+	seen := map[Hash]bool{}
+	stack := []Hash{head}
+	for len(stack) > 0 {
+		h := stack[0]
+		stack = stack[1:]
+		if h.IsZero() || seen[h] || keep[h] {
+			continue
+		}
+		seen[h] = true
+		data, err := r.readObject(h, plumbing.CommitObject)
+		if err != nil {
+			return nil, fmt.Errorf("read commit %s: %w", short(h), err)
+		}
+		parents, err := r.parents(h)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Kept{Hash: h, Parents: parents, Subject: commitSubject(data)})
+		stack = append(stack, parents...)
+	}
+	return out, nil
+}
+
+// commitSubject is the first line of a raw commit's message.
+func commitSubject(data []byte) string {
+	if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
+		data = data[i+2:]
+	} else {
+		return ""
+	}
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		data = data[:i]
+	}
+	return string(data)
+}

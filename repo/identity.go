@@ -4,13 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	format "github.com/go-git/go-git/v5/plumbing/format/config"
+
+	"github.com/gitdiary/diary/internal/regular"
 )
 
 // Identity is the user's git identity as git itself would find it.
@@ -78,12 +79,13 @@ func UserIdentity(r *Repo, env func(string) (string, bool)) (Identity, error) {
 }
 
 func readUser(file string) (name, email string, err error) {
-	f, err := os.Open(file)
+	// Only a regular file (or a link to one): a pipe would block.
+	f, _, err := regular.Open(file, true)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", "", nil
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("read %s: %w", file, err)
+		return "", "", fmt.Errorf("read %s: %w: make it a plain file", file, err)
 	}
 	defer f.Close()
 	cfg := format.New()

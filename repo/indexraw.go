@@ -181,7 +181,7 @@ func (r *Repo) indexEntries() (map[string]*indexEntry, error) {
 	r.indexMeta = indexMeta{} // vouches for nothing
 	idx, err := r.git.Storer.Index()
 	if err != nil {
-		return nil, fmt.Errorf("read the index: %w: run git status once to rewrite it", err)
+		return r.rebuildIndex(err) // git cannot read it either
 	}
 	m := make(map[string]*indexEntry, len(idx.Entries))
 	for _, e := range idx.Entries {

@@ -27,6 +27,8 @@ var (
 	ErrLocked = errors.New("index is locked")
 	// ErrMoved: the branch moved while diary was committing.
 	ErrMoved = errors.New("branch moved")
+	// ErrBroken: a .git that is no valid repository (its HEAD is gone).
+	ErrBroken = errors.New("not a valid git repository")
 )
 
 // DefaultBranch is the branch a new diary starts on, as on GitHub.
@@ -46,6 +48,8 @@ type Repo struct {
 	indexMemo map[string]*indexEntry // indexEntries' last parse
 	indexMeta indexMeta              // and what it vouches for
 	indexKey  string                 // the index file's size and time then
+
+	notFiles []string // what the last Changes skipped: see NotFiles
 }
 
 // SetHook installs a function called at named points of the steps that
@@ -76,6 +80,11 @@ func open(dir string, detect bool) (*Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	// go-git takes a .git without HEAD for no repository at all, and
+	// looks on up the tree: that would be another diary, or ~/diary.
+	if err := checkDotGit(abs, detect); err != nil {
+		return nil, err
 	}
 	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: detect, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
@@ -190,4 +199,83 @@ func (r *Repo) CheckIdle() error {
 		}
 	}
 	return nil
+}
+
+// BrokenError is ErrBroken with the work tree whose .git is broken.
+type BrokenError struct {
+	Root string
+	err  error
+}
+
+func (e *BrokenError) Error() string { return e.err.Error() }
+func (e *BrokenError) Unwrap() error { return e.err }
+
+// checkDotGit finds the .git nearest to dir (dir's own only, unless
+// detect) and returns ErrBroken, with the fix, when it is no repository
+// as git's own test has it: a HEAD, and objects/ and refs/ (in the common
+// directory of a linked work tree). No .git at all is no error here.
+func checkDotGit(dir string, detect bool) error {
+	for d := dir; ; {
+		dotGit := filepath.Join(d, ".git")
+		fi, err := os.Lstat(dotGit)
+		if err == nil {
+			gitDir := dotGit
+			if !fi.IsDir() {
+				if gitDir, err = resolveGitFile(d); err != nil {
+					return &BrokenError{Root: d, err: fmt.Errorf("%s: %w (%v): repair or remove it, then run diary again", dotGit, ErrBroken, err)}
+				}
+			}
+			if err := checkGitDir(dotGit, gitDir); err != nil {
+				return &BrokenError{Root: d, err: err}
+			}
+			return nil
+		}
+		parent := filepath.Dir(d)
+		if !detect || parent == d {
+			return nil
+		}
+		d = parent
+	}
+}
+
+func checkGitDir(dotGit, gitDir string) error {
+	head := filepath.Join(gitDir, "HEAD")
+	if _, err := os.Stat(head); err != nil {
+		return fmt.Errorf("%s: %w (HEAD is missing): diary stops rather than use another diary; if only HEAD was lost, write it back with echo 'ref: refs/heads/%s' > %s, then run diary again", dotGit, ErrBroken, lostBranch(gitDir), head)
+	}
+	common := gitDir
+	if data, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		common = filepath.Clean(trimNewline(string(data)))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(gitDir, common)
+		}
+	}
+	for _, sub := range []string{"objects", "refs"} {
+		if fi, err := os.Stat(filepath.Join(common, sub)); err != nil || !fi.IsDir() {
+			return fmt.Errorf("%s: %w (%s/ is missing): diary stops rather than use another diary; restore it from a backup, or clone the diary again with diary clone URL", dotGit, ErrBroken, sub)
+		}
+	}
+	return nil
+}
+
+// lostBranch guesses the branch a lost HEAD named: main when it exists
+// (or nothing does), else the first branch there is.
+func lostBranch(gitDir string) string {
+	des, err := os.ReadDir(filepath.Join(gitDir, "refs", "heads"))
+	if err != nil {
+		return DefaultBranch
+	}
+	first := ""
+	for _, de := range des {
+		if de.Name() == DefaultBranch {
+			return DefaultBranch
+		}
+		if first == "" && !de.IsDir() {
+			first = de.Name()
+		}
+	}
+	if first == "" {
+		return DefaultBranch
+	}
+	return first
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
+
+	"github.com/gitdiary/diary/internal/regular"
 )
 
 // ChangeKind says how a path differs from HEAD.
@@ -103,6 +105,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		}
 	}()
 	var changes []Change
+	var notFiles, inPlace []string
 	var walk func(dir string, parts []string, patterns []gitignore.Pattern) error
 	walk = func(dir string, parts []string, patterns []gitignore.Pattern) error {
 		if err := ctx.Err(); err != nil {
@@ -153,6 +156,16 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 					return err
 				}
 			case typ != 0 && typ != fs.ModeSymlink:
+				// A named pipe, a device or a socket: git does not add
+				// one, and diary never opens one (a pipe would block).
+				// One that took a tracked file's place is left as
+				// HEAD has it: neither deleted nor changed.
+				if headTree.has(rel) {
+					notFiles = append(notFiles, rel)
+					inPlace = append(inPlace, rel)
+				} else if !m.Match(child, false) {
+					notFiles = append(notFiles, rel)
+				}
 			case !m.Match(child, false) && !IsTemp(name):
 				changes = append(changes, Change{rel, Added})
 			}
@@ -164,9 +177,12 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	}
 	// Each tracked path is listed once, so when as many were found as
 	// HEAD has, none is missing.
-	if len(tracked) != headTree.len() {
-		seen := make(map[string]bool, len(tracked))
+	if len(tracked)+len(inPlace) != headTree.len() {
+		seen := make(map[string]bool, len(tracked)+len(inPlace))
 		for _, p := range tracked {
+			seen[p] = true
+		}
+		for _, p := range inPlace {
 			seen[p] = true
 		}
 		headTree.each(func(p string) {
@@ -247,7 +263,24 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		r.refreshIndex(refresh)
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
+	sort.Strings(notFiles)
+	r.notFiles = notFiles
 	return changes, nil
+}
+
+// NotFiles lists, as warnings, what the last Changes skipped in the work
+// tree because it is not a file: a named pipe, a device or a socket, not
+// ignored. Each is named with what it is.
+func (r *Repo) NotFiles() []string {
+	var out []string
+	for _, rel := range r.notFiles {
+		kind := "not a file"
+		if fi, err := os.Lstat(joinRoot(r.root, rel)); err == nil {
+			kind = regular.Kind(fi.Mode())
+		}
+		out = append(out, fmt.Sprintf("%s: not a regular file (%s): skipped, never read or committed", rel, kind))
+	}
+	return out
 }
 
 // headFiles is HEAD's files as Changes looks at them: the index's
@@ -338,7 +371,9 @@ func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
 		h, err := hashFileStream(full, rel, info.Size())
 		return h, mode, err
 	} else {
-		data, err = os.ReadFile(full)
+		// Never through a link, never a pipe or a device: one that took
+		// a file's place since the lstat is refused, not read.
+		data, err = regular.ReadFileNoFollow(full)
 	}
 	if err != nil {
 		return ZeroHash, 0, fmt.Errorf("read %s: %w", rel, err)

@@ -51,7 +51,10 @@ func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 	var problems []string
 	for _, p := range repo.ChangedPaths(published, tree) {
 		e, ok := tree[p]
-		if !ok || !IsPost(p) {
+		if !ok || !IsPost(p) || e.Mode == repo.ModeSymlink || e.Mode == repo.ModeSubmodule {
+			// A link's blob is where it points, not a post: Jekyll on
+			// GitHub Pages does not follow links, and diary never reads
+			// through one.
 			continue
 		}
 		size, err := r.BlobSize(e.Hash)

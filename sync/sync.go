@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 )
 
@@ -95,6 +96,9 @@ type Result struct {
 	DryRun        bool        `json:"dry_run"`
 	Remote        string      `json:"remote"`
 	Branch        string      `json:"branch"`
+	// Warnings: what the change scan skipped, not being a file (a named
+	// pipe, a device), for the command to print on stderr.
+	Warnings []string `json:"-"`
 }
 
 // Run syncs: lock, commit local changes, fetch, classify, fast-forward
@@ -129,12 +133,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := r.CheckIdle(); err != nil {
 		return res, err
 	}
-	head, err := r.Head()
+	head, err := r.OnBranch(o.Branch)
 	if err != nil {
 		return res, err
-	}
-	if head.Branch == "" {
-		return res, fmt.Errorf("%w: diary syncs a branch: check one out with git switch main (or the branch setting's), then run diary sync again", repo.ErrDetached)
 	}
 	if o.Branch == "" {
 		o.Branch = head.Branch
@@ -156,8 +157,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	o.hook("sync:committed")
 
-	// 2. No remote: the diary is local only, and that is fine.
+	// 2. No remote: the diary is local only, and that is fine; but only
+	// when none was asked for (the default origin, and no remote at all):
+	// a remote setting that names no remote is a mistake to say.
 	if _, err := r.RemoteURL(o.Remote); errors.Is(err, repo.ErrNoRemote) {
+		if err := NoSuchRemote(r, o.Remote); err != nil {
+			return res, err
+		}
 		res.State = LocalOnly
 		if !o.DryRun {
 			if err := r.RecordSync(o.Now()); err != nil {
@@ -317,6 +323,7 @@ func commitLocal(ctx context.Context, o *Options, res *Result) error {
 	if err != nil {
 		return err
 	}
+	res.Warnings = append(res.Warnings, r.NotFiles()...)
 	if len(changes) == 0 {
 		return nil
 	}
@@ -324,13 +331,17 @@ func commitLocal(ctx context.Context, o *Options, res *Result) error {
 	for i, c := range changes {
 		paths[i] = c.Path
 	}
-	res.Committed = paths
 	if o.DryRun {
+		res.Committed = paths // what would be committed
 		return nil
 	}
 	msg := commitMessage(r.Root(), o, changes)
-	res.Commit, err = r.Commit(ctx, repo.CommitOptions{Paths: paths, Message: msg, Author: o.Author})
-	return err
+	commit, err := r.Commit(ctx, repo.CommitOptions{Paths: paths, Message: msg, Author: o.Author})
+	if err != nil {
+		return err // nothing says committed: the edits stay in the work tree
+	}
+	res.Committed, res.Commit = paths, commit
+	return nil
 }
 
 // commitMessage is `diary(HOST): add "Title"; edit "Other"; delete "Old"`,
@@ -364,9 +375,9 @@ func commitMessage(root string, o *Options, changes []repo.Change) string {
 func titleOf(root string, c repo.Change, loc *time.Location) string {
 	full := filepath.Join(root, filepath.FromSlash(c.Path))
 	// Only a file of a post's size is read for its title: never a huge
-	// one, a FIFO or a device.
-	if fi, err := os.Lstat(full); c.Kind != repo.Deleted && err == nil && fi.Mode().IsRegular() && LintSize(c.Path, fi.Size()) == "" {
-		data, err := os.ReadFile(full)
+	// one; regular refuses a FIFO, a device or a link.
+	if fi, err := os.Lstat(full); c.Kind != repo.Deleted && err == nil && LintSize(c.Path, fi.Size()) == "" {
+		data, err := regular.ReadFileNoFollow(full)
 		if err == nil {
 			if e, err := entry.Parse(c.Path, data, loc, false); err == nil && e.Title != "" {
 				return e.Title
@@ -470,4 +481,28 @@ func mergeRemote(ctx context.Context, o *Options, res *Result, local, remote rep
 	o.hook("sync:branch-moved")
 	res.Merged, res.MergeCommit = true, commit.String()
 	return nil
+}
+
+// DefaultRemote is the remote sync talks to when none is set.
+const DefaultRemote = "origin"
+
+// NoSuchRemote, for a remote setting that names no remote in .git/config,
+// is nil when it is the default and the diary has no remote at all (the
+// diary is local only); else the error that says which remotes there are
+// and how to fix the setting. sync, status and doctor say the same.
+func NoSuchRemote(r *repo.Repo, remote string) error {
+	names, err := r.RemoteNames()
+	if err != nil {
+		return err
+	}
+	if remote == DefaultRemote && len(names) == 0 {
+		return nil
+	}
+	has := "this diary has no remote"
+	fix := fmt.Sprintf("add it with git remote add %s URL, or set it back to the default with diary config set remote %s (a diary with no remote syncs nowhere)", remote, DefaultRemote)
+	if len(names) > 0 {
+		has = "this diary has " + strings.Join(names, ", ")
+		fix = fmt.Sprintf("set remote to one of them (diary config set remote %s), or add it with git remote add %s URL", names[0], remote)
+	}
+	return fmt.Errorf("no remote named %s in %s (%s): %s", remote, filepath.Join(r.GitDir(), "config"), has, fix)
 }

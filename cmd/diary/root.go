@@ -55,7 +55,8 @@ func (g *globals) options() diary.Options {
 	if g.repo != "" {
 		flags["repo"] = g.repo
 	}
-	return diary.Options{Repo: g.repo, ConfigFile: g.config, Flags: flags, Env: g.sys.Env, Dir: g.sys.Dir, Now: g.sys.Now, Passphrase: g.passphrase()}
+	return diary.Options{Repo: g.repo, ConfigFile: g.config, Flags: flags, Env: g.sys.Env, Dir: g.sys.Dir, Now: g.sys.Now, Passphrase: g.passphrase(),
+		Warn: func(msg string) { g.warn("%s", msg) }}
 }
 
 // note prints progress and hints on stderr, unless --quiet.

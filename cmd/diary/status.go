@@ -25,6 +25,9 @@ func newStatusCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for _, w := range st.Warnings {
+				g.warn("%s", w)
+			}
 			if asJSON {
 				enc := json.NewEncoder(g.sys.Stdout)
 				enc.SetIndent("", "  ")
@@ -34,6 +37,8 @@ func newStatusCmd(g *globals) *cobra.Command {
 			out := g.sys.Stdout
 			fmt.Fprintf(out, "diary %s on %s\n", home(g, st.Root), st.Branch)
 			switch {
+			case st.RemoteProblem != "":
+				fmt.Fprintf(out, "remote: %s\n", st.RemoteProblem)
 			case !st.HasRemote:
 				fmt.Fprintf(out, "remote: none named %s, local only\n", st.Remote)
 			case !st.Fetched:

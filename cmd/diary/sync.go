@@ -35,6 +35,11 @@ pushed); 4 done, with conflict copies to settle (diary status, diary resolve).`,
 				so.Progress = g.sys.Stderr
 			}
 			res, err := d.Sync(c.Context(), so)
+			if res != nil {
+				for _, w := range res.Warnings {
+					g.warn("%s", w)
+				}
+			}
 			if asJSON && res != nil {
 				enc := json.NewEncoder(g.sys.Stdout)
 				enc.SetIndent("", "  ")

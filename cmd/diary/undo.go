@@ -12,7 +12,8 @@ func newUndoCmd(g *globals) *cobra.Command {
 		Short: "Put HEAD and the work tree back to before the last sync",
 		Long: `Put HEAD and the work tree back to where they were before the last sync
 (diary keeps the last 20 under refs/diary/backup/). Refuses when that would
-lose uncommitted work. Run it again to go one more sync back.`,
+lose uncommitted work, or drop a commit made since that sync that no
+branch keeps (it names them). Run it again to go one more sync back.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
 			d, err := diary.Open(g.options())
