@@ -66,6 +66,10 @@ func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
 	}
+	if err == nil {
+		// On disk before its name appears: a ref may point at it next.
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
