@@ -44,9 +44,10 @@ var killSyscalls = []string{"write", "pwrite64", "writev", "ftruncate", "rename"
 // The points are named by system call and file (hashes and temporary
 // suffixes blanked) and sorted into the sync's phases by where they come
 // first in the listing run: commit, fetch, merge, push. With
-// DIARY_KILL_ALL=1 every N of every system call is run (about 80 runs,
-// two minutes a remote on two cores); otherwise a deterministic sample
-// (every N up to 12, then a seeded spread, and the last N: about 40).
+// DIARY_KILL_ALL=1 every N of every system call is run (about 70-80
+// runs, two minutes a remote on two busy cores); otherwise a
+// deterministic sample of about 30 (the first, the last, a seeded
+// spread between), under a minute a remote.
 //
 // The N-th call counted is the N-th of the thread that gets there first:
 // the diary binary is built with its main goroutine locked to the main
@@ -326,10 +327,12 @@ func (k *killWorld) run() {
 	sort.Strings(syscalls)
 	for _, sys := range syscalls {
 		n := counts[sys]
-		// Every N up to 12 (the links and most renames of a small sync),
-		// then a seeded spread of about 12 more, and the last N.
+		// Every N up to 6 (the first locks and objects of the commit),
+		// the last 3 (the push and its records: a thread may make one or
+		// two fewer calls than in the listing run), and a seeded spread
+		// of about 6 between.
 		for when := 1; when <= n; when++ {
-			if all || when <= 12 || when == n || rng.Intn(n-12) < 12 {
+			if all || when <= 6 || when > n-3 || rng.Intn(n) < 6 {
 				shots = append(shots, shot{sys, when})
 			}
 		}
