@@ -162,3 +162,34 @@ func TestCommitChild(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The twins a killed diary left are cleared when the next one takes the
+// diary lock, except one still linked to a lock, which says whose it is.
+func TestDeadTwinsAreCleared(t *testing.T) {
+	r, dir, _, _ := twoCommits(t)
+	host, _ := os.Hostname()
+	gitDir := filepath.Join(dir, ".git")
+	dead := deadPid(t)
+	alone := filepath.Join(gitDir, fmt.Sprintf("%s%x-%d-000000000000", lockTempPrefix, host, dead))
+	linked := filepath.Join(gitDir, fmt.Sprintf("%s%x-%d-000000000001", lockTempPrefix, host, dead))
+	os.WriteFile(alone, nil, 0o644)
+	os.WriteFile(linked, nil, 0o644)
+	lock := filepath.Join(gitDir, "refs", "heads", "other.lock")
+	if err := os.Link(linked, lock); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := r.Lock(context.Background(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	if _, err := os.Stat(alone); err == nil {
+		t.Error("a dead diary's lone twin is still there")
+	}
+	if _, err := os.Stat(linked); err != nil {
+		t.Errorf("the twin of a lock was removed: %v", err)
+	}
+	if deadTwinOf(lock, gitDir) != linked {
+		t.Error("the dead diary's ref lock is no longer known as its")
+	}
+}

@@ -45,6 +45,7 @@ func (safeLoader) Load(ep *transport.Endpoint) (storer.Storer, error) {
 	}
 	if fst, ok := st.(*filesystem.Storage); ok {
 		root := fst.Filesystem().Root()
+		removeDeadTwins(root) // litter of a diary killed mid-push
 		return newFastStorage(fst, root, root), nil
 	}
 	return st, nil
