@@ -272,9 +272,14 @@ func (k *killWorld) killed(dir, remote, log string) (string, bool) {
 // remote-tracking ref are the commit; then the fetch, until the first
 // work-tree file; then the merge, until the first write into the remote
 // (or to a socket after the merge); then the push.
-func (k *killWorld) phases(dir, remote, log string) (map[string]string, map[string]int) {
-	phase := map[string]string{}
-	counts := map[string]int{} // per syscall: the most calls of one thread
+//
+// It also returns the phase of each "SYSCALL N" shot: where the first
+// thread to make its N-th call of SYSCALL was then, which is where
+// strace's when=N kills.
+func (k *killWorld) phases(dir, remote, log string) (phase map[string]string, counts map[string]int, shotPhase map[string]string) {
+	phase = map[string]string{}
+	shotPhase = map[string]string{}
+	counts = map[string]int{} // per syscall: the most calls of one thread
 	perThread := map[string]int{}
 	current := "commit"
 	for _, line := range strings.Split(log, "\n") {
@@ -297,8 +302,14 @@ func (k *killWorld) phases(dir, remote, log string) (map[string]string, map[stri
 		if _, seen := phase[name]; !seen {
 			phase[name] = current
 		}
+		if shot := fmt.Sprintf("%s %d", sys, perThread[key]); shotPhase[shot] == "" {
+			shotPhase[shot] = current
+		}
 	}
-	return phase, counts
+	if os.Getenv("DIARY_KILL_DEBUG") != "" {
+		k.t.Logf("calls per thread and syscall: %v; phases %v", perThread, phase)
+	}
+	return phase, counts, shotPhase
 }
 
 func (k *killWorld) run() {
@@ -309,7 +320,7 @@ func (k *killWorld) run() {
 	if err != nil {
 		t.Fatalf("the listing run failed: %v", err)
 	}
-	phase, counts := k.phases(dir, remote, log)
+	phase, counts, shotPhase := k.phases(dir, remote, log)
 	k.check(dir, remote, "none (the listing run)")
 	os.RemoveAll(dir)
 
@@ -352,9 +363,10 @@ func (k *killWorld) run() {
 			os.RemoveAll(dir)
 			continue // no thread made that many calls this time
 		}
-		if covered[name] == 0 {
-			byPhase[phase[name]]++
+		if os.Getenv("DIARY_KILL_DEBUG") != "" {
+			t.Logf("%s when=%d: %s", s.sys, s.when, name)
 		}
+		byPhase[shotPhase[fmt.Sprintf("%s %d", s.sys, s.when)]]++
 		covered[name]++
 		if !k.check(dir, remote, fmt.Sprintf("%s:when=%d (%s)", s.sys, s.when, name)) {
 			failures++
@@ -375,8 +387,8 @@ func (k *killWorld) run() {
 		kills += covered[n]
 		t.Logf("killed at %-10s %s (%d times)", phase[n], n, covered[n])
 	}
-	t.Logf("%s remote: %d runs, %d kills at %d distinct points (by phase %v), listing run: %v calls per syscall and thread at most; %s",
-		k.kind, len(shots), kills, len(names), byPhase, counts, time.Since(start).Round(time.Second))
+	t.Logf("%s remote: %d runs, %d kills (by phase %v) at %d distinct points, listing run: %v calls per syscall and thread at most; %s",
+		k.kind, len(shots), kills, byPhase, len(names), counts, time.Since(start).Round(time.Second))
 	for _, p := range []string{"commit", "fetch", "merge", "push"} {
 		if byPhase[p] == 0 {
 			t.Errorf("no kill in the %s phase", p)
