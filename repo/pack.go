@@ -553,12 +553,11 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 }
 
 // fastStorage is go-git's storage with objects read by objectStore
-// first. Everything else (references, the index, config, writing packs)
+// first, refs read and written by refStore (git's lock protocol), and
+// received packs written by safePackWriter (temporary names, flushed,
+// renamed): go-git's storage writes both in place, see there for why.
+// The rest (the index, config, loose objects, which diary writes itself)
 // is go-git's.
-//
-// It also writes: refs through refStore (git's lock protocol) and packs
-// through safePackWriter (temporary names, flushed, renamed), where
-// go-git's storage writes in place; see there for why.
 type fastStorage struct {
 	*filesystem.Storage
 	*refStore
