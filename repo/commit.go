@@ -322,62 +322,43 @@ func (r *Repo) writeObject(o encoder) (plumbing.Hash, error) {
 	return r.writeLoose(obj.Type(), data)
 }
 
-// indexLock is .git/index.lock, taken the way git takes it: by creating
-// it exclusively. The new index is written into it and renamed over the
-// index, so that git and diary never see half of one.
+// indexLock is .git/index.lock, taken the way git takes it: it is
+// created only where none exists. The new index is written into it,
+// flushed, and renamed over the index, so that git and diary never see
+// half of one.
 type indexLock struct {
-	path, owner, index string
-	f                  *os.File
+	index string
+	held  *heldLock
+	f     *os.File
 }
 
-// Beside the lock, diary notes its own process in .git/diary/index.lock.owner:
-// a lock left by a diary that was killed is then known for what it is and
-// taken over, where one left by git (or anyone else) is respected.
+// lockIndex takes .git/index.lock. It is created by createLock, linked
+// to a twin whose name notes this diary's process before the lock ever
+// exists: a lock a killed diary left is then known for what it is at any
+// instant and taken over, where one left by git (or anyone else) is
+// respected and named.
 func (r *Repo) lockIndex() (*indexLock, error) {
 	lockPath := filepath.Join(r.gitDir, "index.lock")
-	owner := filepath.Join(r.gitDir, "diary", "index.lock.owner")
-	for attempt := 0; ; attempt++ {
-		f, err := os.OpenFile(lockPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if errors.Is(err, fs.ErrExist) && attempt == 0 && leftByDeadDiary(owner) {
-			os.Remove(lockPath)
-			os.Remove(owner)
-			continue
-		}
-		if errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("%w: %s exists: another git program is running here; if none is, remove that file", ErrLocked, lockPath)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("lock the index: %w", err)
-		}
-		host, _ := os.Hostname()
-		os.MkdirAll(filepath.Dir(owner), 0o755)
-		if err := os.WriteFile(owner, []byte(fmt.Sprintf("%d %s\n", os.Getpid(), host)), 0o644); err != nil {
-			f.Close()
-			os.Remove(lockPath)
-			return nil, fmt.Errorf("lock the index: %w", err)
-		}
-		r.indexMemo = nil // whatever is written under the lock, parse it again
-		return &indexLock{path: lockPath, owner: owner, index: filepath.Join(r.gitDir, "index"), f: f}, nil
+	held, err := createLock(lockPath, r.gitDir, nil)
+	if errors.Is(err, ErrLockHeld) {
+		return nil, fmt.Errorf("%w: %s exists: another git program is running here; if none is, remove that file", ErrLocked, lockPath)
 	}
-}
-
-// leftByDeadDiary reports whether the owner file names a diary process
-// on this host that is no longer running.
-func leftByDeadDiary(owner string) bool {
-	data, err := os.ReadFile(owner)
 	if err != nil {
-		return false
+		return nil, fmt.Errorf("lock the index: %w", err)
 	}
-	pid, host := parseLock(string(data))
-	me, _ := os.Hostname()
-	return pid > 0 && host == me && pid != os.Getpid() && !processAlive(pid)
+	f, err := os.OpenFile(lockPath, os.O_WRONLY, 0)
+	if err != nil {
+		held.release()
+		return nil, fmt.Errorf("lock the index: %w", err)
+	}
+	r.indexMemo = nil // whatever is written under the lock, parse it again
+	return &indexLock{index: filepath.Join(r.gitDir, "index"), held: held, f: f}, nil
 }
 
 // release gives the lock up without writing.
 func (l *indexLock) release() {
 	l.f.Close()
-	os.Remove(l.path)
-	os.Remove(l.owner)
+	l.held.release()
 }
 
 // commit writes idx as the new index.
@@ -390,22 +371,22 @@ func (l *indexLock) commit(idx *index.Index) error {
 	return l.commitRaw(buf.Bytes())
 }
 
-// commitRaw writes data, a whole index file, as the new index. Like git
-// (core.fsync leaves the index out by default), it does not wait for the
-// disk: the index can always be rebuilt from HEAD and the work tree.
+// commitRaw writes data, a whole index file, as the new index: flushed
+// to disk before the rename, so that a power cut after it cannot leave
+// an empty index in place of the old one.
 func (l *indexLock) commitRaw(data []byte) error {
 	_, err := l.f.Write(data)
+	if err == nil {
+		err = l.f.Sync()
+	}
 	if cerr := l.f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(l.path, l.index)
-	}
 	if err != nil {
-		os.Remove(l.path)
+		l.held.release()
+		return err
 	}
-	os.Remove(l.owner)
-	return err
+	return l.held.commit(l.index)
 }
 
 // checkPath refuses a path that would leave the work tree or reach into

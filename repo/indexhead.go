@@ -194,10 +194,10 @@ func (r *Repo) noteIndexHolds(c Hash, t Tree) {
 	r.writeIndexHead(indexHead{commit: c, index: meta.sum})
 }
 
-// replaceFile writes data to path through a temporary file and a
-// rename, so that a reader sees the old content or the new, never part.
-// There is no fsync: it is for records that a crash may lose, not for
-// the user's work.
+// replaceFile writes data to path through a temporary file, flushed to
+// disk, and a rename, so that a reader sees the old content or the new,
+// never part, even after a power cut. (It is the twin of the root
+// package's writeFileAtomic, which repo cannot import.)
 func replaceFile(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), ".diary-tmp-*")
 	if err != nil {
@@ -205,6 +205,9 @@ func replaceFile(path string, data []byte) error {
 	}
 	defer os.Remove(f.Name())
 	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

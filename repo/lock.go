@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,41 +16,37 @@ var ErrBusyDiary = errors.New("another diary is running")
 
 // Lock takes the diary lock (.git/diary.lock), one diary process at a
 // time per repository, waiting up to wait for a running one to finish.
-// A lock left by a process that is gone (same host, pid not running) is
-// taken over. The lock names its holder so that the error can too.
+// The lock is created with its holder already in it (createLock: there
+// is no instant at which it exists empty), so that the error can name
+// the holder. A lock whose holder is gone (same host, pid not running),
+// or one that is empty or holds no holder and is not new (only an older
+// diary, killed between creating and writing it, leaves one), is taken
+// over atomically.
 func (r *Repo) Lock(ctx context.Context, wait time.Duration) (unlock func(), err error) {
 	path := filepath.Join(r.gitDir, "diary.lock")
 	host, _ := os.Hostname()
 	me := fmt.Sprintf("%d %s %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
+	// Twins that killed diaries left before linking them: litter only.
+	removeDeadTwins(r.gitDir)
+	if cd := commonDir(r.gitDir); cd != r.gitDir {
+		removeDeadTwins(cd)
+	}
 	deadline := time.Now().Add(wait)
 	for {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		l, err := createLock(path, r.gitDir, []byte(me))
 		if err == nil {
-			_, werr := f.WriteString(me)
-			f.Close()
-			if werr != nil {
-				os.Remove(path)
-				return nil, fmt.Errorf("write %s: %w", path, werr)
-			}
-			return func() { os.Remove(path) }, nil
+			return l.release, nil
 		}
-		if !errors.Is(err, fs.ErrExist) {
+		if !errors.Is(err, ErrLockHeld) {
 			return nil, fmt.Errorf("take the diary lock %s: %w", path, err)
 		}
 		holder, _ := os.ReadFile(path)
 		pid, lockHost := parseLock(string(holder))
-		if pid > 0 && lockHost == host && !processAlive(pid) {
-			// Its process is gone: take the lock over, by renaming our
-			// own lock file over it so that two takers cannot both win.
-			tmp := fmt.Sprintf("%s.%d", path, os.Getpid())
-			if err := os.WriteFile(tmp, []byte(me), 0o644); err == nil {
-				if now, _ := os.ReadFile(path); string(now) == string(holder) {
-					if os.Rename(tmp, path) == nil {
-						return func() { os.Remove(path) }, nil
-					}
-				}
-				os.Remove(tmp)
-			}
+		if staleLock(path, pid, lockHost, host) {
+			takeOver(path, func(moved string) bool {
+				now, err := os.ReadFile(moved)
+				return err == nil && string(now) == string(holder)
+			}, func() {})
 			continue
 		}
 		if time.Now().After(deadline) {
@@ -67,6 +62,18 @@ func (r *Repo) Lock(ctx context.Context, wait time.Duration) (unlock func(), err
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// staleLock reports whether the diary lock at path, naming pid on
+// lockHost, is a dead diary's.
+func staleLock(path string, pid int, lockHost, host string) bool {
+	if pid > 0 {
+		return lockHost == host && pid != os.Getpid() && !processAlive(pid)
+	}
+	// No holder in it: an older diary wrote it after creating it. Give
+	// one that is new a moment to do so.
+	fi, err := os.Stat(path)
+	return err == nil && time.Since(fi.ModTime()) > 2*time.Second
 }
 
 func parseLock(s string) (pid int, host string) {

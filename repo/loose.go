@@ -19,15 +19,19 @@ import (
 
 // objectsDir is where loose objects go: the common directory's objects
 // for a linked work tree, .git/objects otherwise.
-func (r *Repo) objectsDir() string {
-	if data, err := os.ReadFile(filepath.Join(r.gitDir, "commondir")); err == nil {
+func (r *Repo) objectsDir() string { return filepath.Join(commonDir(r.gitDir), "objects") }
+
+// commonDir is the directory that a linked work tree's gitDir shares
+// with the main one (objects, refs); gitDir itself otherwise.
+func commonDir(gitDir string) string {
+	if data, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
 		dir := strings.TrimSpace(string(data))
 		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(r.gitDir, dir)
+			dir = filepath.Join(gitDir, dir)
 		}
-		return filepath.Join(dir, "objects")
+		return dir
 	}
-	return filepath.Join(r.gitDir, "objects")
+	return gitDir
 }
 
 // writeLoose stores data as a loose object compressed at zlib's fastest
@@ -61,6 +65,10 @@ func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
 	}
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
+	}
+	if err == nil {
+		// On disk before its name appears: a ref may point at it next.
+		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

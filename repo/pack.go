@@ -553,17 +553,22 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 }
 
 // fastStorage is go-git's storage with objects read by objectStore
-// first. Everything else (references, the index, config, writing packs)
+// first, refs read and written by refStore (git's lock protocol), and
+// received packs written by safePackWriter (temporary names, flushed,
+// renamed): go-git's storage writes both in place, see there for why.
+// The rest (the index, config, loose objects, which diary writes itself)
 // is go-git's.
 type fastStorage struct {
 	*filesystem.Storage
+	*refStore
 	objs *objectStore
 }
 
-// newFastStorage wraps st, a repository's storage whose objects
-// directory is objectsDir.
-func newFastStorage(st *filesystem.Storage, objectsDir string) *fastStorage {
-	return &fastStorage{Storage: st, objs: newObjectStore(objectsDir)}
+// newFastStorage wraps st, the storage of the repository whose
+// directory is gitDir (.git, or a bare repository's) and whose shared
+// directory is commonDir (gitDir but in a linked work tree).
+func newFastStorage(st *filesystem.Storage, gitDir, commonDir string) *fastStorage {
+	return &fastStorage{Storage: st, refStore: &refStore{gitDir: gitDir, commonDir: commonDir}, objs: newObjectStore(filepath.Join(commonDir, "objects"))}
 }
 
 // largeObject is the size from which go-git, not objectStore, reads an

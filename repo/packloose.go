@@ -26,8 +26,8 @@ import (
 //
 // Nothing is lost on the way: a loose object whose content does not
 // match its name stays as it is, the pack and its index are written to
-// temporary files, flushed to disk and renamed into place (the pack
-// first, as git does, so that no index ever names a missing pack), every
+// temporary files, flushed to disk and renamed into place (the index
+// first: see PackfileWriter for why), every
 // object is read back from the new pack and checked against its name,
 // and only then are the loose copies removed. A crash at any point
 // leaves each object loose, packed, or both.
@@ -149,17 +149,8 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	}
 	// The same objects packed before (a run stopped before it removed
 	// the loose copies) make the same pack, already in place.
-	_, packThere := os.Stat(name + ".pack")
-	_, idxThere := os.Stat(name + ".idx")
-	already := packThere == nil && idxThere == nil
-	if err == nil && !already {
-		err = os.Rename(tmp.Name(), name+".pack")
-	}
-	if err == nil && !already {
-		err = os.Rename(tmpIdx.Name(), name+".idx")
-	}
 	if err == nil {
-		err = syncDir(packDir)
+		err = placeIndexAndPack(tmpIdx.Name(), tmp.Name(), name)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("pack loose objects: %w", err)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -30,7 +29,28 @@ import (
 func init() {
 	// Local paths and file:// URLs are served in-process, so that diary
 	// needs no git binary (git-upload-pack) to sync through a USB disk.
-	client.InstallProtocol("file", localTransport{server.DefaultServer})
+	// The server's storage is diary's (safeLoader), so that a push into
+	// a path remote writes its pack and its refs as safely as a fetch
+	// into the laptop does.
+	client.InstallProtocol("file", localTransport{server.NewServer(safeLoader{})})
+}
+
+// safeLoader opens a path remote's storage as go-git's server does, and
+// wraps it as the laptop's own is (newFastStorage): packs written under
+// temporary names and flushed, refs under git's lock protocol.
+type safeLoader struct{}
+
+func (safeLoader) Load(ep *transport.Endpoint) (storer.Storer, error) {
+	st, err := server.DefaultLoader.Load(ep)
+	if err != nil {
+		return nil, err
+	}
+	if fst, ok := st.(*filesystem.Storage); ok {
+		root := fst.Filesystem().Root()
+		removeDeadTwins(root) // litter of a diary killed mid-push
+		return newFastStorage(fst, root, root), nil
+	}
+	return st, nil
 }
 
 // localTransport is go-git's in-process server with its upload-pack
@@ -45,15 +65,11 @@ func (t localTransport) NewUploadPackSession(ep *transport.Endpoint, auth transp
 	if err != nil {
 		return nil, err
 	}
-	st, err := server.DefaultLoader.Load(ep)
+	st, err := safeLoader{}.Load(ep)
 	if err != nil {
 		return nil, err
 	}
-	var objects storer.EncodedObjectStorer = st
-	if fst, ok := st.(*filesystem.Storage); ok {
-		objects = newFastStorage(fst, filepath.Join(fst.Filesystem().Root(), "objects"))
-	}
-	return &uploadPack{UploadPackSession: s, objects: objects}, nil
+	return &uploadPack{UploadPackSession: s, objects: st}, nil
 }
 
 type uploadPack struct {
@@ -134,6 +150,9 @@ func (r *Repo) SetBranch(branch string, from, to Hash) error {
 		old = plumbing.NewHashReference(name, from)
 	}
 	if err := r.git.Storer.CheckAndSetReference(plumbing.NewHashReference(name, to), old); err != nil {
+		if errors.Is(err, ErrRefLocked) {
+			return fmt.Errorf("update %s: %w", name, err)
+		}
 		return fmt.Errorf("update %s: %w (%v): run diary again", name, ErrMoved, err)
 	}
 	return nil

@@ -117,7 +117,7 @@ func open(dir string, detect bool) (*Repo, error) {
 	// reads with a few packs kept open, large objects as streams.
 	if st, ok := r.Storer.(*filesystem.Storage); ok {
 		st = filesystem.NewStorageWithOptions(st.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{MaxOpenDescriptors: 16, LargeObjectThreshold: largeObject})
-		r.Storer = newFastStorage(st, repo.objectsDir())
+		r.Storer = newFastStorage(st, gitDir, commonDir(gitDir))
 	}
 	return repo, nil
 }

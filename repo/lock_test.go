@@ -1,0 +1,195 @@
+//go:build unix
+
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gitdiary/diary/internal/gittest"
+)
+
+// diary.lock exists only whole, with its holder in it: a kill between
+// creating it and writing the holder used to leave an empty lock that
+// blocked every later sync.
+func TestDiaryLockIsNeverEmpty(t *testing.T) {
+	r, dir, _, _ := twoCommits(t)
+	path := filepath.Join(dir, ".git", "diary.lock")
+	// An empty lock can only be a dead older diary's: taken over.
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// (One just made may be an older diary's about to write its holder.)
+	old := time.Now().Add(-time.Minute)
+	os.Chtimes(path, old, old)
+	unlock, err := r.Lock(context.Background(), 200*time.Millisecond)
+	if err != nil {
+		t.Fatalf("an empty diary.lock blocks: %v", err)
+	}
+	data, _ := os.ReadFile(path)
+	if pid, _ := parseLock(string(data)); pid != os.Getpid() {
+		t.Errorf("diary.lock holds %q", data)
+	}
+	unlock()
+	// A lock whose holder is dead is taken over too.
+	host, _ := os.Hostname()
+	os.WriteFile(path, []byte(fmt.Sprintf("%d %s 2022-04-30T00:00:00Z\n", deadPid(t), host)), 0o644)
+	unlock, err = r.Lock(context.Background(), 200*time.Millisecond)
+	if err != nil {
+		t.Fatalf("a dead holder's diary.lock blocks: %v", err)
+	}
+	unlock()
+
+	// Under strace, the lock file is created by link(2) of a file that
+	// already holds the holder, never by open(O_CREAT).
+	strace := needStrace(t)
+	if os.Getenv("DIARY_LOCK_CHILD") != "" {
+		t.Skip("child")
+	}
+	log := filepath.Join(t.TempDir(), "trace")
+	cmd := exec.Command(strace, "-f", "-qq", "-o", log, "-e", "trace=openat,link,linkat,rename,renameat,renameat2", os.Args[0], "-test.run=^TestLockChild$")
+	cmd.Env = append(os.Environ(), "DIARY_LOCK_CHILD="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	trace, _ := os.ReadFile(log)
+	for _, line := range strings.Split(string(trace), "\n") {
+		if strings.Contains(line, "openat(") && strings.Contains(line, "diary.lock\"") && strings.Contains(line, "O_CREAT") {
+			t.Errorf("diary.lock is created empty and written after: %s", line)
+		}
+	}
+	if !strings.Contains(string(trace), "diary.lock\"") {
+		t.Errorf("the child did not take the lock:\n%s", trace)
+	}
+}
+
+// TestLockChild takes and gives up the lock of DIARY_LOCK_CHILD, for
+// TestDiaryLockIsNeverEmpty's strace.
+func TestLockChild(t *testing.T) {
+	dir := os.Getenv("DIARY_LOCK_CHILD")
+	if dir == "" {
+		t.Skip("run by TestDiaryLockIsNeverEmpty")
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := r.Lock(context.Background(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+}
+
+// An index.lock that a killed diary left is diary's, known by its note
+// (the lock's twin, linked to it and named for the dead process), and
+// taken over; one git left (no note) is named with the fix.
+func TestIndexLockLeftByDeadDiary(t *testing.T) {
+	r, dir, _, _ := twoCommits(t)
+	ctx := context.Background()
+	lock := filepath.Join(dir, ".git", "index.lock")
+	// The note of a diary killed right after it took the lock: its twin,
+	// named for its process.
+	host, _ := os.Hostname()
+	twin := filepath.Join(dir, ".git", fmt.Sprintf("%s%x-%d-000000000000", lockTempPrefix, host, deadPid(t)))
+	os.WriteFile(twin, nil, 0o644)
+	os.Link(twin, lock)
+	gittest.Write(t, dir, "_posts/2022-05-01-b.md", "b\n")
+	if _, err := r.Commit(ctx, CommitOptions{Paths: []string{"_posts/2022-05-01-b.md"}, Message: "b", Author: sig}); err != nil {
+		t.Fatalf("a dead diary's index.lock blocks: %v", err)
+	}
+	// git's own: respected and named.
+	os.WriteFile(lock, nil, 0o644)
+	gittest.Write(t, dir, "_posts/2022-05-02-c.md", "c\n")
+	_, err := r.Commit(ctx, CommitOptions{Paths: []string{"_posts/2022-05-02-c.md"}, Message: "c", Author: sig})
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), lock) {
+		t.Errorf("git's index.lock: %v", err)
+	}
+	os.Remove(lock)
+	gittest.Fsck(t, dir)
+}
+
+// The kill of a diary that had just created index.lock (before any note
+// could be written) must not leave a lock nobody takes over: the note is
+// written before the lock exists, so the lock is always known as diary's.
+func TestIndexLockNoteComesFirst(t *testing.T) {
+	strace := needStrace(t)
+	_, dir, _, _ := twoCommits(t)
+	log := filepath.Join(t.TempDir(), "trace")
+	cmd := exec.Command(strace, "-f", "-qq", "-o", log, "-e", "trace=openat,link,linkat,rename,renameat,renameat2", os.Args[0], "-test.run=^TestCommitChild$")
+	cmd.Env = append(os.Environ(), "DIARY_COMMIT_CHILD="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	trace, _ := os.ReadFile(log)
+	// The lock is either linked to a note that holds the owner (diary's
+	// lock twin), or created after a note was written.
+	lockAt, noteAt, linked := -1, -1, false
+	for i, line := range strings.Split(string(trace), "\n") {
+		if lockAt < 0 && strings.Contains(line, "index.lock\"") && (strings.Contains(line, "O_CREAT") || strings.Contains(line, "link")) {
+			lockAt = i
+			linked = strings.Contains(line, "link") && strings.Contains(line, lockTempPrefix)
+		}
+		if noteAt < 0 && strings.Contains(line, "index.lock.owner") && (strings.Contains(line, "O_CREAT") || strings.Contains(line, "rename")) {
+			noteAt = i
+		}
+	}
+	if lockAt < 0 || !linked && (noteAt < 0 || noteAt > lockAt) {
+		t.Errorf("index.lock at trace line %d, its note at %d: the note must come first\n%s", lockAt, noteAt, trace)
+	}
+}
+
+// TestCommitChild commits one file in DIARY_COMMIT_CHILD, for
+// TestIndexLockNoteComesFirst's strace.
+func TestCommitChild(t *testing.T) {
+	dir := os.Getenv("DIARY_COMMIT_CHILD")
+	if dir == "" {
+		t.Skip("run by TestIndexLockNoteComesFirst")
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gittest.Write(t, dir, "_posts/2022-05-03-d.md", "d\n")
+	if _, err := r.Commit(context.Background(), CommitOptions{Paths: []string{"_posts/2022-05-03-d.md"}, Message: "d", Author: sig}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The twins a killed diary left are cleared when the next one takes the
+// diary lock, except one still linked to a lock, which says whose it is.
+func TestDeadTwinsAreCleared(t *testing.T) {
+	r, dir, _, _ := twoCommits(t)
+	host, _ := os.Hostname()
+	gitDir := filepath.Join(dir, ".git")
+	dead := deadPid(t)
+	alone := filepath.Join(gitDir, fmt.Sprintf("%s%x-%d-000000000000", lockTempPrefix, host, dead))
+	linked := filepath.Join(gitDir, fmt.Sprintf("%s%x-%d-000000000001", lockTempPrefix, host, dead))
+	os.WriteFile(alone, nil, 0o644)
+	os.WriteFile(linked, nil, 0o644)
+	lock := filepath.Join(gitDir, "refs", "heads", "other.lock")
+	if err := os.Link(linked, lock); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := r.Lock(context.Background(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	if _, err := os.Stat(alone); err == nil {
+		t.Error("a dead diary's lone twin is still there")
+	}
+	if _, err := os.Stat(linked); err != nil {
+		t.Errorf("the twin of a lock was removed: %v", err)
+	}
+	if deadTwinOf(lock, gitDir) != linked {
+		t.Error("the dead diary's ref lock is no longer known as its")
+	}
+}

@@ -1,0 +1,234 @@
+package repo
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Lock files that appear whole.
+//
+// git takes a lock by creating NAME.lock with O_CREAT|O_EXCL and then
+// writing into it; a kill in between leaves an empty lock that nobody can
+// tell from a live one. diary takes the same locks (so that git and diary
+// exclude each other) in a way that leaves no such instant: the content
+// is written to a temporary file first, flushed, and then hard-linked to
+// NAME.lock, which fails when NAME.lock exists just as O_EXCL does
+// (link(2)). The temporary file stays linked while the lock is held: its
+// name, .diary-lock-HOST-PID-RANDOM in the lock's repository directory,
+// says which process holds the lock. A lock that has such a twin whose
+// process is gone (same host, pid not running) is a dead diary's and is
+// taken over; a lock without one is git's (or another program's), and is
+// respected.
+
+// lockTempPrefix starts the name of the temporary twin of every lock
+// diary holds.
+const lockTempPrefix = ".diary-lock-"
+
+// heldLock is a lock file diary created, with its twin.
+type heldLock struct {
+	path, twin string
+}
+
+// ErrLockHeld: a lock file exists that is not a dead diary's.
+var ErrLockHeld = errors.New("lock file exists")
+
+// createLock creates path (a NAME.lock) holding data, atomically: it
+// exists whole or not at all. twinDir is the directory its twin goes
+// in; it must be on the same file system (the repository's directory).
+// A lock left by a dead diary is taken over; any other existing lock is
+// ErrLockHeld.
+func createLock(path, twinDir string, data []byte) (*heldLock, error) {
+	twin, err := writeTwin(twinDir, data)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	for attempt := 0; ; attempt++ {
+		err := os.Link(twin, path)
+		if err == nil {
+			return &heldLock{path: path, twin: twin}, nil
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			// The directory of the lock is missing (a new ref's).
+			if merr := os.MkdirAll(filepath.Dir(path), 0o755); merr == nil && attempt < 3 {
+				continue
+			}
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			os.Remove(twin)
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if attempt < 3 && takeOverDeadLock(path, twinDir) {
+			continue
+		}
+		os.Remove(twin)
+		return nil, fmt.Errorf("%w: %s", ErrLockHeld, path)
+	}
+}
+
+// writeTwin writes data to a new temporary file in dir named for this
+// process, flushed to disk.
+func writeTwin(dir string, data []byte) (string, error) {
+	var rnd [6]byte
+	rand.Read(rnd[:])
+	host, _ := os.Hostname()
+	name := filepath.Join(dir, fmt.Sprintf("%s%s-%d-%s", lockTempPrefix, hex.EncodeToString([]byte(host)), os.Getpid(), hex.EncodeToString(rnd[:])))
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(name)
+		return "", err
+	}
+	return name, nil
+}
+
+// twinOwner parses a twin's name: the host and pid of the diary that
+// made it.
+func twinOwner(name string) (host string, pid int, ok bool) {
+	rest, found := strings.CutPrefix(filepath.Base(name), lockTempPrefix)
+	if !found {
+		return "", 0, false
+	}
+	parts := strings.Split(rest, "-")
+	if len(parts) != 3 {
+		return "", 0, false
+	}
+	h, err := hex.DecodeString(parts[0])
+	if err != nil {
+		return "", 0, false
+	}
+	pid, err = strconv.Atoi(parts[1])
+	if err != nil || pid <= 0 {
+		return "", 0, false
+	}
+	return string(h), pid, true
+}
+
+// deadTwin reports whether name is a twin made by a diary on this host
+// that is no longer running.
+func deadTwin(name string) bool {
+	host, pid, ok := twinOwner(name)
+	me, _ := os.Hostname()
+	return ok && host == me && pid != os.Getpid() && !processAlive(pid)
+}
+
+// deadTwinOf finds the twin of lock path in dir when it is a dead
+// diary's; "" when the lock has no twin (git's) or its diary runs.
+func deadTwinOf(path, dir string) string {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	for _, de := range des {
+		if !strings.HasPrefix(de.Name(), lockTempPrefix) {
+			continue
+		}
+		twin := filepath.Join(dir, de.Name())
+		if ti, err := os.Lstat(twin); err == nil && os.SameFile(fi, ti) {
+			if deadTwin(twin) {
+				return twin
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// takeOverDeadLock removes lock path when a dead diary left it, and
+// reports whether it did. Two diaries may try at once: the lock is
+// first renamed to a name of this process's own, which only one of them
+// can do to that file, and only the one that moved the dead lock
+// removes it (one that moved a lock someone took meanwhile puts it back).
+func takeOverDeadLock(path, dir string) bool {
+	twin := deadTwinOf(path, dir)
+	if twin == "" {
+		return false
+	}
+	return takeOver(path, func(moved string) bool {
+		a, err1 := os.Lstat(moved)
+		b, err2 := os.Lstat(twin)
+		return err1 == nil && err2 == nil && os.SameFile(a, b)
+	}, func() { os.Remove(twin) })
+}
+
+// takeOver moves path aside, and removes it when stale says the file
+// moved is the one found stale (then calls done); otherwise it puts the
+// file back. It reports whether path was removed.
+func takeOver(path string, stale func(moved string) bool, done func()) bool {
+	var rnd [6]byte
+	rand.Read(rnd[:])
+	moved := path + ".stale-" + hex.EncodeToString(rnd[:])
+	if os.Rename(path, moved) != nil {
+		return false
+	}
+	if !stale(moved) {
+		// Not the file found stale: someone took the lock meanwhile.
+		if os.Link(moved, path) == nil {
+			os.Remove(moved)
+		}
+		return false
+	}
+	os.Remove(moved)
+	done()
+	return true
+}
+
+// commit renames the lock over target (git's commit of a lock file),
+// flushes the directory, and drops the twin.
+func (l *heldLock) commit(target string) error {
+	err := os.Rename(l.path, target)
+	if err == nil {
+		err = syncDir(filepath.Dir(target))
+	}
+	if err != nil {
+		l.release()
+		return err
+	}
+	os.Remove(l.twin)
+	return nil
+}
+
+// release gives the lock up without committing it.
+func (l *heldLock) release() {
+	os.Remove(l.path)
+	os.Remove(l.twin)
+}
+
+// removeDeadTwins removes the twins in dir that dead diaries left
+// behind before they linked them to a lock.
+func removeDeadTwins(dir string) {
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		if !strings.HasPrefix(de.Name(), lockTempPrefix) || !deadTwin(de.Name()) {
+			continue
+		}
+		// One still linked elsewhere may be a lock's twin: without it,
+		// the lock would look like git's. It is left for the takeover.
+		name := filepath.Join(dir, de.Name())
+		if fi, err := os.Lstat(name); err == nil && linkCount(fi) == 1 {
+			os.Remove(name)
+		}
+	}
+}
