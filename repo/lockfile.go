@@ -62,7 +62,19 @@ func createLock(path, twinDir string, data []byte) (*heldLock, error) {
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			os.Remove(twin)
-			return nil, fmt.Errorf("lock %s: %w", path, err)
+			if _, serr := os.Lstat(path); serr == nil || !errors.Is(serr, fs.ErrNotExist) {
+				return nil, fmt.Errorf("lock %s: %w", path, err)
+			}
+			// No hard links here (exFAT or FAT on a USB disk, some
+			// network shares): the lock is taken as git takes it.
+			l, perr := createPlainLock(path, data)
+			if perr == nil || !errors.Is(perr, fs.ErrExist) {
+				return l, perr
+			}
+			if attempt < 3 && takeOverDeadLock(path, twinDir) {
+				continue
+			}
+			return nil, fmt.Errorf("%w: %s", ErrLockHeld, path)
 		}
 		if attempt < 3 && takeOverDeadLock(path, twinDir) {
 			continue
@@ -70,6 +82,30 @@ func createLock(path, twinDir string, data []byte) (*heldLock, error) {
 		os.Remove(twin)
 		return nil, fmt.Errorf("%w: %s", ErrLockHeld, path)
 	}
+}
+
+// createPlainLock creates path with O_EXCL and writes data into it, as
+// git does, for file systems that cannot hard-link. A kill between the
+// two leaves the lock short, as git's would be; such a lock has no twin,
+// so it is respected and named, as git's is (diary.lock, whose holder is
+// in it, is still taken over by Lock).
+func createPlainLock(path string, data []byte) (*heldLock, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return &heldLock{path: path}, nil
 }
 
 // writeTwin writes data to a new temporary file in dir named for this
@@ -203,14 +239,18 @@ func (l *heldLock) commit(target string) error {
 		l.release()
 		return err
 	}
-	os.Remove(l.twin)
+	if l.twin != "" {
+		os.Remove(l.twin)
+	}
 	return nil
 }
 
 // release gives the lock up without committing it.
 func (l *heldLock) release() {
 	os.Remove(l.path)
-	os.Remove(l.twin)
+	if l.twin != "" {
+		os.Remove(l.twin)
+	}
 }
 
 // removeDeadTwins removes the twins in dir that dead diaries left
