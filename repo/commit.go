@@ -400,7 +400,7 @@ func checkPath(p string) error {
 		return fmt.Errorf("path %q is not a relative slash-separated path", p)
 	}
 	for _, seg := range strings.Split(p, "/") {
-		if seg == "" || seg == "." || seg == ".." || strings.EqualFold(seg, ".git") {
+		if seg == "" || seg == "." || seg == ".." || isDotGit(seg) {
 			return fmt.Errorf("path %q leaves the work tree or names .git", p)
 		}
 	}
