@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -83,11 +82,11 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 		full := filepath.Join(r.root, filepath.FromSlash(p))
 		e, keep := to[p]
 		if !keep {
-			if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := removeAt(r.root, p); err != nil {
 				writeIndex()
 				return fmt.Errorf("remove %s: %w", p, err)
 			}
-			RemoveEmptyDirs(r.root, filepath.Dir(full))
+			removeEmptyDirsAt(r.root, pathDir(p))
 			remove[p] = true
 			continue
 		}
@@ -95,7 +94,7 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 			whole = false
 			continue // a submodule's content is not ours to write
 		}
-		if err := r.writeWorkFile(full, e); err != nil {
+		if err := r.writeWorkFile(p, e); err != nil {
 			writeIndex()
 			return fmt.Errorf("write %s: %w", p, err)
 		}
@@ -123,6 +122,9 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 // expect checks that the work-tree file at p holds what tree from says,
 // or is absent where from has no such path.
 func (r *Repo) expect(p string, from Tree) error {
+	if err := checkParents(r.root, p); err != nil {
+		return err
+	}
 	full := filepath.Join(r.root, filepath.FromSlash(p))
 	info, err := os.Lstat(full)
 	old, tracked := from[p]
@@ -154,14 +156,11 @@ func (r *Repo) linkTarget(h Hash) (string, error) {
 	return string(data), err
 }
 
-// writeWorkFile writes a blob into the work tree, streaming it so that a
-// large photo never sits whole in memory.
-func (r *Repo) writeWorkFile(full string, e Entry) error {
-	mode := e.Mode
-	dir := filepath.Dir(full)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// writeWorkFile writes a blob into the work tree at rel, streaming it
+// so that a large photo never sits whole in memory. The file (or link)
+// is made under a temporary name and renamed into place, through
+// directories opened without following links (writeAt).
+func (r *Repo) writeWorkFile(rel string, e Entry) error {
 	blob, err := r.git.BlobObject(e.Hash)
 	if err != nil {
 		return err
@@ -171,50 +170,20 @@ func (r *Repo) writeWorkFile(full string, e Entry) error {
 		return err
 	}
 	defer rd.Close()
-	if mode == ModeSymlink {
-		data, err := io.ReadAll(io.LimitReader(rd, 4096))
-		if err != nil {
-			return err
-		}
-		tmp := filepath.Join(dir, ".diary-link-"+filepath.Base(full))
-		os.Remove(tmp)
-		if err := os.Symlink(filepath.FromSlash(string(data)), tmp); err != nil {
-			return err
-		}
-		return os.Rename(tmp, full)
-	}
 	perm := os.FileMode(0o644)
-	if mode == ModeExecutable {
+	if e.Mode == ModeExecutable {
 		perm = 0o755
 	}
-	f, err := os.CreateTemp(dir, ".diary-tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	_, err = io.Copy(f, rd)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), perm)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), full)
-	}
-	return err
+	return writeAt(r.root, rel, e.Mode == ModeSymlink, perm, rd)
 }
 
 // RemoveEmptyDirs removes dir and its parents up to root while empty,
-// as git does when the last file of a directory goes.
+// as git does when the last file of a directory goes. It goes through
+// no link, and leaves alone what is not below root.
 func RemoveEmptyDirs(root, dir string) {
-	for dir != root && strings.HasPrefix(dir, root) {
-		if err := os.Remove(dir); err != nil {
-			return
-		}
-		dir = filepath.Dir(dir)
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return
 	}
+	removeEmptyDirsAt(root, filepath.ToSlash(rel))
 }
