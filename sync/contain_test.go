@@ -313,3 +313,73 @@ func TestHostileTreesContained(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeBornShapesRefused: two histories that are each fine can make,
+// merged, a tree that is not: a link from one side and a file below it
+// from the other, two names one case-insensitive file system takes for
+// one, or a link chain whose links came from different sides. The merge
+// must write nothing and keep the local entry committed.
+func TestMergeBornShapesRefused(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		remote func(t *testing.T, dir string)
+		local  func(t *testing.T, l *laptop)
+		want   string
+	}{
+		{"link from one side, file below it from the other",
+			func(t *testing.T, dir string) { symlink(t, dir, "n", "_posts") },
+			func(t *testing.T, l *laptop) { l.write("n/x.md", "x\n") },
+			`"n"`},
+		{"names that differ in case",
+			func(t *testing.T, dir string) { gittest.Write(t, dir, "_posts/2022-05-01-Case.md", "theirs\n") },
+			func(t *testing.T, l *laptop) { l.write("_posts/2022-05-01-case.md", "mine\n") },
+			"one name on macOS and Windows"},
+		{"names that differ in Unicode form",
+			func(t *testing.T, dir string) { gittest.Write(t, dir, "_posts/2022-05-01-caf\u00e9.md", "theirs\n") },
+			func(t *testing.T, l *laptop) { l.write("_posts/2022-05-01-cafe\u0301.md", "mine\n") },
+			"one name on macOS and Windows"},
+		{"a chain of links from both sides",
+			func(t *testing.T, dir string) { symlink(t, dir, "d/l2", "..") },
+			func(t *testing.T, l *laptop) { symlink(t, l.dir, "l1", "d/l2/..") },
+			`"l1"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.seed(map[string]string{"_config.yml": "title: Diary\n", post: gittest.Post("Hello", "x\n")})
+			gittest.Write(t, w.dir, "home/.bashrc", "# mine\n")
+			a := w.laptop("a")
+			g := w.gitLaptop("g")
+			tt.remote(t, g)
+			gittest.Git(t, g, "add", "-A")
+			gittest.Git(t, g, "commit", "-q", "-m", "theirs")
+			gittest.Git(t, g, "push", "-q", "origin", "HEAD:main")
+			tt.local(t, a)
+			head := gittest.Git(t, a.dir, "rev-parse", "HEAD")
+			before := snapshot(t, w.dir)
+			_, err := a.sync()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v: want one naming %s", err, tt.want)
+			}
+			if d := snapshotDiff(before, snapshot(t, w.dir)); len(d) > 0 {
+				t.Errorf("changed outside the fetched objects and refs:\n%s", strings.Join(d, "\n"))
+			}
+			if got := gittest.Git(t, a.dir, "rev-parse", "HEAD~1"); got != head {
+				t.Error("the local work was not committed on top of the old HEAD")
+			}
+			if st := gittest.Git(t, a.dir, "status", "--porcelain"); st != "" {
+				t.Errorf("status: %s", st)
+			}
+		})
+	}
+}
+
+func symlink(t *testing.T, root, rel, target string) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, p); err != nil {
+		t.Fatal(err)
+	}
+}
