@@ -331,12 +331,18 @@ func TestMergeBornShapesRefused(t *testing.T) {
 			func(t *testing.T, l *laptop) { l.write("n/x.md", "x\n") },
 			`"n"`},
 		{"names that differ in case",
-			func(t *testing.T, dir string) { gittest.Write(t, dir, "_posts/2022-05-01-Case.md", "theirs\n") },
-			func(t *testing.T, l *laptop) { l.write("_posts/2022-05-01-case.md", "mine\n") },
+			func(t *testing.T, dir string) {
+				gittest.Write(t, dir, "_posts/2022-05-01-Case.md", gittest.Post("Case", "theirs\n"))
+			},
+			func(t *testing.T, l *laptop) { l.write("_posts/2022-05-01-case.md", gittest.Post("case", "mine\n")) },
 			"one name on macOS and Windows"},
 		{"names that differ in Unicode form",
-			func(t *testing.T, dir string) { gittest.Write(t, dir, "_posts/2022-05-01-caf\u00e9.md", "theirs\n") },
-			func(t *testing.T, l *laptop) { l.write("_posts/2022-05-01-cafe\u0301.md", "mine\n") },
+			func(t *testing.T, dir string) {
+				gittest.Write(t, dir, "_posts/2022-05-01-caf\u00e9.md", gittest.Post("Café", "theirs\n"))
+			},
+			func(t *testing.T, l *laptop) {
+				l.write("_posts/2022-05-01-cafe\u0301.md", gittest.Post("Café", "mine\n"))
+			},
 			"one name on macOS and Windows"},
 		{"a chain of links from both sides",
 			func(t *testing.T, dir string) { symlink(t, dir, "d/l2", "..") },
