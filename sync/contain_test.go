@@ -389,3 +389,41 @@ func symlink(t *testing.T, root, rel, target string) {
 		t.Fatal(err)
 	}
 }
+
+// TestCloneKeepsLinksAndGitlinks: what is safe is taken as it is. A clone
+// writes a link with its target byte for byte (go-git's checkout made an
+// absolute link of a relative one, which the next sync then pushed), a
+// gitlink is kept as an opaque entry with nothing written into it, and
+// the first sync after the clone has nothing to commit or push.
+func TestCloneKeepsLinksAndGitlinks(t *testing.T) {
+	w := newWorld(t)
+	w.seed(map[string]string{"_config.yml": "title: Diary\n", post: gittest.Post("Hello", "x\n")})
+	g := w.gitLaptop("g")
+	symlink(t, g, "latest.md", post)
+	symlink(t, g, "_drafts/up.md", "../"+post)
+	main := strings.TrimSpace(gittest.Git(t, g, "rev-parse", "HEAD"))
+	gittest.Git(t, g, "update-index", "--add", "--cacheinfo", "160000,"+main+",assets/lib")
+	gittest.Write(t, g, ".gitmodules", "[submodule \"lib\"]\n\tpath = assets/lib\n\turl = https://example.com/lib.git\n")
+	gittest.Git(t, g, "add", "-A")
+	gittest.Git(t, g, "commit", "-q", "-m", "links and a theme")
+	gittest.Git(t, g, "push", "-q", "origin", "HEAD:main")
+
+	a := w.laptop("a")
+	for p, want := range map[string]string{"latest.md": post, "_drafts/up.md": "../" + post} {
+		got, err := os.Readlink(filepath.Join(a.dir, filepath.FromSlash(p)))
+		if err != nil || got != want {
+			t.Errorf("%s: a link to %q (%v), want %q", p, got, err, want)
+		}
+	}
+	if des, err := os.ReadDir(filepath.Join(a.dir, "assets", "lib")); err == nil && len(des) > 0 {
+		t.Errorf("the gitlink's directory holds %d files", len(des))
+	}
+	if st := gittest.Git(t, a.dir, "status", "--porcelain"); st != "" {
+		t.Errorf("status after clone:\n%s", st)
+	}
+	res := a.mustSync()
+	if len(res.Committed) > 0 || res.Pushed {
+		t.Errorf("the first sync after a clone committed %v, pushed %v", res.Committed, res.Pushed)
+	}
+	gittest.Fsck(t, a.dir)
+}
