@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/cases"
@@ -96,7 +97,28 @@ func foldName(name string) string {
 	if isASCII(name) {
 		return strings.ToLower(strings.TrimRight(name, " ."))
 	}
+	if caseless(name) && norm.NFC.IsNormalString(name) {
+		// Hangul, CJK, digits: nothing to fold, nothing to build.
+		return strings.TrimRight(name, " .")
+	}
 	return strings.TrimRight(cases.Fold().String(norm.NFC.String(withoutIgnorables(name))), " .")
+}
+
+// caseless reports whether name has no letter with case (beyond ASCII
+// lower case) and no HFS+-ignorable code point: folding leaves it as it
+// is.
+func caseless(name string) bool {
+	for _, r := range name {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				return false
+			}
+		case hfsIgnorable(r), unicode.IsUpper(r), unicode.IsLower(r), unicode.IsTitle(r), unicode.IsMark(r):
+			return false
+		}
+	}
+	return true
 }
 
 // checkShape refuses a tree that cannot be checked out safely as a
@@ -142,11 +164,14 @@ func checkShape(to, before Tree, target func(Hash) (string, error)) error {
 	}
 
 	// Names of one directory that one file system takes for one.
-	seen := make(map[string]string, len(to)+len(dirs))
+	// Keyed by directory and folded name, kept apart so that no key is
+	// built: most names fold to themselves, and this runs on every tree
+	// a sync takes.
+	seen := make(map[[2]string]string, len(to)+len(dirs))
 	var clash [][2]string
 	add := func(p string) {
 		dir, name := path.Split(p)
-		key := dir + foldName(name)
+		key := [2]string{dir, foldName(name)}
 		if other, ok := seen[key]; ok && other != p {
 			clash = append(clash, [2]string{other, p})
 			return

@@ -7,9 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gitdiary/diary/internal/gittest"
 	"github.com/go-git/go-git/v5/plumbing"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestIsDotGit(t *testing.T) {
@@ -286,4 +289,21 @@ func TestWriteWorkFileRefusesALinkedParent(t *testing.T) {
 	if got := gittest.Read(t, dir, "a/b/f.md"); got != "new\n" {
 		t.Errorf("a/b/f.md: %q", got)
 	}
+}
+
+// FuzzFoldName: the fast ways through foldName give what the full
+// folding gives.
+func FuzzFoldName(f *testing.F) {
+	for _, s := range []string{"2022-04-30-일기.md", "README.md", "caf\u00e9", "cafe\u0301", "Straße", "ǅ", "ﬁ", "a\u200c", "\u0345"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if !utf8.ValidString(name) {
+			return
+		}
+		full := strings.TrimRight(cases.Fold().String(norm.NFC.String(withoutIgnorables(name))), " .")
+		if got := foldName(name); got != full {
+			t.Fatalf("foldName(%q) = %q, want %q", name, got, full)
+		}
+	})
 }
