@@ -42,7 +42,7 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 		return err
 	}
 	for _, p := range paths {
-		if err := r.expect(p, from); err != nil {
+		if err := r.expect(p, from, to); err != nil {
 			return err
 		}
 	}
@@ -73,14 +73,33 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 		}
 		return data, lock.commitRaw(data)
 	}
-	whole := true // every path of to is in the index as to has it
+	// Removals first: where a file becomes a directory, or a directory
+	// a file, the old one must be gone before the new one is written.
+	ordered := make([]string, 0, len(paths))
 	for _, p := range paths {
+		if _, keep := to[p]; !keep {
+			ordered = append(ordered, p)
+		}
+	}
+	for _, p := range paths {
+		if _, keep := to[p]; keep {
+			ordered = append(ordered, p)
+		}
+	}
+	for _, p := range ordered {
 		if err := ctx.Err(); err != nil {
 			writeIndex()
 			return err
 		}
 		full := filepath.Join(r.root, filepath.FromSlash(p))
 		e, keep := to[p]
+		if !keep && from[p].Mode == ModeSubmodule {
+			// A submodule's directory goes only when empty, as git
+			// leaves a checked-out one in place.
+			removeEmptyDirsAt(r.root, p)
+			remove[p] = true
+			continue
+		}
 		if !keep {
 			if err := removeAt(r.root, p); err != nil {
 				writeIndex()
@@ -91,8 +110,16 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 			continue
 		}
 		if e.Mode == ModeSubmodule {
-			whole = false
-			continue // a submodule's content is not ours to write
+			// A submodule's content is not ours to write: it gets an
+			// empty directory and its gitlink in the index, as git
+			// leaves one not checked out (without them, a clone's first
+			// sync would commit its deletion).
+			if err := mkdirAt(r.root, p); err != nil {
+				writeIndex()
+				return fmt.Errorf("make %s: %w", p, err)
+			}
+			set = append(set, &index.Entry{Hash: e.Hash, Name: p, Mode: e.Mode})
+			continue
 		}
 		if err := r.writeWorkFile(p, e); err != nil {
 			writeIndex()
@@ -113,16 +140,26 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 	if err != nil {
 		return fmt.Errorf("write the index: %w", err)
 	}
-	if whole && data != nil && !fromCommit.IsZero() && !toCommit.IsZero() {
+	if data != nil && !fromCommit.IsZero() && !toCommit.IsZero() {
 		r.carryIndexHead(indexSum(raw), fromCommit, toCommit, data)
 	}
 	return nil
 }
 
 // expect checks that the work-tree file at p holds what tree from says,
-// or is absent where from has no such path.
-func (r *Repo) expect(p string, from Tree) error {
-	if err := checkParents(r.root, p); err != nil {
+// or is absent where from has no such path, and that no directory on
+// the way to it is a link or a file on disk, other than a file of from
+// that to removes (Update removes it before writing p).
+func (r *Repo) expect(p string, from, to Tree) error {
+	var pe *parentError
+	if err := checkParents(r.root, p); errors.As(err, &pe) {
+		_, was := from[pe.dir]
+		_, stays := to[pe.dir]
+		if !was || stays {
+			return err
+		}
+		return nil // that file is checked as a path of its own
+	} else if err != nil {
 		return err
 	}
 	full := filepath.Join(r.root, filepath.FromSlash(p))
@@ -133,6 +170,15 @@ func (r *Repo) expect(p string, from Tree) error {
 	}
 	if err != nil {
 		return fmt.Errorf("stat %s: %w", p, err)
+	}
+	if !tracked && info.IsDir() && holdsTracked(from, p) {
+		// A directory of from that to makes a file: its files are
+		// checked and removed as paths of their own, and an untracked
+		// file left in it stops the write, not lost.
+		return nil
+	}
+	if tracked && old.Mode == ModeSubmodule && info.IsDir() {
+		return nil // a submodule's directory: never written into, nothing of diary's to lose
 	}
 	if !tracked {
 		return fmt.Errorf("%w: %s is in the way of a file from the remote, and in no commit: commit or move it, then run diary again", ErrDirty, p)
@@ -148,6 +194,16 @@ func (r *Repo) expect(p string, from Tree) error {
 		return fmt.Errorf("%w: %s changed while diary was working: run diary again to commit it first", ErrDirty, p)
 	}
 	return nil
+}
+
+// holdsTracked reports whether t has a path below directory dir.
+func holdsTracked(t Tree, dir string) bool {
+	for p := range t {
+		if strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // linkTarget reads a link's blob: the path it points at.

@@ -307,3 +307,41 @@ func FuzzFoldName(f *testing.F) {
 		}
 	})
 }
+
+// TestUpdateFileBecomesDirectory: a remote may turn a file into a
+// directory of the same name, or a directory into a file. The old one
+// goes first, and the new one is written without going through anything
+// that was there.
+func TestUpdateFileBecomesDirectory(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		before, after map[string]string
+	}{
+		{"file to directory", map[string]string{"d": "file\n", "o.md": "o\n"}, map[string]string{"d/f.md": "x\n", "o.md": "o\n"}},
+		{"directory to file", map[string]string{"d/f.md": "x\n", "d/g/h.md": "h\n", "o.md": "o\n"}, map[string]string{"d": "file\n", "o.md": "o\n"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, r, from, to := checkoutWorld(t, tt.before, tt.after)
+			ft, err := r.ReadTree(from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt2, err := r.ReadTree(to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Update(context.Background(), from, to, ft, tt2); err != nil {
+				t.Fatal(err)
+			}
+			for p, want := range tt.after {
+				if got := gittest.Read(t, dir, p); got != want {
+					t.Errorf("%s: %q, want %q", p, got, want)
+				}
+			}
+			gittest.Git(t, dir, "reset", "-q", "--soft", "HEAD~1")
+			if st := gittest.Git(t, dir, "status", "--porcelain"); st != "" {
+				t.Errorf("status:\n%s", st)
+			}
+		})
+	}
+}

@@ -4,7 +4,6 @@ package repo
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -30,7 +29,7 @@ func checkParents(root, rel string) error {
 			return err
 		}
 		if !fi.Mode().IsDir() {
-			return fmt.Errorf("%w: %q is a link or a file where the tree has a directory; diary writes nothing through it: move it away, then run diary again", ErrUnsafePath, dir)
+			return &parentError{dir: dir}
 		}
 	}
 	return nil
@@ -109,4 +108,11 @@ func removeEmptyDirsAt(root, rel string) {
 		}
 		rel = pathDir(rel)
 	}
+}
+
+func mkdirAt(root, rel string) error {
+	if err := checkParents(root, rel); err != nil {
+		return err
+	}
+	return os.MkdirAll(filepath.Join(root, filepath.FromSlash(rel)), 0o755)
 }

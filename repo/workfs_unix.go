@@ -4,7 +4,6 @@ package repo
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -60,7 +59,7 @@ func openDirAt(dirfd int, name string) (int, error) {
 func dirError(root, dir string, err error) error {
 	switch err {
 	case unix.ELOOP, unix.EMLINK, unix.ENOTDIR:
-		return fmt.Errorf("%w: %q is a link or a file where the tree has a directory; diary writes nothing through it: move it away, then run diary again", ErrUnsafePath, dir)
+		return &parentError{dir: dir}
 	case unix.ENOENT:
 		return &fs.PathError{Op: "open", Path: filepath.Join(root, filepath.FromSlash(dir)), Err: fs.ErrNotExist}
 	}
@@ -159,4 +158,17 @@ func removeEmptyDirsAt(root, rel string) {
 		}
 		rel = pathDir(rel)
 	}
+}
+
+// mkdirAt makes the directory rel (and those above it) unless there.
+func mkdirAt(root, rel string) error {
+	dirfd, name, err := openParent(root, rel, true)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(dirfd)
+	if err := unix.Mkdirat(dirfd, name, 0o755); err != nil && err != unix.EEXIST {
+		return &fs.PathError{Op: "mkdir", Path: rel, Err: err}
+	}
+	return nil
 }
