@@ -400,8 +400,11 @@ func checkPath(p string) error {
 		return fmt.Errorf("path %q is not a relative slash-separated path", p)
 	}
 	for _, seg := range strings.Split(p, "/") {
-		if seg == "" || seg == "." || seg == ".." || isDotGit(seg) {
+		if seg == "" || seg == "." || seg == ".." || strings.EqualFold(seg, ".git") {
 			return fmt.Errorf("path %q leaves the work tree or names .git", p)
+		}
+		if isDotGit(seg) {
+			return fmt.Errorf("path %q has %q, a name Windows or macOS read as .git, which git refuses to check out: rename it", p, seg)
 		}
 	}
 	return nil

@@ -450,3 +450,21 @@ func TestCloneKeepsLinksAndGitlinks(t *testing.T) {
 		t.Errorf("the submodule's directory: %d files, %v", len(des), err)
 	}
 }
+
+// TestLocalDotGitNameRefused: diary never pushes what it would refuse to
+// fetch. A local folder named as Windows reads .git is not committed,
+// and the error names it and says what to do.
+func TestLocalDotGitNameRefused(t *testing.T) {
+	w := newWorld(t)
+	w.seed(map[string]string{"_config.yml": "title: Diary\n"})
+	a := w.laptop("a")
+	a.write("git~1/config", "[core]\n")
+	remote := gittest.Git(t, w.remote, "rev-parse", "main")
+	_, err := a.sync()
+	if err == nil || !strings.Contains(err.Error(), `"git~1", a name Windows or macOS read as .git`) || !strings.Contains(err.Error(), "rename it") {
+		t.Fatalf("error %v", err)
+	}
+	if got := gittest.Git(t, w.remote, "rev-parse", "main"); got != remote {
+		t.Error("pushed")
+	}
+}
