@@ -185,18 +185,21 @@ func checkShape(to, before Tree, target func(Hash) (string, error)) error {
 		add(d)
 	}
 	if len(clash) > 0 {
-		var old map[string]bool
-		for _, c := range clash {
-			if old == nil {
-				old = pathsAndDirs(before)
+		// In order, so that the error names the same pair every time.
+		for i, c := range clash {
+			if c[0] > c[1] {
+				clash[i] = [2]string{c[1], c[0]}
 			}
+		}
+		sort.Slice(clash, func(i, j int) bool {
+			return clash[i][0] < clash[j][0] || clash[i][0] == clash[j][0] && clash[i][1] < clash[j][1]
+		})
+		old := pathsAndDirs(before)
+		for _, c := range clash {
 			if old[c[0]] && old[c[1]] {
 				continue
 			}
 			a, b := c[0], c[1]
-			if a > b {
-				a, b = b, a
-			}
 			return fmt.Errorf("%w: %q and %q are one name on macOS and Windows (they differ only in case or Unicode form); nothing was written: rename one of them with git mv on the laptop that made it", ErrUnsafePath, a, b)
 		}
 	}
