@@ -107,7 +107,7 @@ func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
 	// One name twice in one tree (git fsck's duplicateEntries): a link
 	// and a directory under one name would have the directory's files
 	// written through the link.
-	names := make(map[string]struct{})
+	names := make(map[string]struct{}, len(raw)/56) // an entry is some 56 bytes: mode, a post's name, hash
 	for at := 0; at < len(raw); {
 		e, err := nextRawEntry(raw, at)
 		if err != nil {
