@@ -21,7 +21,8 @@ import (
 // rawEntry is one entry of a hostile tree: path is slash-separated, and
 // entries that share a first segment become one subtree (in the order
 // they are given), so that one name can be both a link and a directory.
-// For a gitlink (160000) data is the commit's hex hash.
+// For a gitlink (160000) data is the commit's hex hash. A first segment
+// "d#2" makes a second subtree named d.
 type rawEntry struct{ mode, path, data string }
 
 // writeRawTree writes entries as tree objects exactly as given, with no
@@ -51,7 +52,8 @@ func writeRawTree(t *testing.T, dir string, entries []rawEntry) string {
 				continue
 			}
 			done[first] = true
-			tree.WriteString("40000 " + first + "\x00")
+			name, _, _ := strings.Cut(first, "#") // "d#2": a second directory named d
+			tree.WriteString("40000 " + name + "\x00")
 			tree.Write(mustHex(t, writeRawTree(t, dir, groups[first])))
 			continue
 		}
@@ -211,6 +213,7 @@ func hostileShapes(main string) []struct {
 		// One name twice: a link that looks inside, and a directory
 		// under the same name whose file would be written through it.
 		{"duplicate entries", []rawEntry{{"120000", "x", "_posts"}, {"100644", "x/pwned.md", "pwned\n"}}, `"x"`},
+		{"the same directory twice", []rawEntry{{"100644", "d/a.md", "a\n"}, {"100644", "d#2/b.md", "b\n"}}, `"d" twice`},
 		{"the same file twice", []rawEntry{{"100644", "twice.md", "one\n"}, {"100644", "twice.md", "two\n"}}, `"twice.md"`},
 		// Each link looks inside alone; together l1 leaves the tree
 		// (d/l2 is the root, and its .. is the root's parent).
