@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,12 +35,14 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 		if err := checkPath(p); err != nil {
 			return fmt.Errorf("%w: %v", ErrUnsafePath, err)
 		}
-		if e, ok := to[p]; ok && e.Mode == ModeSymlink {
-			if err := r.checkLink(p, e.Hash); err != nil {
-				return err
-			}
-		}
-		if err := r.expect(p, from); err != nil {
+	}
+	// The whole of to, as it will be on disk: a merge can bring
+	// together a link from one side and a file below it from the other.
+	if err := checkShape(to, from, r.linkTarget); err != nil {
+		return err
+	}
+	for _, p := range paths {
+		if err := r.expect(p, from, to); err != nil {
 			return err
 		}
 	}
@@ -72,28 +73,55 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 		}
 		return data, lock.commitRaw(data)
 	}
-	whole := true // every path of to is in the index as to has it
+	// Removals first: where a file becomes a directory, or a directory
+	// a file, the old one must be gone before the new one is written.
+	ordered := make([]string, 0, len(paths))
 	for _, p := range paths {
+		if _, keep := to[p]; !keep {
+			ordered = append(ordered, p)
+		}
+	}
+	for _, p := range paths {
+		if _, keep := to[p]; keep {
+			ordered = append(ordered, p)
+		}
+	}
+	for _, p := range ordered {
 		if err := ctx.Err(); err != nil {
 			writeIndex()
 			return err
 		}
 		full := filepath.Join(r.root, filepath.FromSlash(p))
 		e, keep := to[p]
+		if !keep && from[p].Mode == ModeSubmodule {
+			// A submodule's directory goes only when empty, as git
+			// leaves a checked-out one in place.
+			removeEmptyDirsAt(r.root, p)
+			remove[p] = true
+			continue
+		}
 		if !keep {
-			if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := removeAt(r.root, p); err != nil {
 				writeIndex()
 				return fmt.Errorf("remove %s: %w", p, err)
 			}
-			RemoveEmptyDirs(r.root, filepath.Dir(full))
+			removeEmptyDirsAt(r.root, pathDir(p))
 			remove[p] = true
 			continue
 		}
 		if e.Mode == ModeSubmodule {
-			whole = false
-			continue // a submodule's content is not ours to write
+			// A submodule's content is not ours to write: it gets an
+			// empty directory and its gitlink in the index, as git
+			// leaves one not checked out (without them, a clone's first
+			// sync would commit its deletion).
+			if err := mkdirAt(r.root, p); err != nil {
+				writeIndex()
+				return fmt.Errorf("make %s: %w", p, err)
+			}
+			set = append(set, &index.Entry{Hash: e.Hash, Name: p, Mode: e.Mode})
+			continue
 		}
-		if err := r.writeWorkFile(full, e); err != nil {
+		if err := r.writeWorkFile(p, e); err != nil {
 			writeIndex()
 			return fmt.Errorf("write %s: %w", p, err)
 		}
@@ -112,15 +140,28 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 	if err != nil {
 		return fmt.Errorf("write the index: %w", err)
 	}
-	if whole && data != nil && !fromCommit.IsZero() && !toCommit.IsZero() {
+	if data != nil && !fromCommit.IsZero() && !toCommit.IsZero() {
 		r.carryIndexHead(indexSum(raw), fromCommit, toCommit, data)
 	}
 	return nil
 }
 
 // expect checks that the work-tree file at p holds what tree from says,
-// or is absent where from has no such path.
-func (r *Repo) expect(p string, from Tree) error {
+// or is absent where from has no such path, and that no directory on
+// the way to it is a link or a file on disk, other than a file of from
+// that to removes (Update removes it before writing p).
+func (r *Repo) expect(p string, from, to Tree) error {
+	var pe *parentError
+	if err := checkParents(r.root, p); errors.As(err, &pe) {
+		_, was := from[pe.dir]
+		_, stays := to[pe.dir]
+		if !was || stays {
+			return err
+		}
+		return nil // that file is checked as a path of its own
+	} else if err != nil {
+		return err
+	}
 	full := filepath.Join(r.root, filepath.FromSlash(p))
 	info, err := os.Lstat(full)
 	old, tracked := from[p]
@@ -129,6 +170,15 @@ func (r *Repo) expect(p string, from Tree) error {
 	}
 	if err != nil {
 		return fmt.Errorf("stat %s: %w", p, err)
+	}
+	if !tracked && info.IsDir() && holdsTracked(from, p) {
+		// A directory of from that to makes a file: its files are
+		// checked and removed as paths of their own, and an untracked
+		// file left in it stops the write, not lost.
+		return nil
+	}
+	if tracked && old.Mode == ModeSubmodule && info.IsDir() {
+		return nil // a submodule's directory: never written into, nothing of diary's to lose
 	}
 	if !tracked {
 		return fmt.Errorf("%w: %s is in the way of a file from the remote, and in no commit: commit or move it, then run diary again", ErrDirty, p)
@@ -146,31 +196,27 @@ func (r *Repo) expect(p string, from Tree) error {
 	return nil
 }
 
-// checkLink refuses a symbolic link that would point out of the work
-// tree (or into .git), as a hostile remote could send.
-func (r *Repo) checkLink(p string, h Hash) error {
-	data, err := r.ReadBlob(h)
-	if err != nil {
-		return err
+// holdsTracked reports whether t has a path below directory dir.
+func holdsTracked(t Tree, dir string) bool {
+	for p := range t {
+		if strings.HasPrefix(p, dir+"/") {
+			return true
+		}
 	}
-	target := string(data)
-	resolved := filepath.Clean(filepath.Join(r.root, filepath.Dir(filepath.FromSlash(p)), filepath.FromSlash(target)))
-	rel, err := filepath.Rel(r.root, resolved)
-	if filepath.IsAbs(target) || err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) ||
-		strings.EqualFold(strings.Split(filepath.ToSlash(rel), "/")[0], ".git") {
-		return fmt.Errorf("%w: %s is a link to %q, outside the work tree; nothing was written", ErrUnsafePath, p, target)
-	}
-	return nil
+	return false
 }
 
-// writeWorkFile writes a blob into the work tree, streaming it so that a
-// large photo never sits whole in memory.
-func (r *Repo) writeWorkFile(full string, e Entry) error {
-	mode := e.Mode
-	dir := filepath.Dir(full)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// linkTarget reads a link's blob: the path it points at.
+func (r *Repo) linkTarget(h Hash) (string, error) {
+	data, err := r.ReadBlob(h)
+	return string(data), err
+}
+
+// writeWorkFile writes a blob into the work tree at rel, streaming it
+// so that a large photo never sits whole in memory. The file (or link)
+// is made under a temporary name and renamed into place, through
+// directories opened without following links (writeAt).
+func (r *Repo) writeWorkFile(rel string, e Entry) error {
 	blob, err := r.git.BlobObject(e.Hash)
 	if err != nil {
 		return err
@@ -180,50 +226,20 @@ func (r *Repo) writeWorkFile(full string, e Entry) error {
 		return err
 	}
 	defer rd.Close()
-	if mode == ModeSymlink {
-		data, err := io.ReadAll(io.LimitReader(rd, 4096))
-		if err != nil {
-			return err
-		}
-		tmp := filepath.Join(dir, ".diary-link-"+filepath.Base(full))
-		os.Remove(tmp)
-		if err := os.Symlink(filepath.FromSlash(string(data)), tmp); err != nil {
-			return err
-		}
-		return os.Rename(tmp, full)
-	}
 	perm := os.FileMode(0o644)
-	if mode == ModeExecutable {
+	if e.Mode == ModeExecutable {
 		perm = 0o755
 	}
-	f, err := os.CreateTemp(dir, ".diary-tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	_, err = io.Copy(f, rd)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), perm)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), full)
-	}
-	return err
+	return writeAt(r.root, rel, e.Mode == ModeSymlink, perm, rd)
 }
 
 // RemoveEmptyDirs removes dir and its parents up to root while empty,
-// as git does when the last file of a directory goes.
+// as git does when the last file of a directory goes. It goes through
+// no link, and leaves alone what is not below root.
 func RemoveEmptyDirs(root, dir string) {
-	for dir != root && strings.HasPrefix(dir, root) {
-		if err := os.Remove(dir); err != nil {
-			return
-		}
-		dir = filepath.Dir(dir)
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return
 	}
+	removeEmptyDirsAt(root, filepath.ToSlash(rel))
 }

@@ -399,6 +399,9 @@ func checkPath(p string) error {
 		if seg == "" || seg == "." || seg == ".." || strings.EqualFold(seg, ".git") {
 			return fmt.Errorf("path %q leaves the work tree or names .git", p)
 		}
+		if isDotGit(seg) {
+			return fmt.Errorf("path %q has %q, a name Windows or macOS read as .git, which git refuses to check out: rename it", p, seg)
+		}
 	}
 	return nil
 }

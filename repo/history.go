@@ -99,7 +99,10 @@ func (r *Repo) parents(h Hash) ([]Hash, error) {
 }
 
 // Clone copies the repository at url into dir, a new directory, and
-// checks out its default branch.
+// checks out its default branch. The checkout is diary's own, after the
+// same check sync runs on what it fetches (CheckCommit): go-git's would
+// write through links and rewrite their targets. A refused clone leaves
+// no directory behind.
 func Clone(ctx context.Context, url, dir string, o NetOptions) (*Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -110,7 +113,7 @@ func Clone(ctx context.Context, url, dir string, o NetOptions) (*Repo, error) {
 	}
 	branch, err := defaultBranch(ctx, url, o)
 	if err == nil {
-		_, err = git.PlainCloneContext(ctx, abs, false, &git.CloneOptions{URL: url, Auth: o.Auth, Progress: o.Progress, Tags: git.NoTags, ReferenceName: branch})
+		_, err = git.PlainCloneContext(ctx, abs, false, &git.CloneOptions{URL: url, Auth: o.Auth, Progress: o.Progress, Tags: git.NoTags, ReferenceName: branch, NoCheckout: true})
 	}
 	if err != nil {
 		os.RemoveAll(abs)
@@ -119,7 +122,32 @@ func Clone(ctx context.Context, url, dir string, o NetOptions) (*Repo, error) {
 		}
 		return nil, (&Repo{}).netError("clone "+Redact(url), "", err)
 	}
-	return Open(abs)
+	r, err := Open(abs)
+	if err == nil {
+		err = r.checkoutClone(ctx)
+	}
+	if err != nil {
+		os.RemoveAll(abs)
+		return nil, fmt.Errorf("clone %s: %w", Redact(url), err)
+	}
+	return r, nil
+}
+
+// checkoutClone writes the files of a fresh clone's HEAD into its empty
+// work tree, as sync's fast-forward would from an empty tree.
+func (r *Repo) checkoutClone(ctx context.Context) error {
+	head, err := r.Head()
+	if err != nil || head.Hash.IsZero() {
+		return err
+	}
+	if err := r.CheckCommit(head.Hash, ZeroHash); err != nil {
+		return fmt.Errorf("%w; nothing of it was checked out", err)
+	}
+	to, err := r.ReadTree(head.Hash)
+	if err != nil {
+		return err
+	}
+	return r.Update(ctx, ZeroHash, head.Hash, Tree{}, to)
 }
 
 // defaultBranch picks the branch to check out: the one the remote's HEAD

@@ -152,6 +152,9 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 				if (len(parts) == 0 && name == ".git") || (!trackedDirs[rel] && m.Match(child, true)) {
 					continue
 				}
+				if he, ok := headTree.get(rel); ok && he.Mode == ModeSubmodule {
+					continue // a submodule: never a change of the diary's
+				}
 				if err := walk(filepath.Join(dir, name), child, patterns); err != nil {
 					return err
 				}
@@ -186,7 +189,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			seen[p] = true
 		}
 		headTree.each(func(p string) {
-			if !seen[p] {
+			if he, _ := headTree.get(p); !seen[p] && he.Mode != ModeSubmodule {
 				changes = append(changes, Change{p, Deleted})
 			}
 		})

@@ -104,6 +104,10 @@ func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
 	if err != nil {
 		return fmt.Errorf("read tree %s of commit %s: %w", short(h), short(c), err)
 	}
+	// One name twice in one tree (git fsck's duplicateEntries): a link
+	// and a directory under one name would have the directory's files
+	// written through the link.
+	names := make(map[string]struct{}, len(raw)/56) // an entry is some 56 bytes: mode, a post's name, hash
 	for at := 0; at < len(raw); {
 		e, err := nextRawEntry(raw, at)
 		if err != nil {
@@ -120,6 +124,10 @@ func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
 		if err := checkName(name); err != nil {
 			return fmt.Errorf("%w: commit %s has %q: %v; nothing was written", ErrUnsafePath, short(c), p, err)
 		}
+		if _, dup := names[name]; dup {
+			return fmt.Errorf("%w: commit %s has %q twice in one directory; nothing was written", ErrUnsafePath, short(c), p)
+		}
+		names[name] = struct{}{}
 		mode, err := filemode.New(string(raw[e.start : e.start+bytes.IndexByte(raw[e.start:], ' ')]))
 		if err != nil {
 			return fmt.Errorf("%w: commit %s has %q with a bad mode: %v; nothing was written", ErrUnsafePath, short(c), p, err)
@@ -143,8 +151,8 @@ func checkName(name string) error {
 		return errors.New("an empty name")
 	case name == "." || name == "..":
 		return errors.New("a name that leaves its directory")
-	case strings.EqualFold(name, ".git"):
-		return errors.New("a name that reaches into .git")
+	case isDotGit(name):
+		return errors.New("a name that is .git on Windows or macOS, which reaches into .git")
 	case strings.ContainsAny(name, "/\\\x00"):
 		return errors.New("a name with a slash, backslash or NUL")
 	}
@@ -221,10 +229,13 @@ func short(h Hash) string { return h.String()[:7] }
 func Short(h Hash) string { return short(h) }
 
 // CheckCommit refuses a commit whose tree could not be checked out
-// safely: a name such as "..", ".git" (any case), empty, or holding "/",
-// "\\" or NUL, or a symbolic link that points out of the work tree or
-// into .git. The error names the commit and the path. sync runs it on
-// every commit fetched before any ref or file takes it.
+// safely: a name such as "..", ".git" (any case, or as NTFS or HFS+
+// read it), empty, or holding "/", "\\" or NUL, one name twice, or a
+// shape checkShape refuses (a link that, through others, points out of
+// the work tree or into .git, names that collide, a file below a link).
+// The error names the commit and the path. sync runs it on every commit
+// fetched before any ref or file takes it, and clone on the commit it
+// checks out.
 //
 // Files new or changed since commit old (ZeroHash: all) are also checked
 // against MaxBlobSize.
@@ -239,15 +250,14 @@ func (r *Repo) CheckCommit(c, old Hash) error {
 			before = nil
 		}
 	}
+	if err := checkShape(t, before, r.linkTarget); err != nil {
+		return fmt.Errorf("commit %s: %w", short(c), err)
+	}
 	for p, e := range t {
 		if prev, ok := before[p]; ok && prev == e {
 			continue
 		}
 		switch e.Mode {
-		case ModeSymlink:
-			if err := r.checkLink(p, e.Hash); err != nil {
-				return fmt.Errorf("commit %s: %w", short(c), err)
-			}
 		case ModeRegular, ModeExecutable:
 			size, err := r.BlobSize(e.Hash)
 			if err != nil {
