@@ -56,5 +56,8 @@ func Clone(ctx context.Context, opts Options, url, dir string, progress io.Write
 	if err := config.Set(file, "repo", r.Root(), false); err != nil {
 		return &CloneResult{Root: r.Root()}, err
 	}
+	if err := r.CloneDone(); err != nil {
+		return &CloneResult{Root: r.Root()}, err
+	}
 	return &CloneResult{Root: r.Root(), Remembered: file}, nil
 }

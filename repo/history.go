@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,39 +99,126 @@ func (r *Repo) parents(h Hash) ([]Hash, error) {
 	return out, nil
 }
 
-// Clone copies the repository at url into dir, a new directory, and
-// checks out its default branch. The checkout is diary's own, after the
-// same check sync runs on what it fetches (CheckCommit): go-git's would
-// write through links and rewrite their targets. A refused clone leaves
-// no directory behind.
+// cloneMark, under .git, names a clone that has not finished: a kill
+// leaves it behind, and the next Clone into the same directory starts
+// again instead of calling the directory not empty.
+const cloneMark = "diary/clone-unfinished"
+
+// Clone makes dir a copy of the repository at url, checked out on the
+// remote's default branch, through the same steps as sync: its objects
+// arrive through diary's fetch (packs and refs written whole, the new
+// commit checked for missing objects), the tree is checked as any
+// fetched commit is, and the files are written by Update. go-git's own
+// clone is not used: it writes refs and pack indexes in place, so a kill
+// left a repository git could not read. Until the clone is done a mark
+// in .git says so: a kill at any instant leaves a directory the next
+// Clone removes and makes again.
 func Clone(ctx context.Context, url, dir string, o NetOptions) (*Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
 	if des, err := os.ReadDir(abs); err == nil && len(des) > 0 {
-		return nil, fmt.Errorf("clone into %s: the directory is not empty: choose another with diary clone URL DIR", abs)
+		if r, err := Open(abs); err == nil && !unfinishedClone(abs) {
+			// Already a clone of url (the last one may have been killed
+			// as it reported): it is the clone asked for.
+			if u, err := r.RemoteURL("origin"); err == nil && u == url {
+				return r, nil
+			}
+		}
+		if !unfinishedClone(abs) {
+			return nil, fmt.Errorf("clone into %s: the directory is not empty: choose another with diary clone URL DIR", abs)
+		}
+		// A clone that a kill cut short: nobody has used it yet.
+		if err := os.RemoveAll(abs); err != nil {
+			return nil, fmt.Errorf("clone into %s: remove the unfinished clone there: %w", abs, err)
+		}
 	}
 	branch, err := defaultBranch(ctx, url, o)
-	if err == nil {
-		_, err = git.PlainCloneContext(ctx, abs, false, &git.CloneOptions{URL: url, Auth: o.Auth, Progress: o.Progress, Tags: git.NoTags, ReferenceName: branch, NoCheckout: true})
-	}
 	if err != nil {
-		os.RemoveAll(abs)
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("clone %s: %w: it did not answer in time", Redact(url), ErrUnreachable)
 		}
 		return nil, (&Repo{}).netError("clone "+Redact(url), "", err)
 	}
-	r, err := Open(abs)
-	if err == nil {
-		err = r.checkoutClone(ctx)
+	made := false
+	fail := func(err error) (*Repo, error) {
+		if made {
+			os.RemoveAll(abs)
+		}
+		return nil, err
 	}
+	if err := os.MkdirAll(filepath.Join(abs, ".git", "diary"), 0o755); err != nil {
+		return nil, fmt.Errorf("clone into %s: %w", abs, err)
+	}
+	made = true
+	// The mark comes first, before anything of the repository.
+	if err := replaceFile(filepath.Join(abs, ".git", filepath.FromSlash(cloneMark)), []byte(Redact(url)+"\n")); err != nil {
+		return fail(fmt.Errorf("clone into %s: %w", abs, err))
+	}
+	r, err := Init(abs, branch.Short())
 	if err != nil {
-		os.RemoveAll(abs)
-		return nil, fmt.Errorf("clone %s: %w", Redact(url), err)
+		return fail(fmt.Errorf("clone %s: %w", Redact(url), err))
+	}
+	if err := r.AddRemote("origin", url); err != nil {
+		return fail(err)
+	}
+	// As git clone records it, so that git pull on this laptop works too.
+	if err := r.git.CreateBranch(&config.Branch{Name: branch.Short(), Remote: "origin", Merge: branch}); err != nil {
+		return fail(fmt.Errorf("clone %s: record branch %s: %w", Redact(url), branch.Short(), err))
+	}
+	found, err := r.Fetch(ctx, "origin", branch.Short(), o)
+	if err != nil {
+		return fail(fmt.Errorf("clone %s: %w", Redact(url), err))
+	}
+	if found {
+		h, ok, err := r.Ref(RemoteRef("origin", branch.Short()))
+		if err == nil && ok {
+			err = r.SetBranch(branch.Short(), ZeroHash, h)
+		}
+		if err == nil {
+			err = r.checkoutClone(ctx)
+		}
+		if err != nil {
+			return fail(fmt.Errorf("clone %s: %w", Redact(url), err))
+		}
 	}
 	return r, nil
+}
+
+// CloneDone removes the mark of an unfinished clone, once the caller has
+// finished its own steps (settings that name the clone): until then, a
+// kill leaves a clone the next Clone starts again.
+func (r *Repo) CloneDone() error {
+	if err := os.Remove(filepath.Join(r.gitDir, filepath.FromSlash(cloneMark))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("finish the clone: %w", err)
+	}
+	return syncDir(filepath.Join(r.gitDir, "diary"))
+}
+
+// unfinishedClone reports whether dir holds a clone that a kill cut
+// short: one with the mark, or one killed while the mark itself was being
+// written (nothing but .git/diary holding replaceFile's temporary
+// files).
+func unfinishedClone(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, ".git", filepath.FromSlash(cloneMark))); err == nil {
+		return true
+	}
+	only := func(d string, ok func(string) bool) bool {
+		des, err := os.ReadDir(d)
+		if err != nil {
+			return false
+		}
+		for _, de := range des {
+			if !ok(de.Name()) {
+				return false
+			}
+		}
+		return true
+	}
+	return only(dir, func(n string) bool { return n == ".git" }) &&
+		only(filepath.Join(dir, ".git"), func(n string) bool { return n == "diary" }) &&
+		only(filepath.Join(dir, ".git", "diary"), func(n string) bool { return strings.HasPrefix(n, ".diary-tmp-") })
 }
 
 // checkoutClone writes the files of a fresh clone's HEAD into its empty
