@@ -1,4 +1,4 @@
-package diary
+package app
 
 import (
 	"context"
@@ -51,8 +51,8 @@ var ErrNotEmpty = errors.New("directory is not empty")
 
 // Init makes a new diary, or adopts an existing Jekyll site as one, as
 // `diary init` does.
-func Init(ctx context.Context, opts Options, io InitOptions) (*InitResult, error) {
-	dir := io.Dir
+func Init(ctx context.Context, opts Options, ask InitOptions) (*InitResult, error) {
+	dir := ask.Dir
 	if dir == "" {
 		d, _, err := Locate(opts)
 		if err != nil {
@@ -62,13 +62,13 @@ func Init(ctx context.Context, opts Options, io InitOptions) (*InitResult, error
 	} else {
 		dir = abs(dir, opts)
 	}
-	return initAt(ctx, dir, opts, io)
+	return initAt(ctx, dir, opts, ask)
 }
 
-func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*InitResult, error) {
+func initAt(ctx context.Context, dir string, opts Options, ask InitOptions) (*InitResult, error) {
 	res := &InitResult{Root: dir}
-	if io.Remote != "" {
-		if err := checkRemoteURL(io.Remote); err != nil {
+	if ask.Remote != "" {
+		if err := checkRemoteURL(ask.Remote); err != nil {
 			return nil, err
 		}
 	}
@@ -86,12 +86,12 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 	if isRepo {
 		if _, err := os.Stat(config.RepoFile(dir)); err == nil {
 			res.Already = true
-			if io.MergeDriver {
+			if ask.MergeDriver {
 				if err := addMergeDriver(ctx, r, opts, res); err != nil {
 					return nil, err
 				}
 			}
-			return res, addRemote(r, opts, io, res)
+			return res, addRemote(r, opts, ask, res)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -152,7 +152,7 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 		if zone != "" {
 			zoneLine = "timezone: " + zone + "\n"
 		}
-		title := io.Title
+		title := ask.Title
 		if title == "" {
 			title = "My Diary"
 		}
@@ -179,7 +179,7 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 	if changed && !contains(written, ".gitignore") {
 		written = append(written, ".gitignore")
 	}
-	if io.MergeDriver {
+	if ask.MergeDriver {
 		changed, err := ensureMergeAttributes(dir)
 		if err != nil {
 			return nil, err
@@ -208,7 +208,7 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 			return nil, fmt.Errorf("list files of %s: %w", dir, err)
 		}
 	}
-	if io.MergeDriver {
+	if ask.MergeDriver {
 		if res.MergeDriver, err = registerMergeDriver(r); err != nil {
 			return nil, err
 		}
@@ -235,11 +235,11 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 		}
 		res.Committed = hash
 	}
-	return res, addRemote(r, opts, io, res)
+	return res, addRemote(r, opts, ask, res)
 }
 
-func addRemote(r *repo.Repo, opts Options, io InitOptions, res *InitResult) error {
-	if io.Remote == "" {
+func addRemote(r *repo.Repo, opts Options, ask InitOptions, res *InitResult) error {
+	if ask.Remote == "" {
 		return nil
 	}
 	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: r.Root(), UserFile: opts.ConfigFile})
@@ -247,7 +247,7 @@ func addRemote(r *repo.Repo, opts Options, io InitOptions, res *InitResult) erro
 		return err
 	}
 	res.RemoteName = cfg.Remote
-	return r.AddRemote(cfg.Remote, io.Remote)
+	return r.AddRemote(cfg.Remote, ask.Remote)
 }
 
 // checkRemoteURL refuses a URL with a password or token in it: git

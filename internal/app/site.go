@@ -1,4 +1,4 @@
-package diary
+package app
 
 // The minimal site a new diary starts with: two small layouts of its own
 // rather than a theme, so that it builds without a warning on a bare

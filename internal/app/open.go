@@ -1,8 +1,8 @@
-// Package diary is what the commands do: it finds the diary, loads its
+// Package app is what the commands do: it finds the diary, loads its
 // settings and ties entry, config and repo together. cmd/diary parses
 // flags, calls one function here and prints what it returns; nothing here
 // prints.
-package diary
+package app
 
 import (
 	"errors"
