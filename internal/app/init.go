@@ -21,7 +21,7 @@ import (
 
 // InitOptions say what Init makes.
 type InitOptions struct {
-	Dir    string // "" means where Locate points
+	Dir    string // "" means where locate points
 	Remote string // URL for the remote named by the `remote` setting
 	Title  string // site title of a new diary; "My Diary" when empty
 	// MergeDriver registers diary merge-file as git's merge driver for
@@ -46,15 +46,15 @@ type InitResult struct {
 	MergeDriver bool
 }
 
-// ErrNotEmpty: init was pointed at a directory full of something else.
-var ErrNotEmpty = errors.New("directory is not empty")
+// errNotEmpty: init was pointed at a directory full of something else.
+var errNotEmpty = errors.New("directory is not empty")
 
 // Init makes a new diary, or adopts an existing Jekyll site as one, as
 // `diary init` does.
 func Init(ctx context.Context, opts Options, ask InitOptions) (*InitResult, error) {
 	dir := ask.Dir
 	if dir == "" {
-		d, _, err := Locate(opts)
+		d, _, err := locate(opts)
 		if err != nil {
 			return nil, err
 		}
@@ -280,7 +280,7 @@ func checkEmpty(dir string) error {
 	}
 	for _, de := range des {
 		if !strings.HasPrefix(de.Name(), ".") {
-			return fmt.Errorf("%w: %s holds files and is neither a git repository nor a Jekyll site: choose an empty directory, or run git init there first", ErrNotEmpty, dir)
+			return fmt.Errorf("%w: %s holds files and is neither a git repository nor a Jekyll site: choose an empty directory, or run git init there first", errNotEmpty, dir)
 		}
 	}
 	return nil

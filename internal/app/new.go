@@ -22,12 +22,6 @@ type Editor interface {
 	Edit(ctx context.Context, path string) error
 }
 
-// EditorFunc makes an Editor of a function.
-type EditorFunc func(ctx context.Context, path string) error
-
-// Edit calls f.
-func (f EditorFunc) Edit(ctx context.Context, path string) error { return f(ctx, path) }
-
 // AddOptions are what `diary new` was asked for.
 type AddOptions struct {
 	Title string
@@ -54,19 +48,19 @@ type AddResult struct {
 	Warnings  []string
 }
 
-// ErrEditor: the editor failed; the entry is kept, uncommitted. Editors
+// errEditor: the editor failed; the entry is kept, uncommitted. Editors
 // should wrap it; an error that does not is wrapped with it.
-var ErrEditor = editor.ErrFailed
+var errEditor = editor.ErrFailed
 
 func editorError(err error) error {
-	if errors.Is(err, ErrEditor) {
+	if errors.Is(err, errEditor) {
 		return err
 	}
-	return fmt.Errorf("%w: %v", ErrEditor, err)
+	return fmt.Errorf("%w: %v", errEditor, err)
 }
 
 // Add writes a new entry, opens the editor on it, and commits it alone.
-// When there is no diary where Locate points, it first makes one there.
+// When there is no diary where locate points, it first makes one there.
 func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) {
 	res := &AddResult{}
 	title := ""
@@ -92,8 +86,8 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	}
 
 	d, err := Open(opts)
-	if errors.Is(err, ErrNoDiary) {
-		dir, _, lerr := Locate(opts)
+	if errors.Is(err, errNoDiary) {
+		dir, _, lerr := locate(opts)
 		if lerr != nil {
 			return nil, lerr
 		}
