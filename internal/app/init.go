@@ -497,3 +497,23 @@ func postsMovedByZone(ctx context.Context, dir string, loc *time.Location) ([]st
 	}
 	return moved, nil
 }
+
+// localZoneName is this machine's IANA zone name, "" when it cannot be
+// told: $TZ, /etc/timezone, or the target of /etc/localtime.
+func localZoneName(env config.Env) string {
+	tz, _ := env("TZ")
+	if tz := strings.TrimPrefix(tz, ":"); tz != "" && !filepath.IsAbs(tz) {
+		return tz
+	}
+	if data, err := os.ReadFile("/etc/timezone"); err == nil {
+		if s := strings.TrimSpace(string(data)); s != "" {
+			return s
+		}
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if _, name, ok := strings.Cut(target, "zoneinfo/"); ok {
+			return name
+		}
+	}
+	return ""
+}

@@ -1,5 +1,7 @@
 package app
 
+import "github.com/gitdiary/diary/entry"
+
 // The minimal site a new diary starts with: two small layouts of its own
 // rather than a theme, so that it builds without a warning on a bare
 // Jekyll (3.10 as on GitHub Pages, or 4.x) with no plugin or gem to
@@ -56,3 +58,6 @@ layout: default
 var gitignoreLines = []string{"_site/", ".jekyll-cache/"}
 
 const diaryYMLHeader = "# diary settings shared by every laptop of this diary (diary config list shows them all).\n"
+
+// quoteYAML quotes a value for the templates above.
+func quoteYAML(s string) string { return entry.Quote(s) }
