@@ -73,7 +73,7 @@ pin_env "$WORK"
 DIARY=$WORK/diary
 
 # The reference diary, cached by seed and size under $TMPDIR, in the
-# place and with the stamp that the Go benchmarks (bench_test.go,
+# place and with the stamp that the Go benchmarks (internal/app/bench_test.go,
 # sync/bench_test.go) use, so that they share one copy. It is only read:
 # the remote is a clone of it.
 GEN_VERSION=$(sed -n 's/^const Version = "\(.*\)"$/\1/p' "$ROOT/internal/gen/gen.go")
@@ -81,7 +81,7 @@ GEN_VERSION=$(sed -n 's/^const Version = "\(.*\)"$/\1/p' "$ROOT/internal/gen/gen
 REF=$CACHE/diary-bench-$SEED-$POSTS
 ((COMMITS == 200)) || REF=$REF-c$COMMITS
 STAMP="gen $GEN_VERSION posts=$POSTS commits=$COMMITS seed=$SEED"
-ref_valid() { # the same test as referenceValid in bench_test.go
+ref_valid() { # the same test as referenceValid in internal/app/bench_test.go
 	local s head n
 	[[ -f $1/.git/diary-bench ]] || return 1
 	s=$(cat "$1/.git/diary-bench")

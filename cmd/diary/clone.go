@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newCloneCmd(g *globals) *cobra.Command {
@@ -22,7 +22,7 @@ remember DIR as this machine's diary in the user config.`,
 			if !g.sys.StderrTTY || g.quiet {
 				progress = nil
 			}
-			res, err := diary.Clone(c.Context(), g.options(), a[0], dir, progress)
+			res, err := app.Clone(c.Context(), g.options(), a[0], dir, progress)
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newConfigCmd(g *globals) *cobra.Command {
@@ -18,7 +18,7 @@ func newConfigCmd(g *globals) *cobra.Command {
 diary's .diary.yml (committed, shared by every laptop); this machine's
 $XDG_CONFIG_HOME/diary/config.yaml; defaults.
 
-Keys: ` + strings.Join(diary.ConfigKeys(), ", "),
+Keys: ` + strings.Join(app.ConfigKeys(), ", "),
 		Args: args(cobra.NoArgs),
 	}
 	var shared bool
@@ -27,7 +27,7 @@ Keys: ` + strings.Join(diary.ConfigKeys(), ", "),
 		Short: "Set a key in this machine's config, or in .diary.yml with --shared",
 		Args:  args(cobra.ExactArgs(2)),
 		RunE: func(c *cobra.Command, a []string) error {
-			file, err := diary.SetConfig(g.options(), a[0], a[1], shared)
+			file, err := app.SetConfig(g.options(), a[0], a[1], shared)
 			if err != nil {
 				return err
 			}
@@ -45,13 +45,13 @@ Keys: ` + strings.Join(diary.ConfigKeys(), ", "),
 			Short: "Print a key's value",
 			Args:  args(cobra.ExactArgs(1)),
 			RunE: func(c *cobra.Command, a []string) error {
-				cfg, err := diary.LoadConfig(g.options())
+				cfg, err := app.LoadConfig(g.options())
 				if err != nil {
 					return err
 				}
 				v, err := cfg.Get(a[0])
 				if err != nil {
-					return diary.Usagef("%v", err)
+					return app.Usagef("%v", err)
 				}
 				fmt.Fprintln(g.sys.Stdout, v)
 				return nil
@@ -63,7 +63,7 @@ Keys: ` + strings.Join(diary.ConfigKeys(), ", "),
 			Short: "List every key with its value and where it came from",
 			Args:  args(cobra.NoArgs),
 			RunE: func(c *cobra.Command, a []string) error {
-				items, err := diary.ConfigItems(g.options())
+				items, err := app.ConfigItems(g.options())
 				if err != nil {
 					return err
 				}

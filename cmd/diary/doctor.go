@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newDoctorCmd(g *globals) *cobra.Command {
@@ -17,7 +17,7 @@ func newDoctorCmd(g *globals) *cobra.Command {
 a check is an error.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
-			checks := diary.Doctor(c.Context(), g.options())
+			checks := app.Doctor(c.Context(), g.options())
 			failed := 0
 			h, _ := g.sys.Env("HOME")
 			for _, ch := range checks {
@@ -25,8 +25,8 @@ a check is an error.`,
 				if h != "" {
 					msg = strings.ReplaceAll(msg, h+"/", "~/")
 				}
-				fmt.Fprintf(g.sys.Stdout, "%-8s %s: %s\n", ch.Level, ch.Name, msg)
-				if ch.Level == diary.Error {
+				fmt.Fprintf(g.sys.Stdout, "%-8s %s: %s\n", ch.Severity, ch.Name, msg)
+				if ch.Severity == app.SeverityError {
 					failed++
 				}
 			}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newEditCmd(g *globals) *cobra.Command {
@@ -19,11 +19,11 @@ title matches QUERY, in the editor; commit it if it changed. When several
 entries match, they are listed and nothing is opened.`,
 		Args: args(cobra.ArbitraryArgs),
 		RunE: func(c *cobra.Command, a []string) error {
-			d, err := diary.Open(g.options())
+			d, err := app.Open(g.options())
 			if err != nil {
 				return err
 			}
-			eo := diary.EditOptions{Query: strings.Join(a, " ")}
+			eo := app.EditOptions{Query: strings.Join(a, " ")}
 			if g.interactive() {
 				eo.Editor = g.editor()
 			}
@@ -31,7 +31,7 @@ entries match, they are listed and nothing is opened.`,
 			for _, w := range res.Warnings {
 				g.warn("%s", w)
 			}
-			if errors.Is(err, diary.ErrAmbiguous) {
+			if errors.Is(err, app.ErrAmbiguous) {
 				for _, e := range res.Matches {
 					fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(d.Config.Location).Format("2006-01-02"), oneLine(e.Title), e.Path)
 				}

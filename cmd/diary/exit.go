@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 	"github.com/gitdiary/diary/repo"
 )
 
@@ -42,7 +42,7 @@ func (e *exitError) Error() string {
 func (e *exitError) Unwrap() error { return e.err }
 
 func usageErrorf(format string, args ...any) error {
-	return diary.Usagef(format, args...)
+	return app.Usagef(format, args...)
 }
 
 func exitCode(err error) int {
@@ -50,7 +50,7 @@ func exitCode(err error) int {
 	switch {
 	case errors.As(err, &ex):
 		return ex.code
-	case errors.Is(err, diary.ErrUsage):
+	case errors.Is(err, app.ErrUsage):
 		return exitUsage
 	case strings.HasPrefix(err.Error(), "unknown command"):
 		// cobra's own error for a mistyped command has no type to test.

@@ -3,11 +3,11 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newInitCmd(g *globals) *cobra.Command {
-	var io diary.InitOptions
+	var io app.InitOptions
 	c := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Make a new diary, or adopt an existing Jekyll site as one",
@@ -22,7 +22,7 @@ result is committed.`,
 			if len(a) == 1 {
 				io.Dir = a[0]
 			}
-			res, err := diary.Init(c.Context(), g.options(), io)
+			res, err := app.Init(c.Context(), g.options(), io)
 			if err != nil {
 				return err
 			}

@@ -10,12 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newListCmd(g *globals) *cobra.Command {
-	var lo diary.ListOptions
+	var lo app.ListOptions
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "list",
@@ -26,7 +26,7 @@ JSON array with --json. Files that cannot be read are warned about on
 stderr and skipped.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
-			d, err := diary.Open(g.options())
+			d, err := app.Open(g.options())
 			if err != nil {
 				return err
 			}

@@ -3,11 +3,11 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newMergeFileCmd(g *globals) *cobra.Command {
-	var o diary.MergeFileOptions
+	var o app.MergeFileOptions
 	c := &cobra.Command{
 		Use:   "merge-file [--post] [-L LABEL]... CURRENT BASE OTHER",
 		Short: "Merge a file as diary does, for git's merge drivers",
@@ -30,7 +30,7 @@ It needs no diary and reads no settings.`,
 		RunE: func(c *cobra.Command, a []string) error {
 			o.Current, o.Base, o.Other = a[0], a[1], a[2]
 			o.Dir = g.sys.Dir
-			n, err := diary.MergeFile(o)
+			n, err := app.MergeFile(o)
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 type newFlags struct {
@@ -54,7 +54,7 @@ diary yet, one is made first, as diary init would.`,
 }
 
 func runNew(c *cobra.Command, g *globals, f newFlags, a []string) error {
-	no := diary.NewOptions{
+	ask := app.AddOptions{
 		Title:    strings.Join(a, " "),
 		Untitled: len(a) == 0,
 		Category: f.category,
@@ -65,18 +65,18 @@ func runNew(c *cobra.Command, g *globals, f newFlags, a []string) error {
 	}
 	switch {
 	case c.Flags().Changed("body"):
-		no.Body = &f.body
+		ask.Body = &f.body
 	case f.stdin:
 		data, err := io.ReadAll(g.sys.Stdin)
 		if err != nil {
 			return err
 		}
 		s := string(data)
-		no.Body = &s
+		ask.Body = &s
 	case !f.noEdit && g.interactive():
-		no.Editor = g.editor()
+		ask.Editor = g.editor()
 	}
-	res, err := diary.New(c.Context(), g.options(), no)
+	res, err := app.Add(c.Context(), g.options(), ask)
 	if res != nil && res.Init != nil {
 		g.note("created a new diary at %s", home(g, res.Init.Root))
 	}
@@ -94,7 +94,7 @@ func runNew(c *cobra.Command, g *globals, f newFlags, a []string) error {
 	}
 	fmt.Fprintln(g.sys.Stdout, res.Path)
 	switch {
-	case no.Editor == nil && no.Body == nil && !f.noEdit:
+	case ask.Editor == nil && ask.Body == nil && !f.noEdit:
 		g.note("no terminal, so no editor: write the entry in %s", home(g, res.Abs))
 	}
 	if res.Commit != "" {

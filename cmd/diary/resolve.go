@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newResolveCmd(g *globals) *cobra.Command {
@@ -21,11 +21,11 @@ entry with conflict markers to merge by hand; the result must parse and
 carry no markers. Then the copy is removed and the result committed.`,
 		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
-			d, err := diary.Open(g.options())
+			d, err := app.Open(g.options())
 			if err != nil {
 				return err
 			}
-			ro := diary.ResolveOptions{Take: take}
+			ro := app.ResolveOptions{Take: take}
 			if len(a) == 1 {
 				ro.Entry = a[0]
 			}
@@ -33,7 +33,7 @@ carry no markers. Then the copy is removed and the result committed.`,
 				ro.Editor = g.editor()
 			}
 			res, err := d.Resolve(c.Context(), ro)
-			if errors.Is(err, diary.ErrAmbiguous) {
+			if errors.Is(err, app.ErrAmbiguous) {
 				for _, cp := range res.Copies {
 					fmt.Fprintf(g.sys.Stderr, "  %s\n", cp)
 				}

@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/gitdiary/diary"
 	"github.com/gitdiary/diary/config"
+	"github.com/gitdiary/diary/internal/app"
 	"github.com/gitdiary/diary/internal/editor"
 )
 
@@ -50,12 +50,12 @@ type globals struct {
 	quiet  bool
 }
 
-func (g *globals) options() diary.Options {
+func (g *globals) options() app.Options {
 	flags := map[string]string{}
 	if g.repo != "" {
 		flags["repo"] = g.repo
 	}
-	return diary.Options{Repo: g.repo, ConfigFile: g.config, Flags: flags, Env: g.sys.Env, Dir: g.sys.Dir, Now: g.sys.Now, Passphrase: g.passphrase(),
+	return app.Options{Repo: g.repo, ConfigFile: g.config, Flags: flags, Env: g.sys.Env, Dir: g.sys.Dir, Now: g.sys.Now, Passphrase: g.passphrase(),
 		Warn: func(msg string) { g.warn("%s", msg) }}
 }
 
@@ -79,12 +79,12 @@ func (g *globals) interactive() bool {
 
 // editor makes the user's editor, drawing on stderr when stdout is a pipe
 // (as in `vi $(diary new …)`), so that the printed path stays clean.
-func (g *globals) editor() func(string) diary.Editor {
+func (g *globals) editor() func(string) app.Editor {
 	out := g.sys.Stdout
 	if !g.sys.StdoutTTY {
 		out = g.sys.Stderr
 	}
-	return func(command string) diary.Editor {
+	return func(command string) app.Editor {
 		return &editor.Editor{Command: command, Stdin: g.sys.Stdin, Stdout: out, Stderr: g.sys.Stderr, Dir: g.sys.Dir}
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newStatusCmd(g *globals) *cobra.Command {
@@ -17,7 +17,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 		Short: "Uncommitted entries, ahead/behind, last sync, conflict copies, problems",
 		Args:  args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
-			d, err := diary.Open(g.options())
+			d, err := app.Open(g.options())
 			if err != nil {
 				return err
 			}

@@ -8,12 +8,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 	dsync "github.com/gitdiary/diary/sync"
 )
 
 func newSyncCmd(g *globals) *cobra.Command {
-	var so diary.SyncOptions
+	var so app.SyncOptions
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "sync",
@@ -27,7 +27,7 @@ Exit codes: 0 done; 1 failed (nothing lost); 3 offline (committed, not
 pushed); 4 done, with conflict copies to settle (diary status, diary resolve).`,
 		Args: args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
-			d, err := diary.Open(g.options())
+			d, err := app.Open(g.options())
 			if err != nil {
 				return err
 			}

@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/gitdiary/diary"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func newUndoCmd(g *globals) *cobra.Command {
@@ -16,7 +16,7 @@ lose uncommitted work, or drop a commit made since that sync that no
 branch keeps (it names them). Run it again to go one more sync back.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
-			d, err := diary.Open(g.options())
+			d, err := app.Open(g.options())
 			if err != nil {
 				return err
 			}

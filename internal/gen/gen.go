@@ -27,9 +27,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gitdiary/diary"
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 // Who writes the generated diary, and where.
@@ -174,19 +174,19 @@ type file struct {
 	content []byte
 }
 
-// siteFiles makes diary's minimal site with diary.Init in a scratch
+// siteFiles makes diary's minimal site with app.Init in a scratch
 // directory and returns its files (not Init's commit, whose identity
 // would be this machine's), with the fixture's disclaimer and the author
 // in .diary.yml, as a diary kept for years would have them.
 func siteFiles(ctx context.Context, scratch string, opts Options) ([]file, error) {
 	siteDir := filepath.Join(scratch, "site")
 	env := func(string) (string, bool) { return "", false } // no user config
-	_, err := diary.Init(ctx, diary.Options{
+	_, err := app.Init(ctx, app.Options{
 		Flags: map[string]string{"author": Author, "host": "laptop", "timezone": Timezone},
 		Env:   env,
 		Dir:   scratch,
 		Now:   func() time.Time { return rootTime(opts) },
-	}, diary.InitOptions{Dir: siteDir, Title: Author + "'s Diary"})
+	}, app.InitOptions{Dir: siteDir, Title: Author + "'s Diary"})
 	if err != nil {
 		return nil, fmt.Errorf("gen: make the site: %w", err)
 	}

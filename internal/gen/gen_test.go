@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gitdiary/diary"
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 func needGit(t *testing.T) {
@@ -94,14 +94,14 @@ func TestGenerate(t *testing.T) {
 		}
 		return "", false // no DIARY_ variables, no user config
 	}
-	d, err := diary.Open(diary.Options{Repo: dir, Env: env, Dir: dir})
+	d, err := app.Open(app.Options{Repo: dir, Env: env, Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Config.Timezone != Timezone || d.Config.Author != Author || d.Config.Disclaimer != Disclaimer {
 		t.Errorf("settings: timezone %q, author %q, disclaimer %q", d.Config.Timezone, d.Config.Author, d.Config.Disclaimer)
 	}
-	entries, warnings, err := d.List(ctx, diary.ListOptions{})
+	entries, warnings, err := d.List(ctx, app.ListOptions{})
 	if err != nil || len(warnings) > 0 {
 		t.Fatalf("list: %v %v", err, warnings)
 	}

@@ -1,4 +1,4 @@
-package diary
+package app
 
 import (
 	"errors"
@@ -10,10 +10,10 @@ import (
 // ConfigKeys are the names of diary's settings.
 func ConfigKeys() []string { return config.Keys() }
 
-// LoadConfig resolves the settings as the diary Locate finds would have
+// LoadConfig resolves the settings as the diary locate finds would have
 // them; outside any diary, without a repo layer.
 func LoadConfig(opts Options) (*config.Config, error) {
-	dir, _, err := Locate(opts)
+	dir, _, err := locate(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func ConfigItems(opts Options) ([]config.Item, error) {
 	for i, it := range items {
 		if it.Key == "author" && it.Value == "" {
 			var r *repo.Repo
-			if dir, _, err := Locate(opts); err == nil {
+			if dir, _, err := locate(opts); err == nil {
 				r, _ = repo.Open(dir)
 			}
 			if id, err := repo.UserIdentity(r, opts.Env); err == nil {

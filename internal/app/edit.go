@@ -1,4 +1,4 @@
-package diary
+package app
 
 import (
 	"bytes"

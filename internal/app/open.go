@@ -1,8 +1,8 @@
-// Package diary is what the commands do: it finds the diary, loads its
+// Package app is what the commands do: it finds the diary, loads its
 // settings and ties entry, config and repo together. cmd/diary parses
 // flags, calls one function here and prints what it returns; nothing here
 // prints.
-package diary
+package app
 
 import (
 	"errors"
@@ -18,8 +18,8 @@ import (
 	"github.com/gitdiary/diary/repo"
 )
 
-// ErrNoDiary: there is no diary where diary looked.
-var ErrNoDiary = errors.New("no diary")
+// errNoDiary: there is no diary where diary looked.
+var errNoDiary = errors.New("no diary")
 
 // Options say where to find the diary and its settings; the command line
 // and the environment fill them.
@@ -63,11 +63,11 @@ type Diary struct {
 	opts Options
 }
 
-// Locate finds where the diary should be, without requiring that it
+// locate finds where the diary should be, without requiring that it
 // exists: --repo, $DIARY_REPO, the git work tree that holds the working
 // directory if it has _posts/ or .diary.yml, `repo` in the user config,
 // ~/diary. The first that says something wins.
-func Locate(opts Options) (dir, how string, err error) {
+func locate(opts Options) (dir, how string, err error) {
 	if opts.ConfigFile != "" {
 		if _, err := os.Stat(opts.ConfigFile); err != nil {
 			return "", "", Usagef("--config %s: %v: check the path, or create the file with diary --config %s config set KEY VALUE", opts.ConfigFile, errors.Unwrap(err), opts.ConfigFile)
@@ -124,19 +124,19 @@ func isDiary(root string) bool {
 	return false
 }
 
-// Open opens the diary that Locate finds. It is ErrNoDiary when that is
+// Open opens the diary that locate finds. It is errNoDiary when that is
 // not a git repository.
 func Open(opts Options) (*Diary, error) {
-	dir, how, err := Locate(opts)
+	dir, how, err := locate(opts)
 	if err != nil {
 		return nil, err
 	}
 	r, err := repo.Open(dir)
 	if errors.Is(err, repo.ErrNotRepo) {
 		if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%w at %s (from %s): create one with diary init %s, or diary clone URL", ErrNoDiary, dir, how, dir)
+			return nil, fmt.Errorf("%w at %s (from %s): create one with diary init %s, or diary clone URL", errNoDiary, dir, how, dir)
 		}
-		return nil, fmt.Errorf("%w: %s (from %s) is not a git repository: run diary init %s to make it a diary", ErrNoDiary, dir, how, dir)
+		return nil, fmt.Errorf("%w: %s (from %s) is not a git repository: run diary init %s to make it a diary", errNoDiary, dir, how, dir)
 	}
 	if err != nil {
 		return nil, err

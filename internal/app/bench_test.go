@@ -1,11 +1,11 @@
-package diary_test
+package app_test
 
 // Benchmarks of `diary new --no-edit` and `diary list` on the reference
 // diary of DESIGN.md ("Speed and size"): 10,000 posts of about 2 KB, one
 // a day, with a few hundred commits of history. They run only with
 // -bench:
 //
-//	go test -run '^$' -bench . -benchmem .
+//	go test -run '^$' -bench . -benchmem ./internal/app
 //
 // The diary is generated once (a few seconds) into
 // $TMPDIR/diary-bench-<seed>-<posts> and reused while it is intact.
@@ -24,9 +24,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gitdiary/diary"
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/app"
 	"github.com/gitdiary/diary/internal/gen"
 )
 
@@ -121,11 +121,11 @@ func BenchmarkNew(b *testing.B) {
 	dir := filepath.Join(b.TempDir(), "diary")
 	copyDiary(b, ref, dir)
 	body := gen.SampleBody(gen.BenchSeed, 1500)
-	opts := diary.Options{Repo: dir, Env: env, Dir: dir}
+	opts := app.Options{Repo: dir, Env: env, Dir: dir}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		res, err := diary.New(ctx, opts, diary.NewOptions{Title: fmt.Sprintf("Benchmark entry %d", i), Body: &body})
+		res, err := app.Add(ctx, opts, app.AddOptions{Title: fmt.Sprintf("Benchmark entry %d", i), Body: &body})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -142,15 +142,15 @@ func BenchmarkList(b *testing.B) {
 	env := benchEnv(b)
 	ref := referenceDiary(b)
 	posts := benchPosts(b)
-	opts := diary.Options{Repo: ref, Env: env, Dir: ref}
+	opts := app.Options{Repo: ref, Env: env, Dir: ref}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		d, err := diary.Open(opts)
+		d, err := app.Open(opts)
 		if err != nil {
 			b.Fatal(err)
 		}
-		entries, warnings, err := d.List(ctx, diary.ListOptions{})
+		entries, warnings, err := d.List(ctx, app.ListOptions{})
 		if err != nil || len(warnings) > 0 {
 			b.Fatalf("list: %v %v", err, warnings)
 		}

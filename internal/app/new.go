@@ -1,4 +1,4 @@
-package diary
+package app
 
 import (
 	"bytes"
@@ -22,14 +22,8 @@ type Editor interface {
 	Edit(ctx context.Context, path string) error
 }
 
-// EditorFunc makes an Editor of a function.
-type EditorFunc func(ctx context.Context, path string) error
-
-// Edit calls f.
-func (f EditorFunc) Edit(ctx context.Context, path string) error { return f(ctx, path) }
-
-// NewOptions are what `diary new` was asked for.
-type NewOptions struct {
+// AddOptions are what `diary new` was asked for.
+type AddOptions struct {
 	Title string
 	// Untitled: no title was given; the entry's date stands in for one.
 	Untitled bool
@@ -44,8 +38,8 @@ type NewOptions struct {
 	NoCommit bool
 }
 
-// NewResult says what New did.
-type NewResult struct {
+// AddResult says what Add did.
+type AddResult struct {
 	Path      string // repo-relative, slash-separated
 	Abs       string
 	Init      *InitResult // not nil when the diary had to be created first
@@ -54,46 +48,46 @@ type NewResult struct {
 	Warnings  []string
 }
 
-// ErrEditor: the editor failed; the entry is kept, uncommitted. Editors
+// errEditor: the editor failed; the entry is kept, uncommitted. Editors
 // should wrap it; an error that does not is wrapped with it.
-var ErrEditor = editor.ErrFailed
+var errEditor = editor.ErrFailed
 
 func editorError(err error) error {
-	if errors.Is(err, ErrEditor) {
+	if errors.Is(err, errEditor) {
 		return err
 	}
-	return fmt.Errorf("%w: %v", ErrEditor, err)
+	return fmt.Errorf("%w: %v", errEditor, err)
 }
 
-// New writes a new entry, opens the editor on it, and commits it alone.
-// When there is no diary where Locate points, it first makes one there.
-func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
-	res := &NewResult{}
+// Add writes a new entry, opens the editor on it, and commits it alone.
+// When there is no diary where locate points, it first makes one there.
+func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) {
+	res := &AddResult{}
 	title := ""
-	if !no.Untitled {
-		t, err := titleOf(no.Title)
+	if !ask.Untitled {
+		t, err := titleOf(ask.Title)
 		if err != nil {
 			return nil, err
 		}
 		title = t
 	}
 	// Check what was asked before anything is made, a new diary included.
-	if _, err := entryDate(no.Date, opts.now(), time.UTC); err != nil {
+	if _, err := entryDate(ask.Date, opts.now(), time.UTC); err != nil {
 		return nil, err
 	}
-	tags, err := cleanWords("tag", no.Tags)
+	tags, err := cleanWords("tag", ask.Tags)
 	if err != nil {
 		return nil, err
 	}
-	if no.Category != "" {
-		if no.Category, err = cleanWord("category", no.Category); err != nil {
+	if ask.Category != "" {
+		if ask.Category, err = cleanWord("category", ask.Category); err != nil {
 			return nil, err
 		}
 	}
 
 	d, err := Open(opts)
-	if errors.Is(err, ErrNoDiary) {
-		dir, _, lerr := Locate(opts)
+	if errors.Is(err, errNoDiary) {
+		dir, _, lerr := locate(opts)
 		if lerr != nil {
 			return nil, lerr
 		}
@@ -109,17 +103,17 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 	if _, err := d.Repo.OnBranch(cfg.Branch); err != nil {
 		return nil, err
 	}
-	if !no.NoCommit {
+	if !ask.NoCommit {
 		if err := d.Repo.CheckIdle(); err != nil {
 			return nil, err
 		}
 	}
 
-	when, err := entryDate(no.Date, opts.now(), cfg.Location)
+	when, err := entryDate(ask.Date, opts.now(), cfg.Location)
 	if err != nil {
 		return nil, err
 	}
-	if no.Untitled {
+	if ask.Untitled {
 		title = when.Format("2006-01-02")
 	}
 	if when.After(opts.now()) {
@@ -134,10 +128,10 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 		return nil, err
 	}
 	category := cfg.Category
-	if no.Category != "" {
-		category = no.Category
+	if ask.Category != "" {
+		category = ask.Category
 	}
-	if category != "" && no.Category == "" {
+	if category != "" && ask.Category == "" {
 		if category, err = cleanWord("category", category); err != nil {
 			return nil, err
 		}
@@ -152,21 +146,21 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 		Tags:       tags,
 		Disclaimer: cfg.Disclaimer,
 	}
-	if no.Body != nil {
-		post.Body = *no.Body
+	if ask.Body != nil {
+		post.Body = *ask.Body
 	}
 	content := post.Render()
 
 	slug := entry.Slugify(title, mode)
-	if no.Untitled {
+	if ask.Untitled {
 		slug = "" // the date is in the file name already: "entry"
 	}
 	dir := entry.PostsDir
-	if no.Draft {
+	if ask.Draft {
 		dir = entry.DraftsDir
 	}
 	name, err := entry.Create(filepath.Join(d.Root, dir), func(n int) string {
-		return entry.Name(when, slug, cfg.Ext, no.Draft, n)
+		return entry.Name(when, slug, cfg.Ext, ask.Draft, n)
 	}, content)
 	if err != nil {
 		return nil, err
@@ -174,8 +168,8 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 	res.Path = path.Join(dir, name)
 	res.Abs = filepath.Join(d.Root, dir, name)
 
-	if no.Editor != nil {
-		if err := no.Editor(cfg.Editor).Edit(ctx, res.Abs); err != nil {
+	if ask.Editor != nil {
+		if err := ask.Editor(cfg.Editor).Edit(ctx, res.Abs); err != nil {
 			return res, fmt.Errorf("%w; the entry is kept, uncommitted, at %s: run diary edit %s", editorError(err), res.Path, res.Path)
 		}
 		after, err := regular.ReadFile(res.Abs)
@@ -189,13 +183,13 @@ func New(ctx context.Context, opts Options, no NewOptions) (*NewResult, error) {
 			res.Discarded = true
 			return res, nil
 		}
-		if _, err := entry.Parse(res.Path, after, cfg.Location, no.Draft); err != nil {
+		if _, err := entry.Parse(res.Path, after, cfg.Location, ask.Draft); err != nil {
 			// Nothing is lost: it is committed as written, and sync will
 			// not publish it until it parses.
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%v: fix it with diary edit %s", err, res.Path))
 		}
 	}
-	if no.NoCommit {
+	if ask.NoCommit {
 		return res, nil
 	}
 	res.Commit, err = d.commit(ctx, []string{res.Path}, fmt.Sprintf("add %q", title))

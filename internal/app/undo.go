@@ -1,4 +1,4 @@
-package diary
+package app
 
 import (
 	"context"
@@ -16,8 +16,8 @@ type UndoResult struct {
 	Pushed   bool     // the undone commits are on the remote already
 }
 
-// ErrNothingToUndo: no sync has recorded a backup.
-var ErrNothingToUndo = errors.New("nothing to undo")
+// errNothingToUndo: no sync has recorded a backup.
+var errNothingToUndo = errors.New("nothing to undo")
 
 // Undo puts HEAD and the work tree back to where they were before the
 // last sync, from the newest backup under refs/diary/backup/, and drops
@@ -39,7 +39,7 @@ func (d *Diary) Undo(ctx context.Context) (*UndoResult, error) {
 		return nil, err
 	}
 	if len(backups) == 0 {
-		return nil, fmt.Errorf("%w: no sync has moved this diary yet", ErrNothingToUndo)
+		return nil, fmt.Errorf("%w: no sync has moved this diary yet", errNothingToUndo)
 	}
 	b := backups[len(backups)-1]
 	head, err := r.OnBranch(d.Config.Branch)

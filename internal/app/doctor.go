@@ -1,4 +1,4 @@
-package diary
+package app
 
 import (
 	"context"
@@ -16,22 +16,22 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Level is how a doctor check came out.
-type Level string
+// Severity is how a doctor check came out.
+type Severity string
 
-// The levels: only errors make doctor fail.
+// The severities: only errors make doctor fail.
 const (
-	OK      Level = "ok"
-	Warning Level = "warning"
-	Error   Level = "error"
+	SeverityOK      Severity = "ok"
+	SeverityWarning Severity = "warning"
+	SeverityError   Severity = "error"
 )
 
 // Check is one line of `diary doctor`: what was checked, how it came
 // out, and what to do about it.
 type Check struct {
-	Level Level  `json:"level"`
-	Name  string `json:"name"`
-	Say   string `json:"message"`
+	Severity Severity `json:"level"`
+	Name     string   `json:"name"`
+	Say      string   `json:"message"`
 }
 
 // Doctor checks what makes diary work on this laptop: the diary, the
@@ -40,27 +40,27 @@ type Check struct {
 // waits: uncommitted entries and conflict copies.
 func Doctor(ctx context.Context, opts Options) []Check {
 	var out []Check
-	add := func(l Level, name, format string, args ...any) {
-		out = append(out, Check{l, name, fmt.Sprintf(format, args...)})
+	add := func(s Severity, name, format string, args ...any) {
+		out = append(out, Check{s, name, fmt.Sprintf(format, args...)})
 	}
 	d, err := Open(opts)
 	if err != nil {
-		add(Error, "diary", "%v", err)
+		add(SeverityError, "diary", "%v", err)
 		return out
 	}
-	add(OK, "diary", "%s (found by %s)", d.Root, d.How)
+	add(SeverityOK, "diary", "%s (found by %s)", d.Root, d.How)
 	cfg := d.Config
 
 	if id, err := identity(d.Repo, cfg, opts.Env); err != nil {
-		add(Error, "identity", "%v", err)
+		add(SeverityError, "identity", "%v", err)
 	} else {
 		who := id.Name
 		if id.Email != "" {
 			who += " <" + id.Email + ">"
 		}
-		add(OK, "identity", "commits as %s (from %s)", who, id.From)
+		add(SeverityOK, "identity", "commits as %s (from %s)", who, id.From)
 		if cfg.Author != "" && cfg.Author != id.Name {
-			add(OK, "author", "entries name %s as author", cfg.Author)
+			add(SeverityOK, "author", "entries name %s as author", cfg.Author)
 		}
 	}
 
@@ -72,33 +72,33 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	d.doctorSite(site, add)
 
 	if changes, err := d.Repo.Changes(ctx); err != nil {
-		add(Error, "work tree", "%v", err)
+		add(SeverityError, "work tree", "%v", err)
 	} else if len(changes) > 0 {
-		add(Warning, "work tree", "%d uncommitted changes (%s…): diary sync commits them", len(changes), changes[0].Path)
+		add(SeverityWarning, "work tree", "%d uncommitted changes (%s…): diary sync commits them", len(changes), changes[0].Path)
 	} else {
-		add(OK, "work tree", "everything is committed")
+		add(SeverityOK, "work tree", "everything is committed")
 	}
 	if copies, err := conflictCopies(d.Root); err == nil && len(copies) > 0 {
-		add(Warning, "conflicts", "%d conflict copies wait in _conflicts/ (%s): settle them with diary resolve", len(copies), copies[0])
+		add(SeverityWarning, "conflicts", "%d conflict copies wait in _conflicts/ (%s): settle them with diary resolve", len(copies), copies[0])
 	} else if err == nil {
-		add(OK, "conflicts", "no conflict copies")
+		add(SeverityOK, "conflicts", "no conflict copies")
 	}
 	return out
 }
 
 // doctorMergeDriver says whether git's own merges (git merge, git pull,
 // tools built on the git CLI) merge posts the way diary does.
-func (d *Diary) doctorMergeDriver(add func(Level, string, string, ...any)) {
+func (d *Diary) doctorMergeDriver(add func(Severity, string, string, ...any)) {
 	cmd, err := registeredDriver(d.Repo)
 	switch {
 	case err != nil:
-		add(Error, "merge driver", "%v", err)
+		add(SeverityError, "merge driver", "%v", err)
 	case cmd == "":
-		add(Warning, "merge driver", "not registered: git merge and git pull merge posts as plain text; register diary merge-file with diary init --merge-driver")
+		add(SeverityWarning, "merge driver", "not registered: git merge and git pull merge posts as plain text; register diary merge-file with diary init --merge-driver")
 	case !namesMergeDriver(d.Root):
-		add(Warning, "merge driver", "registered, but .gitattributes sends no file to it: add it with diary init --merge-driver")
+		add(SeverityWarning, "merge driver", "registered, but .gitattributes sends no file to it: add it with diary init --merge-driver")
 	default:
-		add(OK, "merge driver", "git merges posts with %s", cmd)
+		add(SeverityOK, "merge driver", "git merges posts with %s", cmd)
 	}
 }
 
@@ -106,10 +106,10 @@ func (d *Diary) doctorMergeDriver(add func(Level, string, string, ...any)) {
 // point at commits this laptop has whole: a fetch cut short in an older
 // diary, or damaged object files, leave a ref that every sync then
 // fails on.
-func (d *Diary) doctorObjects(add func(Level, string, string, ...any)) {
+func (d *Diary) doctorObjects(add func(Severity, string, string, ...any)) {
 	head, err := d.Repo.Head()
 	if err != nil {
-		add(Error, "objects", "%v: the repository is damaged; git fsck says how", err)
+		add(SeverityError, "objects", "%v: the repository is damaged; git fsck says how", err)
 		return
 	}
 	if head.Branch == "" {
@@ -123,7 +123,7 @@ func (d *Diary) doctorObjects(add func(Level, string, string, ...any)) {
 	for i, name := range refs {
 		h, ok, err := d.Repo.Ref(name)
 		if err != nil {
-			add(Error, "objects", "%s: %v: the repository is damaged; git fsck says how", name, err)
+			add(SeverityError, "objects", "%s: %v: the repository is damaged; git fsck says how", name, err)
 			continue
 		}
 		if !ok {
@@ -134,35 +134,35 @@ func (d *Diary) doctorObjects(add func(Level, string, string, ...any)) {
 			if i > 0 {
 				fix = "run diary sync, which fetches it again"
 			}
-			add(Error, "objects", "%s points at %s, which this laptop does not have whole (%v): %s", name, repo.Short(h), err, fix)
+			add(SeverityError, "objects", "%s points at %s, which this laptop does not have whole (%v): %s", name, repo.Short(h), err, fix)
 			continue
 		}
 		whole++
 	}
 	if whole == len(refs) {
-		add(OK, "objects", "%s: every file of the last commit is here", strings.Join(refs, " and "))
+		add(SeverityOK, "objects", "%s: every file of the last commit is here", strings.Join(refs, " and "))
 	}
 }
 
-func (d *Diary) doctorRemote(ctx context.Context, add func(Level, string, string, ...any)) {
+func (d *Diary) doctorRemote(ctx context.Context, add func(Severity, string, string, ...any)) {
 	cfg := d.Config
 	url, err := d.Repo.RemoteURL(cfg.Remote)
 	if errors.Is(err, repo.ErrNoRemote) {
 		if err := dsync.NoSuchRemote(d.Repo, cfg.Remote); err != nil {
-			add(Error, "remote", "%v", err)
+			add(SeverityError, "remote", "%v", err)
 			return
 		}
-		add(Warning, "remote", "no remote named %s: the diary is on this laptop only; add one with git remote add %s URL", cfg.Remote, cfg.Remote)
+		add(SeverityWarning, "remote", "no remote named %s: the diary is on this laptop only; add one with git remote add %s URL", cfg.Remote, cfg.Remote)
 		return
 	}
 	if err != nil {
-		add(Error, "remote", "%v", err)
+		add(SeverityError, "remote", "%v", err)
 		return
 	}
-	add(OK, "remote", "%s is %s", cfg.Remote, repo.Redact(url))
+	add(SeverityOK, "remote", "%s is %s", cfg.Remote, repo.Redact(url))
 	a, err := auth(url, d.opts)
 	if err != nil {
-		add(Error, "credentials", "%v", err)
+		add(SeverityError, "credentials", "%v", err)
 		return
 	}
 	net := repo.NetOptions{Auth: a}
@@ -172,62 +172,62 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Level, string, string
 	var hostKey *repo.HostKeyError
 	switch {
 	case errors.As(err, &hostKey):
-		add(OK, "reachable", "%s answers", cfg.Remote)
-		add(Error, "known_hosts", "%v", err)
+		add(SeverityOK, "reachable", "%s answers", cfg.Remote)
+		add(SeverityError, "known_hosts", "%v", err)
 		return
 	case errors.Is(err, repo.ErrUnreachable):
-		add(Error, "reachable", "%v", err)
+		add(SeverityError, "reachable", "%v", err)
 		return
 	case errors.Is(err, repo.ErrAuth):
-		add(OK, "reachable", "%s answers", cfg.Remote)
-		add(Error, "credentials", "%v", err)
+		add(SeverityOK, "reachable", "%s answers", cfg.Remote)
+		add(SeverityError, "credentials", "%v", err)
 		return
 	case err != nil:
-		add(Error, "reachable", "%v", err)
+		add(SeverityError, "reachable", "%v", err)
 		return
 	}
 	branches := fmt.Sprintf("%d branches", n)
 	if n == 1 {
 		branches = "1 branch"
 	}
-	add(OK, "reachable", "%s answers, with %s", cfg.Remote, branches)
+	add(SeverityOK, "reachable", "%s answers, with %s", cfg.Remote, branches)
 	if strings.HasPrefix(url, "ssh://") || scpLike.MatchString(url) {
-		add(OK, "known_hosts", "the host key is known")
+		add(SeverityOK, "known_hosts", "the host key is known")
 	}
-	add(OK, "credentials", "accepted")
+	add(SeverityOK, "credentials", "accepted")
 	pctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
 	err = d.Repo.ProbePush(pctx, cfg.Remote, net)
 	cancel()
 	if err != nil {
-		add(Error, "push", "%v", err)
+		add(SeverityError, "push", "%v", err)
 	} else {
-		add(OK, "push", "%s would take a push", cfg.Remote)
+		add(SeverityOK, "push", "%s would take a push", cfg.Remote)
 	}
 }
 
-func (d *Diary) doctorTime(site map[string]any, add func(Level, string, string, ...any)) {
+func (d *Diary) doctorTime(site map[string]any, add func(Severity, string, string, ...any)) {
 	cfg := d.Config
 	now := d.opts.now()
 	siteZone, _ := site["timezone"].(string)
 	switch {
 	case siteZone == "":
-		add(Warning, "time zone", "_config.yml sets no timezone: Jekyll dates posts in the builder's zone (UTC on GitHub Pages), so entries written near midnight may appear under another day; add timezone: %s to _config.yml", cfg.Location)
+		add(SeverityWarning, "time zone", "_config.yml sets no timezone: Jekyll dates posts in the builder's zone (UTC on GitHub Pages), so entries written near midnight may appear under another day; add timezone: %s to _config.yml", cfg.Location)
 	case siteZone != cfg.Location.String():
-		add(Warning, "time zone", "entries are dated in %s but the site builds in %s (_config.yml): set one of them to the other (diary config set timezone %s --shared)", cfg.Location, siteZone, siteZone)
+		add(SeverityWarning, "time zone", "entries are dated in %s but the site builds in %s (_config.yml): set one of them to the other (diary config set timezone %s --shared)", cfg.Location, siteZone, siteZone)
 	default:
-		add(OK, "time zone", "%s, here and in _config.yml", siteZone)
+		add(SeverityOK, "time zone", "%s, here and in _config.yml", siteZone)
 	}
 	if head, err := d.Repo.Head(); err == nil && !head.Hash.IsZero() {
 		if when, err := d.Repo.CommitTime(head.Hash); err == nil && when.After(now.Add(time.Hour)) {
-			add(Warning, "clock", "the last commit is dated %s, after this laptop's clock (%s): check the clock, or new entries will sort before older ones", when.Format(time.RFC3339), now.Format(time.RFC3339))
+			add(SeverityWarning, "clock", "the last commit is dated %s, after this laptop's clock (%s): check the clock, or new entries will sort before older ones", when.Format(time.RFC3339), now.Format(time.RFC3339))
 			return
 		}
 	}
-	add(OK, "clock", "%s", now.In(cfg.Location).Format("2006-01-02 15:04 MST"))
+	add(SeverityOK, "clock", "%s", now.In(cfg.Location).Format("2006-01-02 15:04 MST"))
 }
 
 // doctorSite looks for site settings that hide posts.
-func (d *Diary) doctorSite(site map[string]any, add func(Level, string, string, ...any)) {
+func (d *Diary) doctorSite(site map[string]any, add func(Severity, string, string, ...any)) {
 	now := d.opts.now()
 	future, _ := site["future"].(bool)
 	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
@@ -241,21 +241,21 @@ func (d *Diary) doctorSite(site map[string]any, add func(Level, string, string, 
 		}
 	}
 	if len(ahead) > 0 {
-		add(Warning, "future posts", "%d posts are dated in the future (%s), and Jekyll publishes them only then: set future: true in _config.yml to publish them now", len(ahead), ahead[0])
+		add(SeverityWarning, "future posts", "%d posts are dated in the future (%s), and Jekyll publishes them only then: set future: true in _config.yml to publish them now", len(ahead), ahead[0])
 	}
 	if len(hidden) > 0 {
-		add(Warning, "unpublished", "%d posts say published: false (%s), so Jekyll leaves them out", len(hidden), hidden[0])
+		add(SeverityWarning, "unpublished", "%d posts say published: false (%s), so Jekyll leaves them out", len(hidden), hidden[0])
 	}
 	if ex, ok := site["exclude"].([]any); ok {
 		for _, x := range ex {
 			if s, _ := x.(string); strings.TrimSuffix(s, "/") == entry.PostsDir {
-				add(Error, "site", "_config.yml excludes _posts: no post is published; remove it from exclude")
+				add(SeverityError, "site", "_config.yml excludes _posts: no post is published; remove it from exclude")
 				return
 			}
 		}
 	}
 	if len(ahead) == 0 && len(hidden) == 0 {
-		add(OK, "site", "no setting hides a post")
+		add(SeverityOK, "site", "no setting hides a post")
 	}
 }
 

@@ -1,4 +1,4 @@
-package diary
+package app
 
 import (
 	"bytes"
@@ -33,9 +33,9 @@ type ResolveResult struct {
 	Copies []string
 }
 
-// ErrUnresolved: the merged text still has conflict markers or does not
+// errUnresolved: the merged text still has conflict markers or does not
 // parse; it is kept in the work tree for another go.
-var ErrUnresolved = errors.New("not resolved yet")
+var errUnresolved = errors.New("not resolved yet")
 
 // Resolve settles one conflict copy: the local version (in _conflicts/)
 // or the remote one (at the path) is taken, or both are merged in the
@@ -113,9 +113,9 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 			return res, err
 		}
 		if p := dsync.Lint(res.Path, merged, d.Config.Location); p != "" && strings.HasPrefix(res.Path, "_posts/") {
-			return res, fmt.Errorf("%w: %s: edit it again with diary resolve %s; %s is kept until then", ErrUnresolved, p, res.Path, res.Copy)
+			return res, fmt.Errorf("%w: %s: edit it again with diary resolve %s; %s is kept until then", errUnresolved, p, res.Path, res.Copy)
 		} else if bytes.Contains(merged, []byte("\n<<<<<<< ")) || bytes.HasPrefix(merged, []byte("<<<<<<< ")) {
-			return res, fmt.Errorf("%w: %s still has conflict markers: edit it again with diary resolve %s", ErrUnresolved, res.Path, res.Path)
+			return res, fmt.Errorf("%w: %s still has conflict markers: edit it again with diary resolve %s", errUnresolved, res.Path, res.Path)
 		}
 	}
 	if err := os.Remove(filepath.Join(d.Root, filepath.FromSlash(res.Copy))); err != nil {

@@ -1,4 +1,4 @@
-package diary
+package app
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 
 // InitOptions say what Init makes.
 type InitOptions struct {
-	Dir    string // "" means where Locate points
+	Dir    string // "" means where locate points
 	Remote string // URL for the remote named by the `remote` setting
 	Title  string // site title of a new diary; "My Diary" when empty
 	// MergeDriver registers diary merge-file as git's merge driver for
@@ -46,15 +46,15 @@ type InitResult struct {
 	MergeDriver bool
 }
 
-// ErrNotEmpty: init was pointed at a directory full of something else.
-var ErrNotEmpty = errors.New("directory is not empty")
+// errNotEmpty: init was pointed at a directory full of something else.
+var errNotEmpty = errors.New("directory is not empty")
 
 // Init makes a new diary, or adopts an existing Jekyll site as one, as
 // `diary init` does.
-func Init(ctx context.Context, opts Options, io InitOptions) (*InitResult, error) {
-	dir := io.Dir
+func Init(ctx context.Context, opts Options, ask InitOptions) (*InitResult, error) {
+	dir := ask.Dir
 	if dir == "" {
-		d, _, err := Locate(opts)
+		d, _, err := locate(opts)
 		if err != nil {
 			return nil, err
 		}
@@ -62,13 +62,13 @@ func Init(ctx context.Context, opts Options, io InitOptions) (*InitResult, error
 	} else {
 		dir = abs(dir, opts)
 	}
-	return initAt(ctx, dir, opts, io)
+	return initAt(ctx, dir, opts, ask)
 }
 
-func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*InitResult, error) {
+func initAt(ctx context.Context, dir string, opts Options, ask InitOptions) (*InitResult, error) {
 	res := &InitResult{Root: dir}
-	if io.Remote != "" {
-		if err := checkRemoteURL(io.Remote); err != nil {
+	if ask.Remote != "" {
+		if err := checkRemoteURL(ask.Remote); err != nil {
 			return nil, err
 		}
 	}
@@ -86,12 +86,12 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 	if isRepo {
 		if _, err := os.Stat(config.RepoFile(dir)); err == nil {
 			res.Already = true
-			if io.MergeDriver {
+			if ask.MergeDriver {
 				if err := addMergeDriver(ctx, r, opts, res); err != nil {
 					return nil, err
 				}
 			}
-			return res, addRemote(r, opts, io, res)
+			return res, addRemote(r, opts, ask, res)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -152,7 +152,7 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 		if zone != "" {
 			zoneLine = "timezone: " + zone + "\n"
 		}
-		title := io.Title
+		title := ask.Title
 		if title == "" {
 			title = "My Diary"
 		}
@@ -179,7 +179,7 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 	if changed && !contains(written, ".gitignore") {
 		written = append(written, ".gitignore")
 	}
-	if io.MergeDriver {
+	if ask.MergeDriver {
 		changed, err := ensureMergeAttributes(dir)
 		if err != nil {
 			return nil, err
@@ -208,7 +208,7 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 			return nil, fmt.Errorf("list files of %s: %w", dir, err)
 		}
 	}
-	if io.MergeDriver {
+	if ask.MergeDriver {
 		if res.MergeDriver, err = registerMergeDriver(r); err != nil {
 			return nil, err
 		}
@@ -235,11 +235,11 @@ func initAt(ctx context.Context, dir string, opts Options, io InitOptions) (*Ini
 		}
 		res.Committed = hash
 	}
-	return res, addRemote(r, opts, io, res)
+	return res, addRemote(r, opts, ask, res)
 }
 
-func addRemote(r *repo.Repo, opts Options, io InitOptions, res *InitResult) error {
-	if io.Remote == "" {
+func addRemote(r *repo.Repo, opts Options, ask InitOptions, res *InitResult) error {
+	if ask.Remote == "" {
 		return nil
 	}
 	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: r.Root(), UserFile: opts.ConfigFile})
@@ -247,7 +247,7 @@ func addRemote(r *repo.Repo, opts Options, io InitOptions, res *InitResult) erro
 		return err
 	}
 	res.RemoteName = cfg.Remote
-	return r.AddRemote(cfg.Remote, io.Remote)
+	return r.AddRemote(cfg.Remote, ask.Remote)
 }
 
 // checkRemoteURL refuses a URL with a password or token in it: git
@@ -280,7 +280,7 @@ func checkEmpty(dir string) error {
 	}
 	for _, de := range des {
 		if !strings.HasPrefix(de.Name(), ".") {
-			return fmt.Errorf("%w: %s holds files and is neither a git repository nor a Jekyll site: choose an empty directory, or run git init there first", ErrNotEmpty, dir)
+			return fmt.Errorf("%w: %s holds files and is neither a git repository nor a Jekyll site: choose an empty directory, or run git init there first", errNotEmpty, dir)
 		}
 	}
 	return nil
@@ -496,4 +496,24 @@ func postsMovedByZone(ctx context.Context, dir string, loc *time.Location) ([]st
 		}
 	}
 	return moved, nil
+}
+
+// localZoneName is this machine's IANA zone name, "" when it cannot be
+// told: $TZ, /etc/timezone, or the target of /etc/localtime.
+func localZoneName(env config.Env) string {
+	tz, _ := env("TZ")
+	if tz := strings.TrimPrefix(tz, ":"); tz != "" && !filepath.IsAbs(tz) {
+		return tz
+	}
+	if data, err := os.ReadFile("/etc/timezone"); err == nil {
+		if s := strings.TrimSpace(string(data)); s != "" {
+			return s
+		}
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if _, name, ok := strings.Cut(target, "zoneinfo/"); ok {
+			return name
+		}
+	}
+	return ""
 }

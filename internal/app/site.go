@@ -1,4 +1,6 @@
-package diary
+package app
+
+import "github.com/gitdiary/diary/entry"
 
 // The minimal site a new diary starts with: two small layouts of its own
 // rather than a theme, so that it builds without a warning on a bare
@@ -56,3 +58,6 @@ layout: default
 var gitignoreLines = []string{"_site/", ".jekyll-cache/"}
 
 const diaryYMLHeader = "# diary settings shared by every laptop of this diary (diary config list shows them all).\n"
+
+// quoteYAML quotes a value for the templates above.
+func quoteYAML(s string) string { return entry.Quote(s) }
