@@ -154,7 +154,7 @@ func (w *benchWorld) open(b *testing.B) *repo.Repo {
 	return r
 }
 
-// options are sync.Run's options for laptop A, as diary.Sync gives them,
+// options are sync.Run's options for laptop A, as app.Sync gives them,
 // with the repository newly opened, as a diary command opens it.
 func (w *benchWorld) options() dsync.Options {
 	return dsync.Options{
