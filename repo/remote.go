@@ -377,7 +377,7 @@ func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) er
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
 	}
-	if errors.Is(err, ErrRejected) || errors.Is(err, ErrNoRemote) || errors.Is(err, ErrTooLarge) {
+	if errors.Is(err, ErrRejected) || errors.Is(err, ErrNoRemote) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrUnsafePath) {
 		return err
 	}
 	// A rejection the server reports comes back as a plain string.
@@ -454,6 +454,9 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err := r.checkSizes(hashes, remote, branch); err != nil {
 		return err
 	}
+	if err := r.checkPushShape(local.Hash(), old, remote, branch); err != nil {
+		return err
+	}
 	caps := capability.NewList()
 	if ar != nil {
 		caps = ar.Capabilities
@@ -520,6 +523,28 @@ func (r *Repo) checkSizes(hashes []Hash, remote, branch string) error {
 			return fmt.Errorf("push to %s: %w: %s is %d MB, over GitHub's limit of %d MB, which diary keeps to (no diary takes a larger file from a remote): nothing was pushed, and your commits stay here; take the file out of the commits not pushed yet (git reset --soft %s/%s keeps every change), move it out of the diary, then run diary sync again",
 				remote, ErrTooLarge, name, size>>20, MaxBlobSize>>20, remote, branch)
 		}
+	}
+	return nil
+}
+
+// checkPushShape refuses a push of a tree that the other laptops' fetch
+// would refuse (CheckCommit's shape check, against what the remote has):
+// a link out of the work tree, names that collide, names read as .git.
+// Pushed, it would stop every other laptop's sync for good.
+func (r *Repo) checkPushShape(c, old Hash, remote, branch string) error {
+	t, err := r.ReadTree(c)
+	if err != nil {
+		return err
+	}
+	var before Tree
+	if !old.IsZero() {
+		if before, err = r.ReadTree(old); err != nil {
+			before = nil
+		}
+	}
+	if err := checkShape(t, before, r.linkTarget); err != nil {
+		return fmt.Errorf("push to %s: %w, and no diary would take it from the remote: nothing was pushed, and your commits stay here; remove it (or make the link point inside the diary), then run diary sync again (git reset --soft %s/%s first keeps every change and drops it from the commits)",
+			remote, err, remote, branch)
 	}
 	return nil
 }

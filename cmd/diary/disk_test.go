@@ -430,3 +430,39 @@ func TestFullDiskAtEveryLevel(t *testing.T) {
 		})
 	}
 }
+
+// diary never pushes what it would refuse to fetch: a post that is a
+// link out of the work tree (to /etc/passwd, or to /dev/zero) is
+// committed here, nothing lost, but the push is refused, naming it, so
+// that no other laptop's sync fails on it for good.
+func TestEscapingLinksAreNotPushed(t *testing.T) {
+	for _, target := range []string{"/etc/passwd", "../../../../etc/hostname", "/dev/zero"} {
+		t.Run(strings.ReplaceAll(target, "/", "_"), func(t *testing.T) {
+			w := newDiskWorld(t, filepath.Join(t.TempDir(), "remote.git"))
+			dir := filepath.Join(t.TempDir(), "diary")
+			w.env["DIARY_REPO"] = dir
+			w.diary(0, "clone", w.remote, dir)
+			w.diary(0, "new", "Kept", "--body", "an entry that must stay", "-q")
+			if err := os.Symlink(target, filepath.Join(dir, "_posts", "2022-05-01-link.md")); err != nil {
+				t.Fatal(err)
+			}
+			before := rev(t, w.remote, "main")
+			code, out := run(t, w.env, w.env["HOME"], "sync")
+			if code != exitFailed {
+				t.Errorf("sync with a link out of the diary: exit %d, want %d\n%s", code, exitFailed, out)
+			}
+			t.Logf("diary sync said:\n%s", out)
+			if !strings.Contains(out, "2022-05-01-link.md") {
+				t.Errorf("the refusal does not name the link:\n%s", out)
+			}
+			if after := rev(t, w.remote, "main"); after != before {
+				t.Errorf("the remote's main moved from %s to %s", before, after)
+			}
+			if got := gittest.Git(t, dir, "log", "--format=%s", "-2", "main"); !strings.Contains(got, `"Kept"`) {
+				t.Errorf("the entry is not committed here:\n%s", got)
+			}
+			// A git CLI laptop's clone of the remote, and diary's, still work.
+			w.diary(0, "clone", w.remote, filepath.Join(t.TempDir(), "other"))
+		})
+	}
+}
