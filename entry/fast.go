@@ -136,32 +136,11 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 	if !validUTF8(data) {
 		return nil, false
 	}
-	nl := bytes.IndexByte(data, '\n')
-	if nl < 0 || string(bytes.TrimRight(data[:nl], " \t\r")) != "---" {
+	split, ok := SplitFrontMatter(data)
+	if !ok {
 		return nil, false
 	}
-	// adrg/frontmatter ends the front matter at the first line that is
-	// "---" once white space (Unicode's) is trimmed from both ends.
-	fm := data[nl+1:]
-	end := -1
-	for off := 0; off < len(fm); {
-		line := fm[off:]
-		next := len(fm)
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
-			next = off + i + 1
-		}
-		if bytes.Contains(line, []byte("---")) && string(bytes.TrimSpace(line)) == "---" {
-			end = off
-			break
-		}
-		off = next
-	}
-	if end < 0 {
-		return nil, false
-	}
-	fm = fm[:end]
-
+	fm := split.YAML
 	e := &Entry{Path: path, Published: true, Draft: draft}
 	if !draft {
 		if date, ok := nameDate(filepath.Base(path)); ok {
