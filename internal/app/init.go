@@ -16,7 +16,6 @@ import (
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
-	"gopkg.in/yaml.v3"
 )
 
 // InitOptions say what Init makes.
@@ -437,11 +436,11 @@ func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning str
 		}
 		return false, "", fmt.Errorf("read %s: %w", file, err)
 	}
-	var site map[string]any
-	if yaml.Unmarshal(data, &site) != nil {
+	site, err := config.ReadSite(dir)
+	if err != nil {
 		return false, fmt.Sprintf("%s does not parse as YAML, so diary left it alone: fix it, and give it a timezone", file), nil
 	}
-	if tz, ok := site["timezone"].(string); ok && tz != "" {
+	if site.Timezone != "" {
 		return false, "", nil
 	}
 	if zone == "" {
