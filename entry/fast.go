@@ -339,14 +339,16 @@ func listOf(v *fmValue) []string {
 }
 
 func (p *fmParser) finish() (*Entry, bool) {
-	p.e.Categories = mergeFast(p.hasCat, p.cat, p.cats)
-	p.e.Tags = mergeFast(p.hasTag, p.tag, p.tags)
+	p.e.Categories = mergeNames(p.hasCat, p.cat, p.cats)
+	p.e.Tags = mergeNames(p.hasTag, p.tag, p.tags)
 	return p.e, true
 }
 
-// mergeFast is Parse's merge: the singular key's value whole, then the
-// plural's, each once, none empty; nil when there are none.
-func mergeFast(hasSingle bool, single string, plural []string) []string {
+// mergeNames is how Jekyll joins category and categories (or tag and
+// tags), for Parse and the fast scan alike: the singular key's value
+// whole, then the plural's, each once, none empty; nil when there are
+// none.
+func mergeNames(hasSingle bool, single string, plural []string) []string {
 	n := len(plural)
 	if hasSingle {
 		n++
