@@ -14,6 +14,7 @@ import (
 
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 )
@@ -109,7 +110,7 @@ func initAt(ctx context.Context, dir string, opts Options, ask InitOptions) (*In
 		if _, err := os.Stat(p); err == nil {
 			return nil // never overwrite what the user has
 		}
-		if err := writeFileAtomic(p, []byte(content)); err != nil {
+		if err := atomicfile.WriteFile(p, []byte(content), 0o644); err != nil {
 			return err
 		}
 		written = append(written, rel)
@@ -311,7 +312,7 @@ func ensureGitignore(dir string) (bool, error) {
 	if !changed {
 		return false, nil
 	}
-	return true, writeFileAtomic(p, []byte(content))
+	return true, atomicfile.WriteFile(p, []byte(content), 0o644)
 }
 
 type setting struct{ key, value string }
@@ -462,7 +463,7 @@ func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning str
 		text += "\n"
 	}
 	text += "# Added by diary init, so that posts are dated in the zone they are written in.\ntimezone: " + zone + "\n"
-	return true, "", writeFileAtomic(file, []byte(text))
+	return true, "", atomicfile.WriteFile(file, []byte(text), 0o644)
 }
 
 // postsMovedByZone lists the posts whose publishing day would change if
