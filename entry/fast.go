@@ -135,11 +135,32 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 	if !utf8.Valid(data) {
 		return nil, false
 	}
-	split, ok := SplitFrontMatter(data)
-	if !ok {
+	nl := bytes.IndexByte(data, '\n')
+	if nl < 0 || string(bytes.TrimRight(data[:nl], " \t\r")) != "---" {
 		return nil, false
 	}
-	fm := split.YAML
+	// adrg/frontmatter ends the front matter at the first line that is
+	// "---" once white space (Unicode's) is trimmed from both ends.
+	fm := data[nl+1:]
+	end := -1
+	for off := 0; off < len(fm); {
+		line := fm[off:]
+		next := len(fm)
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+			next = off + i + 1
+		}
+		if bytes.Contains(line, []byte("---")) && string(bytes.TrimSpace(line)) == "---" {
+			end = off
+			break
+		}
+		off = next
+	}
+	if end < 0 {
+		return nil, false
+	}
+	fm = fm[:end]
+
 	e := &Entry{Path: path, Published: true, Draft: draft}
 	if !draft {
 		if date, ok := nameDate(filepath.Base(path)); ok {

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/adrg/frontmatter"
 	"gopkg.in/yaml.v3"
 )
 
@@ -42,9 +43,9 @@ func (e *ParseError) Error() string {
 
 var bom = []byte("\ufeff")
 
-// Parse reads the front matter of a post or draft the way Jekyll does:
-// where SplitFrontMatter finds it (a "---" line, after an optional UTF-8
-// byte order mark, to the next "---" or "..." line).
+// Parse reads the front matter of a post or draft the way Jekyll does: the
+// file must open with a "---" line (after an optional UTF-8 byte order
+// mark) and the YAML runs to the next "---" line. CRLF line ends are fine.
 // Date-only and zone-less dates are taken in loc. A date in front matter
 // wins over the one in the file name, as in Jekyll. draft marks a file
 // from _drafts/.
@@ -59,17 +60,18 @@ func Parse(path string, data []byte, loc *time.Location, draft bool) (*Entry, er
 	if !utf8.Valid(data) {
 		return fail(0, "not UTF-8 text: save it as UTF-8")
 	}
-	fm, ok := SplitFrontMatter(data)
-	if !ok && fm.Open == nil {
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	if string(bytes.TrimRight(first, " \t\r")) != "---" {
 		return fail(1, "no front matter: a post must start with a --- line")
 	}
-	if !ok {
+	var doc yaml.Node
+	_, err := frontmatter.MustParse(bytes.NewReader(data), &doc, yamlFormat)
+	if errors.Is(err, frontmatter.ErrNotFound) {
 		return fail(1, "front matter is not closed: add a --- line after it")
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(fm.YAML, &doc); err != nil {
+	if err != nil {
 		_, msg := yamlErrorLine(err)
-		return fail(badLine(fm.YAML)+1, "front matter does not parse: %s", msg)
+		return fail(badLine(data)+1, "front matter does not parse: %s", msg)
 	}
 
 	e := &Entry{Path: path, Published: true, Draft: draft}
@@ -86,6 +88,7 @@ func Parse(path string, data []byte, loc *time.Location, draft bool) (*Entry, er
 		return fail(m.Line+1, "front matter is not a list of key: value lines")
 	}
 	var cats, tags []string
+	var ok bool
 	var singleCat, singleTag *yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
@@ -149,6 +152,10 @@ func Parse(path string, data []byte, loc *time.Location, draft bool) (*Entry, er
 	e.Tags = mergeNames(singleTag != nil, tag, tags)
 	return e, nil
 }
+
+// yamlFormat is Jekyll's YAML front matter between "---" lines, decoded
+// with yaml.v3 into a node tree so that errors and values keep their line.
+var yamlFormat = frontmatter.NewFormat("---", "---", yaml.Unmarshal)
 
 var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 
@@ -239,12 +246,21 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a date", s)
 }
 
-// badLine returns the line of the front matter yaml (1-based, counted
-// from the line after the opening ---) where it stops being YAML: one past
-// the longest run of its first lines that still parses. Only called on
-// the error path, on a few lines of text.
-func badLine(yml []byte) int {
-	lines := strings.SplitAfter(string(yml), "\n")
+// badLine returns the line of the front matter (1-based, counted from the
+// line after the opening ---) where it stops being YAML: one past the
+// longest run of its first lines that still parses. Only called on the
+// error path, on a few lines of text.
+func badLine(data []byte) int {
+	var lines []string
+	for i, l := range strings.SplitAfter(string(data), "\n") {
+		t := strings.TrimRight(l, " \t\r\n")
+		if i > 0 && (t == "---" || t == "...") {
+			break
+		}
+		if i > 0 {
+			lines = append(lines, l)
+		}
+	}
 	for k := len(lines) - 1; k >= 0; k-- {
 		var n yaml.Node
 		if yaml.Unmarshal([]byte(strings.Join(lines[:k], "")), &n) == nil {

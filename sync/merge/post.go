@@ -96,19 +96,45 @@ func (p *post) find(key string) (block, bool) {
 	return block{}, false
 }
 
-// splitPost cuts data into front matter and body where Jekyll does
-// (entry.SplitFrontMatter), and the front matter into key blocks. ok is
-// false when data has no front matter that closes and parses as a YAML
-// mapping of plain keys, one per line.
+var bom = "\ufeff"
+
+// isFence reports whether line (with its line end) is a front matter
+// fence: "---" (or "..." when closing) with trailing blanks allowed.
+func isFence(line []byte, closing bool) bool {
+	t := string(bytes.TrimRight(line, " \t\r\n"))
+	return t == "---" || closing && t == "..."
+}
+
+// splitPost cuts data into front matter and body, and the front matter
+// into key blocks. ok is false when data has no front matter that closes
+// and parses as a YAML mapping of plain keys, one per line.
 func splitPost(data []byte) (*post, bool) {
-	split, ok := entry.SplitFrontMatter(data)
-	if !ok {
+	lines := splitLines(data)
+	if len(lines) < 2 {
 		return nil, false
 	}
-	fmLines := splitLines(split.YAML)
-	p := &post{opener: string(split.Open), closer: string(split.Close), body: split.Body}
+	first := bytes.TrimPrefix(lines[0], []byte(bom))
+	if !isFence(first, false) || !bytes.HasSuffix(first, []byte("\n")) {
+		return nil, false
+	}
+	end := -1
+	for i := 1; i < len(lines); i++ {
+		if isFence(lines[i], true) {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		return nil, false
+	}
+	fmLines := lines[1:end]
+	p := &post{opener: string(lines[0]), closer: string(lines[end])}
+	p.body = data[len(lines[0])+lenLines(fmLines)+len(lines[end]):]
 
-	fm := split.YAML
+	var fm []byte
+	for _, l := range fmLines {
+		fm = append(fm, l...)
+	}
 	m, ok := parseMapping(fm)
 	if !ok {
 		return nil, false
