@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/gitdiary/diary/internal/regular"
-	"gopkg.in/yaml.v3"
 )
 
 // Env looks up an environment variable: os.LookupEnv in production, a map
@@ -169,44 +168,14 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 	return done()
 }
 
-// siteTimezone reads timezone from the Jekyll site's _config.yml (or
-// _config.yaml when there is no .yml, as Jekyll does). Anything else in it
-// is ignored, and so is a file that cannot be read or parsed. The file is
-// read with yaml.v3 directly: Jekyll's keys are case-sensitive, and the
-// rest of a site's file is none of viper's business.
+// siteTimezone is the site's timezone (ReadSite), and the file that
+// sets it. A file that cannot be read or parsed gives none.
 func siteTimezone(dir string) (value, file string, ok bool) {
-	for _, name := range []string{"_config.yml", "_config.yaml"} {
-		p := filepath.Join(dir, name)
-		data, err := regular.ReadFile(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return "", "", false
-		}
-		var doc yaml.Node
-		if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
-			return "", "", false
-		}
-		top := resolve(doc.Content[0])
-		if top == nil || top.Kind != yaml.MappingNode {
-			return "", "", false
-		}
-		// Ruby's YAML lets a later duplicate win.
-		for i := 0; i+1 < len(top.Content); i += 2 {
-			k, v := resolve(top.Content[i]), resolve(top.Content[i+1])
-			if k == nil || k.Kind != yaml.ScalarNode || k.Value != "timezone" {
-				continue
-			}
-			if v != nil && v.Kind == yaml.ScalarNode && v.Tag == "!!str" && strings.TrimSpace(v.Value) != "" {
-				value, file, ok = strings.TrimSpace(v.Value), p, true
-			} else {
-				value, file, ok = "", "", false
-			}
-		}
-		return value, file, ok
+	site, err := ReadSite(dir)
+	if err != nil || site.Timezone == "" {
+		return "", "", false
 	}
-	return "", "", false
+	return site.Timezone, site.File, true
 }
 
 // Load resolves every setting from its layers and validates them. Every

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/internal/regular"
 )
 
@@ -77,7 +78,7 @@ func Set(file, key, value string, shared bool) error {
 	if err := os.MkdirAll(filepath.Dir(target), dirPerm); err != nil {
 		return newError([]error{err}, file, "cannot create its directory (%v): create it or fix its permissions", unwrapPath(err))
 	}
-	if err := writeAtomic(target, out, perm); err != nil {
+	if err := atomicfile.WriteFile(target, out, perm); err != nil {
 		return newError([]error{err}, file, "cannot be written (%v): fix its permissions or free some space; the old file is unchanged", unwrapPath(err))
 	}
 	return nil
@@ -389,41 +390,4 @@ func encodeSet(doc, top *yaml.Node, key, value string) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// writeAtomic writes data to path through a temporary file in the same
-// directory: write, fsync, rename, then fsync the directory.
-func writeAtomic(path string, data []byte, perm fs.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(perm); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // best effort: not every system can fsync a directory
-		d.Close()
-	}
-	return nil
 }

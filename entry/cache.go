@@ -2,7 +2,6 @@ package entry
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
@@ -16,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"github.com/gitdiary/diary/internal/atomicfile"
 )
 
 // The list cache: what Scan read from each file, with the file's stat
@@ -599,23 +600,13 @@ func (d *decoder) strings(pool []string) ([]string, []string) {
 // created before Scan reads any file, renamed over it at the end.
 type cacheWriter struct {
 	final string
-	f     *os.File
+	f     *atomicfile.File
 	limit time.Time // files changed at or after it are not recorded
 }
 
 func newCacheWriter(path string) *cacheWriter {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
 	now := time.Now().Round(0)
-	f, err := os.CreateTemp(dir, base+".tmp-*")
-	if errors.Is(err, fs.ErrNotExist) {
-		if os.MkdirAll(dir, 0o755) == nil {
-			now = time.Now().Round(0)
-			f, err = os.CreateTemp(dir, base+".tmp-*")
-		}
-	}
+	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
 		return nil
 	}
@@ -638,23 +629,17 @@ func (w *cacheWriter) cacheable(st fileStamp) bool {
 // commit writes data and puts the file in place; errors are dropped, as
 // a cache that is not written is only read again next time.
 func (w *cacheWriter) commit(data []byte) {
-	_, err := w.f.Write(data)
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(w.f.Name(), w.final)
-	}
-	if err != nil {
-		os.Remove(w.f.Name())
+	if _, err := w.f.Write(data); err != nil {
+		w.f.Abort()
 		return
 	}
-	removeStaleTemps(w.final)
+	if w.f.Commit() == nil {
+		removeStaleTemps(w.final)
+	}
 }
 
 func (w *cacheWriter) abort() {
-	w.f.Close()
-	os.Remove(w.f.Name())
+	w.f.Abort()
 }
 
 // removeStaleTemps removes temporary files that Scans killed before
@@ -669,7 +654,8 @@ func removeStaleTemps(final string) {
 		return
 	}
 	for _, de := range des {
-		if !strings.HasPrefix(de.Name(), base+".tmp-") {
+		// (base+".tmp-" is how diary named them before internal/atomicfile.)
+		if !strings.HasPrefix(de.Name(), atomicfile.TempPrefix(final)) && !strings.HasPrefix(de.Name(), base+".tmp-") {
 			continue
 		}
 		if fi, err := de.Info(); err == nil && time.Since(fi.ModTime()) > time.Hour {

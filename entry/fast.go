@@ -2,7 +2,6 @@ package entry
 
 import (
 	"bytes"
-	"encoding/binary"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -133,7 +132,7 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 		loc = time.UTC
 	}
 	// Parse checks the whole file before anything else.
-	if !validUTF8(data) {
+	if !utf8.Valid(data) {
 		return nil, false
 	}
 	nl := bytes.IndexByte(data, '\n')
@@ -361,14 +360,16 @@ func listOf(v *fmValue) []string {
 }
 
 func (p *fmParser) finish() (*Entry, bool) {
-	p.e.Categories = mergeFast(p.hasCat, p.cat, p.cats)
-	p.e.Tags = mergeFast(p.hasTag, p.tag, p.tags)
+	p.e.Categories = mergeNames(p.hasCat, p.cat, p.cats)
+	p.e.Tags = mergeNames(p.hasTag, p.tag, p.tags)
 	return p.e, true
 }
 
-// mergeFast is Parse's merge: the singular key's value whole, then the
-// plural's, each once, none empty; nil when there are none.
-func mergeFast(hasSingle bool, single string, plural []string) []string {
+// mergeNames is how Jekyll joins category and categories (or tag and
+// tags), for Parse and the fast scan alike: the singular key's value
+// whole, then the plural's, each once, none empty; nil when there are
+// none.
+func mergeNames(hasSingle bool, single string, plural []string) []string {
 	n := len(plural)
 	if hasSingle {
 		n++
@@ -653,75 +654,4 @@ func flowList(s []byte, keep bool) (fmValue, []byte, bool) {
 			return fmValue{}, nil, false
 		}
 	}
-}
-
-// validUTF8 is utf8.Valid, eight bytes at a time also through text that
-// is not ASCII (Korean, say), where utf8.Valid goes a byte at a time:
-// Parse checks every byte of every file. FuzzValidUTF8 compares them.
-//
-// In each word: the bytes that continue a character (10xxxxxx) must be
-// exactly those that the lead bytes before them (110xxxxx for two bytes,
-// 1110xxxx for three) call for, counting those called for by the word
-// before; C0 and C1 lead nothing; after E0 comes A0-BF (no overlong
-// forms), after ED 80-9F (no surrogates). A word with a four-byte lead
-// (or F8-FF) hands the rest to utf8.Valid, from the start of the
-// character the word is in.
-func validUTF8(p []byte) bool {
-	const (
-		ones = 0x0101010101010101
-		high = 0x8080808080808080
-	)
-	var carry uint64 // continuation bytes due at the start of the next word
-	var edNext, e0Next bool
-	for i := 0; i < len(p); i += 8 {
-		var w uint64
-		if len(p)-i >= 8 {
-			w = binary.LittleEndian.Uint64(p[i:])
-		} else {
-			var tail [8]byte // zeros: ASCII, which continues nothing
-			copy(tail[:], p[i:])
-			w = binary.LittleEndian.Uint64(tail[:])
-		}
-		if w&high == 0 && carry == 0 {
-			continue
-		}
-		lead := w & (w << 1) & high // 11xxxxxx
-		lead3 := lead & (w << 2)    // 111xxxxx
-		if lead3&(w<<3) != 0 {      // 1111xxxx
-			b := i
-			if carry != 0 {
-				for b > 0 && p[b-1]&0xc0 == 0x80 {
-					b--
-				}
-				b--
-			}
-			return utf8.Valid(p[b:])
-		}
-		if eqBytes(w|ones, 0xc1) != 0 {
-			return false
-		}
-		lead2 := lead &^ lead3
-		cont := w ^ (0x40 * ones)
-		cont &= cont << 1
-		cont &= high // 10xxxxxx
-		if cont != carry|lead2<<8|lead3<<8|lead3<<16 {
-			return false
-		}
-		// The 0x20 bit of the byte after: 0 for 80-9F, 1 for A0-BF.
-		ed, e0 := eqBytes(w, 0xed), eqBytes(w, 0xe0)
-		if edNext && w&0x20 != 0 || e0Next && w&0x20 == 0 || (ed<<6)&w != 0 || (e0<<6)&^w != 0 {
-			return false
-		}
-		edNext, e0Next = ed>>63 != 0, e0>>63 != 0
-		carry = lead2>>56 | lead3>>56 | lead3>>48
-	}
-	return carry == 0
-}
-
-// eqBytes returns the top bit of each byte of w that is c.
-func eqBytes(w uint64, c byte) uint64 {
-	const low7 = 0x7f7f7f7f7f7f7f7f
-	x := w ^ (0x0101010101010101 * uint64(c))
-	t := (x & low7) + low7
-	return ^(t | x | low7)
 }

@@ -1,15 +1,12 @@
 package entry
 
 import (
-	"bytes"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 )
 
 // sameAsParse fails unless parseFast either declines data or returns
@@ -227,58 +224,6 @@ func TestEntryFields(t *testing.T) {
 	if got := strings.Join(names, " "); got != want {
 		t.Fatalf("Entry has the fields %s; parseFast (fast.go) and the list cache (cache.go) know only %s: teach them the new ones, and bump cacheVersion", got, want)
 	}
-}
-
-// TestValidUTF8 compares validUTF8 with utf8.Valid on text made of the
-// pieces that matter (ASCII runs, every kind of lead byte with right and
-// wrong continuations, E0/ED's edge cases) at every offset in a word.
-func TestValidUTF8(t *testing.T) {
-	pieces := []string{"a", "abcdefgh", " ", "가", "힣", "한", "\u07ff", "é", "\u0800", "\uffff", "\ufffd",
-		"\ud7ff", "\ue000", "🎉", "\U0010ffff", "\xed\xa0\x80", "\xed\x9f\xbf", "\xe0\x9f\xbf", "\xe0\xa0\x80",
-		"\xc0\x80", "\xc1\xbf", "\xc2", "\xe1\x80", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
-		"\x80", "\xbf", "\xff", "\xfe", "\xea\xb0", "\xed", "\xe0"}
-	rng := rand.New(rand.NewSource(1))
-	for n := range 200000 {
-		var b []byte
-		for range rng.Intn(12) {
-			b = append(b, pieces[rng.Intn(len(pieces))]...)
-		}
-		if n%2 == 0 {
-			b = append(bytes.Repeat([]byte("x"), rng.Intn(8)), b...)
-		}
-		if got, want := validUTF8(b), utf8.Valid(b); got != want {
-			t.Fatalf("validUTF8(%q) = %v, utf8.Valid: %v", b, got, want)
-		}
-	}
-}
-
-func FuzzValidUTF8(f *testing.F) {
-	f.Add([]byte("가나다 abc \xed\xa0\x80 \xef\xbf\xbd"))
-	f.Add([]byte("1234567\xed\x9f\xbf"))
-	f.Add([]byte("123456\xe0\xa0\x80🎉"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, want := validUTF8(b), utf8.Valid(b); got != want {
-			t.Fatalf("validUTF8(%q) = %v, utf8.Valid: %v", b, got, want)
-		}
-	})
-}
-
-func BenchmarkValidUTF8(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("testdata", "2022-04-30-personal-diary.md"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	b.Run("utf8.Valid", func(b *testing.B) {
-		for b.Loop() {
-			utf8.Valid(data)
-		}
-	})
-	b.Run("validUTF8", func(b *testing.B) {
-		for b.Loop() {
-			validUTF8(data)
-		}
-	})
 }
 
 func BenchmarkParse(b *testing.B) {

@@ -137,14 +137,19 @@ func Parse(path string, data []byte, loc *time.Location, draft bool) (*Entry, er
 		}
 	}
 	// Jekyll takes the singular key as one value, whole, before the plural.
-	e.Categories, ok = merge(singleCat, cats)
-	if !ok {
-		return fail(singleCat.Line+1, "category must be text")
+	var cat, tag string
+	if singleCat != nil {
+		if cat, ok = scalar(singleCat); !ok {
+			return fail(singleCat.Line+1, "category must be text")
+		}
 	}
-	e.Tags, ok = merge(singleTag, tags)
-	if !ok {
-		return fail(singleTag.Line+1, "tag must be text")
+	if singleTag != nil {
+		if tag, ok = scalar(singleTag); !ok {
+			return fail(singleTag.Line+1, "tag must be text")
+		}
 	}
+	e.Categories = mergeNames(singleCat != nil, cat, cats)
+	e.Tags = mergeNames(singleTag != nil, tag, tags)
 	return e, nil
 }
 
@@ -201,28 +206,6 @@ func list(n *yaml.Node) ([]string, bool) {
 		if s != "" {
 			out = append(out, s)
 		}
-	}
-	return out, true
-}
-
-func merge(single *yaml.Node, plural []string) ([]string, bool) {
-	var out []string
-	seen := map[string]bool{}
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	if single != nil {
-		s, ok := scalar(single)
-		if !ok {
-			return nil, false
-		}
-		add(s)
-	}
-	for _, s := range plural {
-		add(s)
 	}
 	return out, true
 }

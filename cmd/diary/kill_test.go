@@ -208,7 +208,7 @@ var (
 	straceLine = regexp.MustCompile(`^(\d+)\s+(\w+)\((.*)$`)
 	straceFile = regexp.MustCompile(`<([^>]*)>|"(/[^"]*)"`)
 	hexRun     = regexp.MustCompile(`[0-9a-f]{6,}`)
-	tempSuffix = regexp.MustCompile(`(tmp_(?:obj|pack|idx)_|\.diary-tmp-|\.diary-lock-|\.stale-)[^/]*`)
+	tempSuffix = regexp.MustCompile(`(tmp_(?:obj|pack|idx)_|\.diary-tmp-|\.tmp-|\.diary-lock-|\.stale-)[^/]*`)
 	digits     = regexp.MustCompile(`\d+`)
 	fanOut     = regexp.MustCompile(`/objects/[0-9a-f]{2}/`)
 )

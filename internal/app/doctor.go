@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
-	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
-	"gopkg.in/yaml.v3"
 )
 
 // Severity is how a doctor check came out.
@@ -67,7 +65,9 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	d.doctorObjects(add)
 	d.doctorRemote(ctx, add)
 	d.doctorMergeDriver(add)
-	site := siteSettings(d.Root)
+	// A site file that cannot be read gives no settings; the checks then
+	// say what Jekyll does without them.
+	site, _ := config.ReadSite(d.Root)
 	d.doctorTime(site, add)
 	d.doctorSite(site, add)
 
@@ -205,10 +205,10 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Severity, string, str
 	}
 }
 
-func (d *Diary) doctorTime(site map[string]any, add func(Severity, string, string, ...any)) {
+func (d *Diary) doctorTime(site config.Site, add func(Severity, string, string, ...any)) {
 	cfg := d.Config
 	now := d.opts.now()
-	siteZone, _ := site["timezone"].(string)
+	siteZone := site.Timezone
 	switch {
 	case siteZone == "":
 		add(SeverityWarning, "time zone", "_config.yml sets no timezone: Jekyll dates posts in the builder's zone (UTC on GitHub Pages), so entries written near midnight may appear under another day; add timezone: %s to _config.yml", cfg.Location)
@@ -227,9 +227,9 @@ func (d *Diary) doctorTime(site map[string]any, add func(Severity, string, strin
 }
 
 // doctorSite looks for site settings that hide posts.
-func (d *Diary) doctorSite(site map[string]any, add func(Severity, string, string, ...any)) {
+func (d *Diary) doctorSite(site config.Site, add func(Severity, string, string, ...any)) {
 	now := d.opts.now()
-	future, _ := site["future"].(bool)
+	future := site.Future
 	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
 	var ahead, hidden []string
 	for _, e := range entries {
@@ -246,29 +246,15 @@ func (d *Diary) doctorSite(site map[string]any, add func(Severity, string, strin
 	if len(hidden) > 0 {
 		add(SeverityWarning, "unpublished", "%d posts say published: false (%s), so Jekyll leaves them out", len(hidden), hidden[0])
 	}
-	if ex, ok := site["exclude"].([]any); ok {
-		for _, x := range ex {
-			if s, _ := x.(string); strings.TrimSuffix(s, "/") == entry.PostsDir {
-				add(SeverityError, "site", "_config.yml excludes _posts: no post is published; remove it from exclude")
-				return
-			}
+	for _, x := range site.Exclude {
+		if strings.TrimSuffix(x, "/") == entry.PostsDir {
+			add(SeverityError, "site", "_config.yml excludes _posts: no post is published; remove it from exclude")
+			return
 		}
 	}
 	if len(ahead) == 0 && len(hidden) == 0 {
 		add(SeverityOK, "site", "no setting hides a post")
 	}
-}
-
-func siteSettings(root string) map[string]any {
-	data, err := regular.ReadFile(filepath.Join(root, "_config.yml"))
-	if err != nil {
-		return map[string]any{}
-	}
-	var m map[string]any
-	if yaml.Unmarshal(data, &m) != nil || m == nil {
-		return map[string]any{}
-	}
-	return m
 }
 
 // scpLike is git's user@host:path form of an SSH URL.

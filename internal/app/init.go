@@ -14,9 +14,9 @@ import (
 
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
-	"gopkg.in/yaml.v3"
 )
 
 // InitOptions say what Init makes.
@@ -110,7 +110,7 @@ func initAt(ctx context.Context, dir string, opts Options, ask InitOptions) (*In
 		if _, err := os.Stat(p); err == nil {
 			return nil // never overwrite what the user has
 		}
-		if err := writeFileAtomic(p, []byte(content)); err != nil {
+		if err := atomicfile.WriteFile(p, []byte(content), 0o644); err != nil {
 			return err
 		}
 		written = append(written, rel)
@@ -312,7 +312,7 @@ func ensureGitignore(dir string) (bool, error) {
 	if !changed {
 		return false, nil
 	}
-	return true, writeFileAtomic(p, []byte(content))
+	return true, atomicfile.WriteFile(p, []byte(content), 0o644)
 }
 
 type setting struct{ key, value string }
@@ -437,11 +437,11 @@ func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning str
 		}
 		return false, "", fmt.Errorf("read %s: %w", file, err)
 	}
-	var site map[string]any
-	if yaml.Unmarshal(data, &site) != nil {
+	site, err := config.ReadSite(dir)
+	if err != nil {
 		return false, fmt.Sprintf("%s does not parse as YAML, so diary left it alone: fix it, and give it a timezone", file), nil
 	}
-	if tz, ok := site["timezone"].(string); ok && tz != "" {
+	if site.Timezone != "" {
 		return false, "", nil
 	}
 	if zone == "" {
@@ -463,7 +463,7 @@ func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning str
 		text += "\n"
 	}
 	text += "# Added by diary init, so that posts are dated in the zone they are written in.\ntimezone: " + zone + "\n"
-	return true, "", writeFileAtomic(file, []byte(text))
+	return true, "", atomicfile.WriteFile(file, []byte(text), 0o644)
 }
 
 // postsMovedByZone lists the posts whose publishing day would change if

@@ -3,9 +3,7 @@ package app
 import (
 	"context"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/gitdiary/diary/entry"
@@ -22,7 +20,6 @@ type ListOptions struct {
 // List returns the entries that match, newest first, and one error for
 // each file that could not be read as an entry.
 func (d *Diary) List(ctx context.Context, lo ListOptions) ([]*entry.Entry, []error, error) {
-	defer relaxGC()()
 	loc := d.Config.Location
 	since, err := day(lo.Since, "--since", loc)
 	if err != nil {
@@ -61,44 +58,6 @@ func (d *Diary) listCache() string {
 		return ""
 	}
 	return filepath.Join(d.Repo.GitDir(), "diary", "list-cache")
-}
-
-// listGCPercent is the collector's GOGC while List runs. Listing ten
-// thousand posts allocates some 12 MB in 20 ms, nearly all of it kept
-// until the list is returned: with the default of 100, the collector
-// runs two or three times over it (from a heap of 4 MB) and frees
-// little, which makes `diary list` some 15% slower. At 400 it first runs
-// at 16 MB. Peak memory stays far below DESIGN.md's 100 MB: it is about
-// what List allocates, some 1.5 KB a post.
-const listGCPercent = 400
-
-// gcRelax counts the Lists running, so that concurrent ones restore the
-// setting once, when the last returns.
-var gcRelax struct {
-	sync.Mutex
-	n   int
-	old int
-}
-
-// relaxGC raises GOGC to listGCPercent, unless it is higher already or
-// off, and returns what puts it back.
-func relaxGC() (restore func()) {
-	gcRelax.Lock()
-	defer gcRelax.Unlock()
-	if gcRelax.n == 0 {
-		gcRelax.old = debug.SetGCPercent(listGCPercent)
-		if gcRelax.old < 0 || gcRelax.old > listGCPercent {
-			debug.SetGCPercent(gcRelax.old)
-		}
-	}
-	gcRelax.n++
-	return func() {
-		gcRelax.Lock()
-		defer gcRelax.Unlock()
-		if gcRelax.n--; gcRelax.n == 0 {
-			debug.SetGCPercent(gcRelax.old)
-		}
-	}
 }
 
 func day(s, flag string, loc *time.Location) (time.Time, error) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gitdiary/diary/config"
+	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/repo"
 )
 
@@ -123,7 +124,7 @@ func ensureMergeAttributes(dir string) (bool, error) {
 		content += "\n"
 	}
 	content += mergeAttrLine + "\n"
-	return true, writeFileAtomic(p, []byte(content))
+	return true, atomicfile.WriteFile(p, []byte(content), 0o644)
 }
 
 // addMergeDriver registers the merge driver in an existing diary: the

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gitdiary/diary/internal/atomicfile"
 	dsync "github.com/gitdiary/diary/sync"
 	"github.com/gitdiary/diary/sync/merge"
 )
@@ -65,7 +66,7 @@ func MergeFile(o MergeFileOptions) (int, error) {
 			}
 		}
 	}
-	if err := writeFileAtomic(inDir(o.Current, o.Dir), res.Merged); err != nil {
+	if err := atomicfile.WriteFile(inDir(o.Current, o.Dir), res.Merged, 0o644); err != nil {
 		return 0, Usagef("merge-file: %w: check that its folder is writable", err)
 	}
 	return res.Conflicts, nil

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
@@ -89,7 +90,7 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 
 	switch ro.Take {
 	case "local":
-		if err := writeFileAtomic(full, local); err != nil {
+		if err := atomicfile.WriteFile(full, local, 0o644); err != nil {
 			return res, err
 		}
 	case "remote":
@@ -101,7 +102,7 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 		// A previous attempt left in the work tree is taken up again.
 		if bytes.Equal(remote, committed) {
 			m := merge.Text(nil, local, remote, merge.Labels{Ours: "local (" + d.Config.Host + ")", Theirs: "remote"})
-			if err := writeFileAtomic(full, m.Merged); err != nil {
+			if err := atomicfile.WriteFile(full, m.Merged, 0o644); err != nil {
 				return res, err
 			}
 		}
