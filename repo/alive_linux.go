@@ -1,22 +1,15 @@
-//go:build unix
+//go:build linux && !diary_portable
 
 package repo
 
 import (
 	"errors"
-	"io/fs"
 	"syscall"
 )
 
+// processAlive says whether the process pid may still run: signal 0
+// asks without sending (kill(2)); EPERM is a process of another user's.
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-// linkCount is how many names a file has.
-func linkCount(fi fs.FileInfo) int {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return int(st.Nlink)
-	}
-	return 1
 }
