@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/gitdiary/diary/internal/atomicfile"
+	"github.com/gitdiary/diary/internal/fsstat"
 )
 
 // The list cache: what Scan read from each file, with the file's stat
@@ -72,95 +72,11 @@ type fileStamp struct {
 }
 
 func stampOf(fi fs.FileInfo) fileStamp {
-	mt := fi.ModTime()
-	st := fileStamp{size: fi.Size(), msec: mt.Unix(), mnsec: int64(mt.Nanosecond()), mode: uint32(fi.Mode())}
-	st.ino, st.dev, st.csec, st.cnsec = sysStamp(fi.Sys())
-	return st
-}
-
-// sysStamp reads the inode, device and change time from what Stat
-// returns on this system (a *syscall.Stat_t on Unix), through reflection
-// so that one file builds everywhere; zeros where there are none (as on
-// Windows).
-func sysStamp(sys any) (ino, dev uint64, csec, cnsec int64) {
-	if sys == nil {
-		return
+	s := fsstat.FromInfo(fi)
+	return fileStamp{
+		size: s.Size, msec: s.Sec, mnsec: s.Nsec, mode: uint32(fi.Mode()),
+		csec: s.CSec, cnsec: s.CNsec, ino: s.Ino, dev: s.Dev,
 	}
-	v := reflect.ValueOf(sys)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return
-	}
-	v = v.Elem()
-	l := sysLayouts.Load()
-	if l == nil || l.typ != v.Type() {
-		l = newSysLayout(v.Type())
-		sysLayouts.Store(l)
-	}
-	if l.ino >= 0 {
-		ino = uint64(intOf(v.Field(l.ino)))
-	}
-	if l.dev >= 0 {
-		dev = uint64(intOf(v.Field(l.dev)))
-	}
-	switch {
-	case l.ctim >= 0:
-		ts := v.Field(l.ctim)
-		csec, cnsec = intOf(ts.Field(l.ctimSec)), intOf(ts.Field(l.ctimNsec))
-	case l.ctime >= 0: // nanoseconds, or seconds with a CtimeNsec
-		csec = intOf(v.Field(l.ctime))
-		if l.ctimeNsec >= 0 {
-			cnsec = intOf(v.Field(l.ctimeNsec))
-		}
-	}
-	return
-}
-
-// sysLayout is where a Stat_t keeps what sysStamp reads: field
-// indexes, -1 for none.
-type sysLayout struct {
-	typ                     reflect.Type
-	ino, dev                int
-	ctim, ctimSec, ctimNsec int // a Timespec: Ctim (Linux), Ctimespec (BSDs, macOS)
-	ctime, ctimeNsec        int // integers: Ctime (wasip1), CtimeNsec
-}
-
-var sysLayouts atomic.Pointer[sysLayout]
-
-func newSysLayout(t reflect.Type) *sysLayout {
-	l := &sysLayout{typ: t, ino: -1, dev: -1, ctim: -1, ctime: -1, ctimeNsec: -1}
-	isInt := func(k reflect.Kind) bool {
-		return k >= reflect.Int && k <= reflect.Uint64
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		switch {
-		case f.Name == "Ino" && isInt(f.Type.Kind()):
-			l.ino = i
-		case f.Name == "Dev" && isInt(f.Type.Kind()):
-			l.dev = i
-		case (f.Name == "Ctim" || f.Name == "Ctimespec") && f.Type.Kind() == reflect.Struct:
-			s, okS := f.Type.FieldByName("Sec")
-			n, okN := f.Type.FieldByName("Nsec")
-			if okS && okN && len(s.Index) == 1 && len(n.Index) == 1 && isInt(s.Type.Kind()) && isInt(n.Type.Kind()) {
-				l.ctim, l.ctimSec, l.ctimNsec = i, s.Index[0], n.Index[0]
-			}
-		case f.Name == "Ctime" && isInt(f.Type.Kind()):
-			l.ctime = i
-		case f.Name == "CtimeNsec" && isInt(f.Type.Kind()):
-			l.ctimeNsec = i
-		}
-	}
-	return l
-}
-
-func intOf(v reflect.Value) int64 {
-	switch v.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return v.Int()
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return int64(v.Uint())
-	}
-	return 0
 }
 
 // cacheRecord is what Scan learned from one file.

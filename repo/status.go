@@ -350,11 +350,14 @@ type dirEntryRef struct {
 	name  string
 }
 
-func modeOf(info fs.FileInfo) Mode {
+func modeOf(info fs.FileInfo) Mode { return treeMode(info.Mode()) }
+
+// treeMode is the tree mode of a file whose io/fs mode is m.
+func treeMode(m fs.FileMode) Mode {
 	switch {
-	case info.Mode()&fs.ModeSymlink != 0:
+	case m&fs.ModeSymlink != 0:
 		return ModeSymlink
-	case info.Mode()&0o111 != 0 && runtime.GOOS != "windows":
+	case m&0o111 != 0 && runtime.GOOS != "windows":
 		return ModeExecutable
 	}
 	return ModeRegular

@@ -1,4 +1,11 @@
-//go:build unix
+//go:build unix && !diary_portable
+
+// This file is the one platform file not on the Linux axis (linux &&
+// !diary_portable): the openat writer is what keeps a link planted in the
+// work tree from being written through, with no gap between a look and
+// the write, and macOS and the BSDs have openat and O_NOFOLLOW too, so
+// their users keep it. The portable writer (workfs_portable.go) is for
+// systems without openat (Windows); diary_portable runs it on Linux.
 
 package repo
 

@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !unix || diary_portable
 
 package repo
 
@@ -15,7 +15,8 @@ import (
 // looked at with Lstat before the write, and a link (or a junction,
 // which Lstat does not report as a plain directory) is refused. This
 // leaves the instant between the look and the write, which the unix
-// writer (workfs_unix.go) does not have.
+// writer (workfs_at.go) does not have. diary_portable runs this writer
+// on Linux, so that its tests run it too.
 
 func checkParents(root, rel string) error {
 	segs := strings.Split(rel, "/")

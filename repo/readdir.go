@@ -1,5 +1,3 @@
-//go:build !linux
-
 package repo
 
 import (
@@ -7,13 +5,11 @@ import (
 	"os"
 )
 
-// lstatAt is lstatInto: the directory is not used.
-func lstatAt(dirfd int, name, root, rel string, d *statData) error {
-	return lstatInto(joinRoot(root, rel), d)
-}
-
 // readDirTypes lists the directory open as f: its names and kinds (0
 // for a regular file, fs.ModeDir, fs.ModeSymlink, or fs.ModeIrregular).
+// os.File.ReadDir takes the kinds from the directory's records where the
+// file system gives them (getdents64 on Linux), and lstats only where it
+// does not.
 func readDirTypes(f *os.File) ([]dirent, error) {
 	des, err := f.ReadDir(-1)
 	if err != nil {
