@@ -532,17 +532,7 @@ func (r *Repo) checkSizes(hashes []Hash, remote, branch string) error {
 // a link out of the work tree, names that collide, names read as .git.
 // Pushed, it would stop every other laptop's sync for good.
 func (r *Repo) checkPushShape(c, old Hash, remote, branch string) error {
-	t, err := r.ReadTree(c)
-	if err != nil {
-		return err
-	}
-	var before Tree
-	if !old.IsZero() {
-		if before, err = r.ReadTree(old); err != nil {
-			before = nil
-		}
-	}
-	if err := checkShape(t, before, r.linkTarget); err != nil {
+	if _, _, err := r.checkCommitShape(c, old); err != nil {
 		return fmt.Errorf("push to %s: %w, and no diary would take it from the remote: nothing was pushed, and your commits stay here; remove it (or make the link point inside the diary), then run diary sync again (git reset --soft %s/%s first keeps every change and drops it from the commits)",
 			remote, err, remote, branch)
 	}

@@ -240,17 +240,8 @@ func Short(h Hash) string { return short(h) }
 // Files new or changed since commit old (ZeroHash: all) are also checked
 // against MaxBlobSize.
 func (r *Repo) CheckCommit(c, old Hash) error {
-	t, err := r.ReadTree(c)
+	t, before, err := r.checkCommitShape(c, old)
 	if err != nil {
-		return err
-	}
-	var before Tree
-	if !old.IsZero() {
-		if before, err = r.ReadTree(old); err != nil {
-			before = nil
-		}
-	}
-	if err := checkShape(t, before, r.linkTarget); err != nil {
 		return fmt.Errorf("commit %s: %w", short(c), err)
 	}
 	for p, e := range t {
@@ -269,6 +260,22 @@ func (r *Repo) CheckCommit(c, old Hash) error {
 		}
 	}
 	return nil
+}
+
+// checkCommitShape reads commit c's tree and runs the shape checks on
+// it, letting through the shapes commit old (ZeroHash: none) already had.
+// It returns both trees. A fetch and a push check alike: diary never
+// pushes what it would refuse to fetch.
+func (r *Repo) checkCommitShape(c, old Hash) (t, before Tree, err error) {
+	if t, err = r.ReadTree(c); err != nil {
+		return nil, nil, err
+	}
+	if !old.IsZero() {
+		if before, err = r.ReadTree(old); err != nil {
+			before = nil
+		}
+	}
+	return t, before, checkShape(t, before, r.linkTarget)
 }
 
 // MaxBlobSize is the largest file diary takes from a remote: GitHub

@@ -59,6 +59,19 @@ func TestKillSyncAtEverySyscall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills a sync a few hundred times")
 	}
+	strace, bin := killTools(t)
+	for _, kind := range []string{"path", "daemon"} {
+		t.Run(kind, func(t *testing.T) {
+			k := newKillWorld(t, strace, bin, kind)
+			k.run()
+		})
+	}
+}
+
+// killTools finds strace (a failure under CI, where .ci/run installs it;
+// else the test is skipped) and git, and builds diary for the kill tests.
+func killTools(t *testing.T) (strace, bin string) {
+	t.Helper()
 	strace, err := exec.LookPath("strace")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -67,13 +80,7 @@ func TestKillSyncAtEverySyscall(t *testing.T) {
 		t.Skip("strace is not installed: it injects the kills")
 	}
 	gittest.NeedGit(t)
-	bin := buildOneThreadDiary(t)
-	for _, kind := range []string{"path", "daemon"} {
-		t.Run(kind, func(t *testing.T) {
-			k := newKillWorld(t, strace, bin, kind)
-			k.run()
-		})
-	}
+	return strace, buildOneThreadDiary(t)
 }
 
 // buildOneThreadDiary builds diary with one more file, added for this

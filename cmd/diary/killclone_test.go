@@ -32,15 +32,7 @@ func TestKillCloneAtEverySyscall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills a clone a few dozen times")
 	}
-	strace, err := exec.LookPath("strace")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("strace is not installed; .ci/run installs it")
-		}
-		t.Skip("strace is not installed: it injects the kills")
-	}
-	gittest.NeedGit(t)
-	bin := buildOneThreadDiary(t)
+	strace, bin := killTools(t)
 
 	tpl := t.TempDir()
 	bare := gittest.Bare(t, filepath.Join(tpl, "remote.git"))
