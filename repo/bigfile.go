@@ -1,13 +1,9 @@
 package repo
 
 import (
-	"bufio"
-	"compress/zlib"
 	"crypto/sha1"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -67,32 +63,16 @@ func (r *Repo) writeLooseFile(full, rel string, size int64) (Hash, error) {
 	if err := os.MkdirAll(r.objectsDir(), 0o755); err != nil {
 		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
 	}
-	tmp, err := os.CreateTemp(r.objectsDir(), "tmp_obj_")
-	if err != nil {
-		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
-	}
-	defer os.Remove(tmp.Name())
 	h := sha1.New()
-	bw := bufio.NewWriterSize(tmp, 64<<10)
-	zw, _ := zlib.NewWriterLevel(bw, zlib.BestSpeed)
-	both := io.MultiWriter(zw, h)
-	io.WriteString(both, blobHeader(size))
-	err = copyExactly(both, f, size, rel)
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	tmp, err := compressTemp(r.objectsDir(), func(zw io.Writer) error {
+		both := io.MultiWriter(zw, h)
+		io.WriteString(both, blobHeader(size))
+		return copyExactly(both, f, size, rel)
+	})
 	if err != nil {
 		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
 	}
+	defer os.Remove(tmp)
 	var hash Hash
 	h.Sum(hash[:0])
 	hex := hash.String()
@@ -103,8 +83,7 @@ func (r *Repo) writeLooseFile(full, rel string, size int64) (Hash, error) {
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
-	os.Chmod(tmp.Name(), 0o444)
-	if err := os.Rename(tmp.Name(), final); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := placeLoose(tmp, final); err != nil {
 		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
 	return hash, nil

@@ -51,15 +51,33 @@ func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
-	f, err := os.CreateTemp(dir, "tmp_obj_")
+	tmp, err := compressTemp(dir, func(zw io.Writer) error {
+		io.WriteString(zw, header)
+		_, err := zw.Write(data)
+		return err
+	})
+	if err == nil {
+		defer os.Remove(tmp)
+		err = placeLoose(tmp, final)
+	}
 	if err != nil {
 		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
-	defer os.Remove(f.Name())
+	return hash, nil
+}
+
+// compressTemp writes what write gives it, zlib-compressed as a loose
+// object is, into a new temporary file in dir, flushed to disk before its
+// name can appear (a ref may point at the object next), and returns the
+// file's name. On an error nothing is left behind.
+func compressTemp(dir string, write func(io.Writer) error) (string, error) {
+	f, err := os.CreateTemp(dir, "tmp_obj_")
+	if err != nil {
+		return "", err
+	}
 	bw := bufio.NewWriterSize(f, 64<<10)
 	zw, _ := zlib.NewWriterLevel(bw, zlib.BestSpeed)
-	io.WriteString(zw, header)
-	_, err = zw.Write(data)
+	err = write(zw)
 	if cerr := zw.Close(); err == nil {
 		err = cerr
 	}
@@ -67,23 +85,27 @@ func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
 		err = ferr
 	}
 	if err == nil {
-		// On disk before its name appears: a ref may point at it next.
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		os.Chmod(f.Name(), 0o444)
-		err = os.Rename(f.Name(), final)
-		if errors.Is(err, fs.ErrExist) {
-			err = nil // written meanwhile by another writer: same content
-		}
-	}
 	if err != nil {
-		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+		os.Remove(f.Name())
+		return "", err
 	}
-	return hash, nil
+	return f.Name(), nil
+}
+
+// placeLoose gives a flushed temporary object file its name, read-only
+// as git keeps objects. One already there (written meanwhile by another
+// writer) has the same content.
+func placeLoose(tmp, final string) error {
+	os.Chmod(tmp, 0o444)
+	if err := os.Rename(tmp, final); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return nil
 }
 
 // rawTree reads tree h's raw bytes.
