@@ -307,12 +307,15 @@ func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 	}
 	// The commits trusted to be whole, where the check of the new one
 	// stops: the checked-out branch's, and the remote's as last fetched.
+	// The quarantine ref outlives a sync only once the remote-tracking ref
+	// took its commit (sync keeps it so that an unmoved remote costs no ref
+	// write); a value the tracking ref does not share was left by a run that
+	// was killed before its check, so it is no stop for the check below.
 	var haves []Hash
-	if hadOld {
-		haves = append(haves, old)
-	}
+	checked := false
 	if h, ok, err := r.Ref(tracking); err == nil && ok {
 		haves = append(haves, h)
+		checked = hadOld && h == old
 	}
 	if _, h, err := r.headRef(); err == nil && !h.IsZero() {
 		haves = append(haves, h)
@@ -329,7 +332,7 @@ func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		if now, ok, rerr := r.Ref(ref); rerr != nil {
 			err = rerr
-		} else if ok && (!hadOld || now != old) {
+		} else if ok && (!checked || now != old) {
 			if cerr := r.Connected(now, haves); cerr != nil {
 				err = fmt.Errorf("fetch from %s: %w; nothing of it was taken: run diary sync again", remote, cerr)
 			}

@@ -215,7 +215,21 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 	// dry run leaves even the remote-tracking ref as it was.
 	tracking := repo.RemoteRef(o.Remote, o.Branch)
 	ref := "refs/diary/incoming/" + o.Branch
-	defer r.RemoveRef(ref)
+	// The quarantine ref stays once the remote-tracking ref has taken its
+	// commit: the next fetch then finds it already there and writes no ref
+	// at all when the remote has not moved (each ref written costs two
+	// flushes to disk). Anything else (a refused commit, a dry run, an
+	// error) is dropped, so that only a checked commit is ever kept.
+	defer func() {
+		in, ok, err := r.Ref(ref)
+		if err != nil || !ok {
+			return
+		}
+		if tr, tok, terr := r.Ref(tracking); terr == nil && tok && tr == in {
+			return
+		}
+		r.RemoveRef(ref)
+	}()
 	fctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	found, err := r.FetchTo(fctx, o.Remote, o.Branch, ref, o.Net)
 	cancel()
