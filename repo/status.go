@@ -126,6 +126,16 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		if err != nil {
 			return err
 		}
+		if len(parts) > 0 {
+			for _, de := range des {
+				if de.name == ".git" {
+					// Another repository: a submodule git has staged but
+					// not committed, or a clone inside the diary. Its
+					// files are never the diary's, and it is left to git.
+					return nil
+				}
+			}
+		}
 		for _, de := range des {
 			if de.name == ".gitignore" && de.typ == 0 {
 				patterns = append(patterns[:len(patterns):len(patterns)], readIgnore(filepath.Join(dir, ".gitignore"), parts)...)

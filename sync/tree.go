@@ -116,6 +116,16 @@ const maxTextMerge = 8 << 20
 
 // mergeFile merges one path modified on both sides.
 func (m *treeMerge) mergeFile(p string, b, o, t repo.Entry, inB bool, out *mergeOutcome) error {
+	if o.Mode == repo.ModeSubmodule {
+		// Our side is a gitlink, an opaque pointer into another repository
+		// (a theme's submodule): the remote's entry is taken as it is. No
+		// copy is kept, for none can be written (a gitlink in _conflicts/
+		// would be a submodule there) and nothing is lost: the commits it
+		// named stay in the submodule's own repository. (Where ours is a
+		// file and theirs a gitlink, ours is kept as a copy below.)
+		out.tree[p] = t
+		return nil
+	}
 	for _, e := range []repo.Entry{o, t} {
 		if size, err := m.store.BlobSize(e.Hash); err != nil || size > maxTextMerge {
 			return m.keepBoth(p, o, t, out)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/gitdiary/diary/internal/app"
@@ -29,6 +31,12 @@ remember DIR as this machine's diary in the user config.`,
 			g.note("cloned into %s", home(g, res.Root))
 			if res.Remembered != "" {
 				g.note("this machine's diary is now %s (repo in %s)", home(g, res.Root), home(g, res.Remembered))
+			}
+			switch n := len(res.Submodules); {
+			case n == 1:
+				g.note("%s is a git submodule, left empty: git -C %s submodule update --init, if the site needs it", res.Submodules[0], home(g, res.Root))
+			case n > 1:
+				g.note("%s are git submodules, left empty: git -C %s submodule update --init, if the site needs them", strings.Join(res.Submodules, ", "), home(g, res.Root))
 			}
 			return nil
 		},

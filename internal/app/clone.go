@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"slices"
 
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/repo"
@@ -11,7 +12,8 @@ import (
 // CloneResult says what Clone did.
 type CloneResult struct {
 	Root       string
-	Remembered string // the user config file where the diary's place was written
+	Remembered string   // the user config file where the diary's place was written
+	Submodules []string // the submodules' paths: left empty, as git clone leaves them
 }
 
 // Clone makes this laptop a copy of the diary at url, in dir (the `repo`
@@ -59,5 +61,30 @@ func Clone(ctx context.Context, opts Options, url, dir string, progress io.Write
 	if err := r.CloneDone(); err != nil {
 		return &CloneResult{Root: r.Root()}, err
 	}
-	return &CloneResult{Root: r.Root(), Remembered: file}, nil
+	subs, err := submodules(r)
+	if err != nil {
+		return &CloneResult{Root: r.Root(), Remembered: file}, err
+	}
+	return &CloneResult{Root: r.Root(), Remembered: file, Submodules: subs}, nil
+}
+
+// submodules lists the gitlinks of HEAD, sorted: a theme's assets (as
+// Chirpy ships assets/lib) that diary never checks out or commits into.
+func submodules(r *repo.Repo) ([]string, error) {
+	head, err := r.Head()
+	if err != nil || head.Hash.IsZero() {
+		return nil, err
+	}
+	t, err := r.ReadTree(head.Hash)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for p, e := range t {
+		if e.Mode == repo.ModeSubmodule {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
