@@ -38,3 +38,31 @@ func TestReadSiteFiles(t *testing.T) {
 		t.Fatalf("ReadSite with _config.yaml = %+v, %v", site, err)
 	}
 }
+
+// TestSetSiteZone: an empty timezone key (minimal-mistakes' stock
+// config) is set in place, comments and other lines kept; a file
+// without one gets it at the end; and either way it reads back once.
+func TestSetSiteZone(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty key", "title: Site\n# where posts are dated\ntimezone: # e.g. America/New_York\nlocale: en-US\n",
+			"title: Site\n# where posts are dated\ntimezone: Asia/Seoul # e.g. America/New_York\nlocale: en-US\n"},
+		{"empty key last", "title: Site\ntimezone:\n", "title: Site\ntimezone: Asia/Seoul\n"},
+		{"no key", "title: Site",
+			"title: Site\n# Added by diary init, so that posts are dated in the zone they are written in.\ntimezone: Asia/Seoul\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "_config.yml")
+			if err := os.WriteFile(p, []byte(tc.in), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := SetSiteZone(dir, "Asia/Seoul"); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(p)
+			if string(got) != tc.want {
+				t.Errorf("_config.yml after SetSiteZone:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}

@@ -430,7 +430,7 @@ func zoneName(cfg *config.Config, env config.Env) string {
 // a warning says why.
 func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning string, err error) {
 	file := filepath.Join(dir, "_config.yml")
-	data, err := regular.ReadFile(file)
+	_, err = regular.ReadFile(file)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return false, "", nil // a _config.yaml or .toml site: not touched
@@ -458,12 +458,10 @@ func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning str
 	if len(moved) > 0 {
 		return false, fmt.Sprintf("%s sets no timezone, so Jekyll dates posts in the zone of the machine that builds the site; adding timezone: %s would move %d existing posts to another day's URL (%s), so diary left it alone", file, zone, len(moved), moved[0]), nil
 	}
-	text := string(data)
-	if text != "" && !strings.HasSuffix(text, "\n") {
-		text += "\n"
+	if err := config.SetSiteZone(dir, zone); err != nil {
+		return false, fmt.Sprintf("%v; diary left it alone", err), nil
 	}
-	text += "# Added by diary init, so that posts are dated in the zone they are written in.\ntimezone: " + zone + "\n"
-	return true, "", atomicfile.WriteFile(file, []byte(text), 0o644)
+	return true, "", nil
 }
 
 // postsMovedByZone lists the posts whose publishing day would change if
