@@ -118,7 +118,7 @@ func SetSiteZone(root, zone string) error {
 	}
 	var out []byte
 	if has {
-		if out, err = setInBytes(file, data, "timezone", zone); err != nil {
+		if out, err = setInBytes(file, data, "timezone", zone, ""); err != nil {
 			return err
 		}
 	} else {
