@@ -21,6 +21,10 @@ type Site struct {
 	Timezone string   // timezone, trimmed; "" when unset or not text
 	Future   bool     // future: true publishes posts dated after the build
 	Exclude  []string // exclude, its text items
+	// PostLayout is the layout that front matter defaults give every
+	// post ("" for none): a theme's config (Chirpy, minimal-mistakes)
+	// gives posts theirs there, and a post that names no layout gets it.
+	PostLayout string
 }
 
 // ReadSite reads the site's settings as Jekyll does: from _config.yml, or
@@ -76,6 +80,8 @@ func parseSite(p string, data []byte) (Site, error) {
 			if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" {
 				_ = v.Decode(&site.Future)
 			}
+		case "defaults":
+			site.PostLayout = postLayout(v)
 		case "exclude":
 			site.Exclude = nil
 			if v.Kind == yaml.SequenceNode {
@@ -88,6 +94,62 @@ func parseSite(p string, data []byte) (Site, error) {
 		}
 	}
 	return site, nil
+}
+
+// postLayout is the layout a defaults list gives every post: the last
+// entry whose scope takes in all of _posts/ (a path of "", "." or
+// "_posts", or none) and every post (a type of posts, the older post, or
+// none), as Jekyll's FrontmatterDefaults applies them, later entries
+// winning. Scopes that take in only some posts (a subfolder, a glob) are
+// not counted: they do not speak for a new post.
+func postLayout(defaults *yaml.Node) string {
+	if defaults.Kind != yaml.SequenceNode {
+		return ""
+	}
+	layout := ""
+	for _, d := range defaults.Content {
+		d = resolve(d)
+		if d == nil || d.Kind != yaml.MappingNode {
+			continue
+		}
+		scope, values := mapValue(d, "scope"), mapValue(d, "values")
+		if values == nil || values.Kind != yaml.MappingNode {
+			continue
+		}
+		if scope != nil && scope.Kind == yaml.MappingNode {
+			if p := mapValue(scope, "path"); p != nil && p.Kind == yaml.ScalarNode && p.Tag != "!!null" {
+				if path := strings.Trim(strings.TrimSpace(p.Value), "/"); path != "" && path != "." && path != "_posts" {
+					continue
+				}
+			}
+			if t := mapValue(scope, "type"); t != nil && t.Kind == yaml.ScalarNode && t.Tag != "!!null" {
+				if t.Value != "posts" && t.Value != "post" {
+					continue
+				}
+			}
+		} else if scope != nil && !(scope.Kind == yaml.ScalarNode && scope.Tag == "!!null") {
+			continue
+		}
+		if l := mapValue(values, "layout"); l != nil && l.Kind == yaml.ScalarNode {
+			layout = ""
+			if l.Tag == "!!str" {
+				layout = strings.TrimSpace(l.Value)
+			}
+		}
+	}
+	return layout
+}
+
+// mapValue is the value of key in the mapping m (the last, as Psych
+// takes a key given twice), aliases followed; nil when it has none.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	var v *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+			v = resolve(m.Content[i+1])
+		}
+	}
+	return v
 }
 
 // SetSiteZone gives the site's _config.yml the time zone zone. A

@@ -66,3 +66,25 @@ func TestSetSiteZone(t *testing.T) {
 		})
 	}
 }
+
+// TestReadSitePostLayout: the layout front matter defaults give every
+// post, in the shapes Chirpy and minimal-mistakes ship.
+func TestReadSitePostLayout(t *testing.T) {
+	for _, tc := range []struct{ name, config, want string }{
+		{"chirpy", "defaults:\n  - scope:\n      path: \"\" # all\n      type: posts\n    values:\n      layout: post\n      comments: true\n  - scope:\n      path: _drafts\n    values:\n      comments: false\n  - scope:\n      path: \"\"\n      type: tabs\n    values:\n      layout: page\n", "post"},
+		{"minimal-mistakes", "defaults:\n  # _posts\n  - scope:\n      path: \"\"\n      type: posts\n    values:\n      layout: single\n      author_profile: true\n  # _pages\n  - scope:\n      path: \"\"\n      type: pages\n    values:\n      layout: single\n", "single"},
+		{"all files", "defaults:\n  - scope:\n      path: \"\"\n    values:\n      layout: default\n", "default"},
+		{"a subfolder only", "defaults:\n  - scope:\n      path: _posts/일기\n    values:\n      layout: single\n", ""},
+		{"pages only", "defaults:\n  - scope:\n      type: pages\n    values:\n      layout: page\n", ""},
+		{"none", "title: x\n", ""},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "_config.yml"), []byte(tc.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		site, err := ReadSite(dir)
+		if err != nil || site.PostLayout != tc.want {
+			t.Errorf("%s: PostLayout = %q, %v; want %q", tc.name, site.PostLayout, err, tc.want)
+		}
+	}
+}

@@ -345,3 +345,25 @@ func TestPostFolder(t *testing.T) {
 		}
 	}
 }
+
+// TestCategoriesAsList: the category styles of Chirpy, minimal-mistakes
+// and a hand-written diary.
+func TestCategoriesAsList(t *testing.T) {
+	for _, tc := range []struct {
+		fm       string
+		list, ok bool
+	}{
+		{"categories: [Blogging, Tutorial]\n", true, true},
+		{"categories:\n  - 일기\n", true, true},
+		{"categories:\n- 일기\n", true, true},
+		{"category: etc\n", false, true},
+		{"categories: etc\n", false, true},
+		{"title: none\n", false, false},
+		{"categories: []\n", false, false},
+	} {
+		list, ok := CategoriesAsList([]byte("---\ntitle: T\n" + tc.fm + "---\nbody\n"))
+		if list != tc.list || ok != tc.ok {
+			t.Errorf("CategoriesAsList(%q) = %v, %v; want %v, %v", tc.fm, list, ok, tc.list, tc.ok)
+		}
+	}
+}
