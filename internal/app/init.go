@@ -411,9 +411,7 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 		e := used[i]
 		quotes[entry.LeadingQuote(data)]++
 		layouts[e.Layout]++
-		if e.Author != "" {
-			authors[e.Author]++
-		}
+		authors[e.Author]++
 		if ext := strings.ToLower(strings.TrimPrefix(path.Ext(e.Path), ".")); markdownExts[ext] {
 			exts[ext]++
 		}
@@ -444,6 +442,8 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 		// about a missing "post" layout for every new entry.
 		posted("layout", l)
 	}
+	// The name the posts carry, or none when they carry none (the
+	// theme then shows the site's author); git's user.name otherwise.
 	if a, ok := majority(authors, n); ok {
 		posted("author", a)
 	}
