@@ -131,14 +131,21 @@ func initAt(ctx context.Context, dir string, opts Options, ask InitOptions) (*In
 		if err != nil {
 			return nil, err
 		}
-		res.Learned = learned
 		if err := write(".diary.yml", diaryYMLHeader); err != nil {
 			return nil, err
 		}
 		for _, l := range learned {
-			if err := config.SetLearned(config.RepoFile(dir), l.Key, l.Value, l.From); err != nil {
+			err := config.SetLearned(config.RepoFile(dir), l.Key, l.Value, l.From)
+			if errors.Is(err, config.ErrInvalid) || errors.Is(err, config.ErrSecret) {
+				// A value that cannot be kept in the shared file (one
+				// that looks like a secret) is not learned: say so.
+				res.Warnings = append(res.Warnings, fmt.Sprintf("not learned from %s: %v", l.From, err))
+				continue
+			}
+			if err != nil {
 				return nil, err
 			}
+			res.Learned = append(res.Learned, l)
 		}
 		if !contains(written, ".diary.yml") {
 			written = append(written, ".diary.yml")
