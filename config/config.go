@@ -32,13 +32,13 @@ var (
 
 // keys in the order `diary config list` shows them.
 var keys = []string{
-	"author", "category", "layout", "disclaimer", "date_format", "timezone",
-	"slug", "ext", "editor", "remote", "branch", "host", "timeout", "repo",
+	"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone",
+	"slug", "ext", "folders", "editor", "remote", "branch", "host", "timeout", "repo",
 }
 
 // Keys returns the setting names, in the order `diary config list` shows
-// them: author, category, layout, disclaimer, date_format, timezone, slug,
-// ext, editor, remote, branch, host, timeout, repo.
+// them: author, category, category_style, layout, disclaimer, date_format,
+// timezone, slug, ext, folders, editor, remote, branch, host, timeout, repo.
 func Keys() []string {
 	return append([]string(nil), keys...)
 }
@@ -72,6 +72,10 @@ type Source struct {
 	// name for env (e.g. "DIARY_AUTHOR", or "VISUAL"/"EDITOR" for editor),
 	// and "" otherwise.
 	File string
+	// Learned says, for a value diary init learned from the site, what
+	// it was learned from ("its posts", "_config.yml defaults"); "" for
+	// a value someone set.
+	Learned string
 }
 
 // Built-in defaults (author, category, timezone and branch default to "";
@@ -82,15 +86,27 @@ const (
 	defaultDateFormat = "2006-01-02 15:04:05 -0700"
 	defaultSlug       = "default"
 	defaultExt        = "md"
-	defaultEditor     = "vi"
-	defaultRemote     = "origin"
-	defaultTimeout    = "60s"
-	defaultRepo       = "~/diary"
+	// One category is written "category: A", several "categories: [A, B]"
+	// (CategorySingle); a site whose posts use lists gets a list always
+	// (CategoryList).
+	CategorySingle = "single"
+	CategoryList   = "list"
+	// New posts go into _posts/ (FoldersNone), or into the folder of
+	// their first category, _posts/<category>/ (FoldersCategory).
+	FoldersNone     = "none"
+	FoldersCategory = "category"
+	defaultEditor   = "vi"
+	defaultRemote   = "origin"
+	defaultTimeout  = "60s"
+	defaultRepo     = "~/diary"
 )
 
 // Settings are the resolved values.
 type Settings struct {
 	Author, Category, Layout, Disclaimer, DateFormat, Timezone, Slug, Ext, Editor, Remote, Branch, Host string
+
+	CategoryStyle string // CategorySingle or CategoryList
+	Folders       string // FoldersNone or FoldersCategory
 
 	Timeout  time.Duration
 	Repo     string         // user layer (and env/flag) only; "~" expanded
@@ -126,6 +142,10 @@ func (c *Config) Get(key string) (string, error) {
 		return s.Author, nil
 	case "category":
 		return s.Category, nil
+	case "category_style":
+		return s.CategoryStyle, nil
+	case "folders":
+		return s.Folders, nil
 	case "layout":
 		return s.Layout, nil
 	case "disclaimer":

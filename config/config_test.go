@@ -103,7 +103,7 @@ func get(t *testing.T, c *Config, key string) string {
 }
 
 func TestKeys(t *testing.T) {
-	want := []string{"author", "category", "layout", "disclaimer", "date_format", "timezone", "slug", "ext", "editor", "remote", "branch", "host", "timeout", "repo"}
+	want := []string{"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone", "slug", "ext", "folders", "editor", "remote", "branch", "host", "timeout", "repo"}
 	if got := Keys(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Keys() = %v", got)
 	}
@@ -117,20 +117,22 @@ func TestDefaults(t *testing.T) {
 	f := newFixture(t)
 	c := f.mustLoad()
 	want := map[string]string{
-		"author":      "",
-		"category":    "",
-		"layout":      "post",
-		"disclaimer":  defaultDisclaimer,
-		"date_format": "2006-01-02 15:04:05 -0700",
-		"timezone":    "",
-		"slug":        "default",
-		"ext":         "md",
-		"editor":      "vi",
-		"remote":      "origin",
-		"branch":      "",
-		"host":        "laptop",
-		"timeout":     "1m",
-		"repo":        filepath.Join(f.home, "diary"),
+		"author":         "",
+		"category":       "",
+		"category_style": "single",
+		"folders":        "none",
+		"layout":         "post",
+		"disclaimer":     defaultDisclaimer,
+		"date_format":    "2006-01-02 15:04:05 -0700",
+		"timezone":       "",
+		"slug":           "default",
+		"ext":            "md",
+		"editor":         "vi",
+		"remote":         "origin",
+		"branch":         "",
+		"host":           "laptop",
+		"timeout":        "1m",
+		"repo":           filepath.Join(f.home, "diary"),
 	}
 	for _, k := range Keys() {
 		if got := get(t, c, k); got != want[k] {
@@ -154,20 +156,22 @@ func TestDefaults(t *testing.T) {
 // samples holds, for each key, four distinct valid values: for the flag,
 // env, repo and user layers.
 var samples = map[string][4]string{
-	"author":      {"Flag Kim", "Env Kim", "Repo Kim", "User Kim"},
-	"category":    {"f", "e", "r", "u"},
-	"layout":      {"fl", "en", "re", "us"},
-	"disclaimer":  {"flag text", "env text", "repo text", "user text"},
-	"date_format": {"2006-01-02", "02/01/2006", "January 2, 2006", "2006-01-02T15:04:05Z07:00"},
-	"timezone":    {"Asia/Seoul", "Europe/Paris", "America/New_York", "Asia/Tokyo"},
-	"slug":        {"raw", "pretty", "ascii", "latin"},
-	"ext":         {"markdown", "mkd", "txt", "mdown"},
-	"editor":      {"code --wait", "nano", "emacs", "vim"},
-	"remote":      {"f", "e", "r", "u"},
-	"branch":      {"fb", "eb", "rb", "ub"},
-	"host":        {"fh", "eh", "rh", "uh"},
-	"timeout":     {"1s", "2s", "3s", "4s"},
-	"repo":        {"/f", "/e", "", "/u"}, // repo is not allowed in .diary.yml
+	"author":         {"Flag Kim", "Env Kim", "Repo Kim", "User Kim"},
+	"category":       {"f", "e", "r", "u"},
+	"category_style": {"list", "single", "list", "single"},
+	"folders":        {"category", "none", "category", "none"},
+	"layout":         {"fl", "en", "re", "us"},
+	"disclaimer":     {"flag text", "env text", "repo text", "user text"},
+	"date_format":    {"2006-01-02", "02/01/2006", "January 2, 2006", "2006-01-02T15:04:05Z07:00"},
+	"timezone":       {"Asia/Seoul", "Europe/Paris", "America/New_York", "Asia/Tokyo"},
+	"slug":           {"raw", "pretty", "ascii", "latin"},
+	"ext":            {"markdown", "mkd", "txt", "mdown"},
+	"editor":         {"code --wait", "nano", "emacs", "vim"},
+	"remote":         {"f", "e", "r", "u"},
+	"branch":         {"fb", "eb", "rb", "ub"},
+	"host":           {"fh", "eh", "rh", "uh"},
+	"timeout":        {"1s", "2s", "3s", "4s"},
+	"repo":           {"/f", "/e", "", "/u"}, // repo is not allowed in .diary.yml
 }
 
 func TestPrecedenceEveryKey(t *testing.T) {
@@ -283,11 +287,11 @@ func TestEditorDefaults(t *testing.T) {
 		src  Source
 	}{
 		{"vi", nil, "", "vi", Source{Layer: LayerDefault}},
-		{"EDITOR", map[string]string{"EDITOR": "nano"}, "", "nano", Source{LayerEnv, "EDITOR"}},
-		{"VISUAL first", map[string]string{"VISUAL": "code --wait", "EDITOR": "nano"}, "", "code --wait", Source{LayerEnv, "VISUAL"}},
-		{"empty VISUAL skipped", map[string]string{"VISUAL": "", "EDITOR": "nano"}, "", "nano", Source{LayerEnv, "EDITOR"}},
-		{"user config beats VISUAL", map[string]string{"VISUAL": "code"}, "editor: emacs\n", "emacs", Source{LayerUser, "USER"}},
-		{"DIARY_EDITOR beats all", map[string]string{"VISUAL": "code", "DIARY_EDITOR": "hx"}, "editor: emacs\n", "hx", Source{LayerEnv, "DIARY_EDITOR"}},
+		{"EDITOR", map[string]string{"EDITOR": "nano"}, "", "nano", Source{Layer: LayerEnv, File: "EDITOR"}},
+		{"VISUAL first", map[string]string{"VISUAL": "code --wait", "EDITOR": "nano"}, "", "code --wait", Source{Layer: LayerEnv, File: "VISUAL"}},
+		{"empty VISUAL skipped", map[string]string{"VISUAL": "", "EDITOR": "nano"}, "", "nano", Source{Layer: LayerEnv, File: "EDITOR"}},
+		{"user config beats VISUAL", map[string]string{"VISUAL": "code"}, "editor: emacs\n", "emacs", Source{Layer: LayerUser, File: "USER"}},
+		{"DIARY_EDITOR beats all", map[string]string{"VISUAL": "code", "DIARY_EDITOR": "hx"}, "editor: emacs\n", "hx", Source{Layer: LayerEnv, File: "DIARY_EDITOR"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -857,7 +861,7 @@ func TestUserFileFromEnvIsRead(t *testing.T) {
 	p := filepath.Join(xdg, "diary", "config.yaml")
 	writeFile(t, p, "author: Kim\n")
 	c := f.mustLoad()
-	if c.Author != "Kim" || c.Source("author") != (Source{LayerUser, p}) {
+	if c.Author != "Kim" || c.Source("author") != (Source{Layer: LayerUser, File: p}) {
 		t.Errorf("author %q from %+v", c.Author, c.Source("author"))
 	}
 }
@@ -899,7 +903,7 @@ func TestGetAndList(t *testing.T) {
 			t.Errorf("item %d is %q", i, it.Key)
 		}
 	}
-	if items[0] != (Item{"author", "Kim", Source{LayerUser, f.userFile}}) {
+	if items[0] != (Item{"author", "Kim", Source{Layer: LayerUser, File: f.userFile}}) {
 		t.Errorf("items[0] = %+v", items[0])
 	}
 	if v := get(t, c, "timeout"); v != "1m30s" {

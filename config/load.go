@@ -69,8 +69,9 @@ func flagName(key string) string {
 
 // fileLayer is what one config file (repo or user layer) sets.
 type fileLayer struct {
-	path   string
-	values map[string]string
+	path    string
+	values  map[string]string
+	learned map[string]string // key -> what diary init learned it from
 }
 
 // readConfigFile reads and validates a diary config file: .diary.yml when
@@ -108,7 +109,7 @@ func readError(path string, err error) error {
 // the yaml.v3 node tree for what viper hides: the case of keys (viper
 // lower-cases them), their lines, duplicates, and value types.
 func parseConfig(path string, data []byte, shared bool, userFile string) (*fileLayer, error) {
-	layer := &fileLayer{path: path, values: map[string]string{}}
+	layer := &fileLayer{path: path, values: map[string]string{}, learned: map[string]string{}}
 	_, top, err := parseDoc(path, data)
 	if err != nil {
 		return nil, err
@@ -164,6 +165,9 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 			return nil, err
 		}
 		layer.values[p.key] = text
+		if from := learnedFrom(lineComment(p)); from != "" {
+			layer.learned[p.key] = from
+		}
 	}
 	return done()
 }
@@ -287,7 +291,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		found := false
 		for i, l := range layers {
 			if v, ok := l.values[k]; ok {
-				values[k], c.sources[k] = v, Source{Layer: layerNames[i], File: l.path}
+				values[k], c.sources[k] = v, Source{Layer: layerNames[i], File: l.path, Learned: l.learned[k]}
 				found = true
 				break
 			}
@@ -305,6 +309,8 @@ func Load(opts LoadOptions) (*Config, error) {
 	s := &c.Settings
 	s.Author = values["author"]
 	s.Category = values["category"]
+	s.CategoryStyle = values["category_style"]
+	s.Folders = values["folders"]
 	s.Layout = values["layout"]
 	s.Disclaimer = values["disclaimer"]
 	s.DateFormat = values["date_format"]
@@ -360,6 +366,10 @@ func defaultValue(key string, env Env, repoDir string, hostname func() (string, 
 		return defaultSlug, def, nil
 	case "ext":
 		return defaultExt, def, nil
+	case "category_style":
+		return CategorySingle, def, nil
+	case "folders":
+		return FoldersNone, def, nil
 	case "remote":
 		return defaultRemote, def, nil
 	case "timeout":

@@ -26,6 +26,43 @@ import (
 // untouched. Other keys already in the file are not validated. When file is
 // a symbolic link, its target is rewritten.
 func Set(file, key, value string, shared bool) error {
+	return set(file, key, value, shared, "")
+}
+
+// SetLearned is Set for a value diary init learned from the site, into
+// .diary.yml: from says what it was learned from ("its posts",
+// "_config.yml defaults"), and is kept as the line's comment, which Load
+// reads back into Source.Learned so that `diary config list` can say it.
+// A later Set of the key drops the comment: the value is then the user's.
+func SetLearned(file, key, value, from string) error {
+	return set(file, key, value, true, from)
+}
+
+// learnedPrefix opens the comment that marks a learned value.
+const learnedPrefix = "# learned by diary init from "
+
+// comment is the line comment a key gets when it is set: the note of a
+// learned value, else the comment it had, unless that was such a note.
+func comment(old, learned string) string {
+	if learned != "" {
+		return learnedPrefix + learned
+	}
+	if strings.HasPrefix(old, learnedPrefix) {
+		return ""
+	}
+	return old
+}
+
+// learnedFrom reads a learned value's note back from its line comment.
+func learnedFrom(lineComment string) string {
+	from, _ := strings.CutPrefix(lineComment, learnedPrefix)
+	if from == lineComment {
+		return ""
+	}
+	return strings.TrimSpace(from)
+}
+
+func set(file, key, value string, shared bool, learned string) error {
 	if !isKey(key) {
 		if shared && looksSecretKey(key) {
 			return secretKeyError(file, key, 0)
@@ -71,7 +108,7 @@ func Set(file, key, value string, shared bool) error {
 		return readError(file, err)
 	}
 
-	out, err := setInBytes(file, data, key, value)
+	out, err := setInBytes(file, data, key, value, learned)
 	if err != nil {
 		return err
 	}
@@ -101,7 +138,7 @@ func unwrapPath(err error) error {
 // which keeps every other byte; otherwise it re-encodes the yaml.v3 node
 // tree, which keeps comments and order. Either way the result is parsed
 // back and checked: the key reads as value, every other key as before.
-func setInBytes(file string, data []byte, key, value string) ([]byte, error) {
+func setInBytes(file string, data []byte, key, value, learned string) ([]byte, error) {
 	doc, top, err := parseDoc(file, data)
 	if err != nil {
 		return nil, fmt.Errorf("%w (nothing was written)", err)
@@ -112,12 +149,12 @@ func setInBytes(file string, data []byte, key, value string) ([]byte, error) {
 	}
 	before := pairTexts(pairs)
 
-	if out, ok := spliceSet(data, top, pairs, key, value); ok {
+	if out, ok := spliceSet(data, top, pairs, key, value, learned); ok {
 		if checkSet(file, out, key, value, before) == nil {
 			return out, nil
 		}
 	}
-	out, err := encodeSet(doc, top, key, value)
+	out, err := encodeSet(doc, top, key, value, learned)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +259,7 @@ func lineComment(p pair) string {
 
 // spliceSet replaces the lines of key's pair in data (or appends the pair
 // after the last one). ok is false when the file's shape does not allow it.
-func spliceSet(data []byte, top *yaml.Node, pairs []pair, key, value string) (out []byte, ok bool) {
+func spliceSet(data []byte, top *yaml.Node, pairs []pair, key, value, learned string) (out []byte, ok bool) {
 	if top != nil && top.Style&yaml.FlowStyle != 0 {
 		return nil, false
 	}
@@ -268,11 +305,11 @@ func spliceSet(data []byte, top *yaml.Node, pairs []pair, key, value string) (ou
 			idx = i
 		}
 	}
-	comment := ""
+	old := ""
 	if idx >= 0 {
-		comment = lineComment(explicit[idx])
+		old = lineComment(explicit[idx])
 	}
-	text, err := renderPair(key, value, comment)
+	text, err := renderPair(key, value, comment(old, learned))
 	if err != nil {
 		return nil, false
 	}
@@ -346,7 +383,7 @@ func splitLines(data []byte) [][]byte {
 }
 
 // encodeSet sets key in the node tree and re-encodes the whole document.
-func encodeSet(doc, top *yaml.Node, key, value string) ([]byte, error) {
+func encodeSet(doc, top *yaml.Node, key, value, learned string) ([]byte, error) {
 	if top == nil {
 		top = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 		if doc == nil || doc.Kind != yaml.DocumentNode {
@@ -360,11 +397,11 @@ func encodeSet(doc, top *yaml.Node, key, value string) ([]byte, error) {
 		k, v := top.Content[i], top.Content[i+1]
 		if rk := resolve(k); !done && rk != nil && rk.Kind == yaml.ScalarNode && rk.Value == key && k.Tag != "!!merge" {
 			done = true
-			comment := v.LineComment
-			if comment == "" {
-				comment = k.LineComment
+			old := v.LineComment
+			if old == "" {
+				old = k.LineComment
 			}
-			nv := newValueNode(value, comment)
+			nv := newValueNode(value, comment(old, learned))
 			nv.HeadComment, nv.FootComment = v.HeadComment, v.FootComment
 			nk := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key,
 				HeadComment: k.HeadComment, FootComment: k.FootComment}
@@ -376,7 +413,7 @@ func encodeSet(doc, top *yaml.Node, key, value string) ([]byte, error) {
 	if !done {
 		content = append(content,
 			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key},
-			newValueNode(value, ""))
+			newValueNode(value, comment("", learned)))
 	}
 	top.Content = content
 	top.Style &^= yaml.FlowStyle

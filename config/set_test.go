@@ -150,7 +150,7 @@ func TestSetRoundTrip(t *testing.T) {
 			if got := get(t, c, key); got != want {
 				t.Errorf("Set(%s, %q) then Load gives %q\n%s", key, v, got, readString(t, p))
 			}
-			if c.Source(key) != (Source{LayerUser, p}) {
+			if c.Source(key) != (Source{Layer: LayerUser, File: p}) {
 				t.Errorf("Set(%s, %q): source %+v", key, v, c.Source(key))
 			}
 		}
@@ -206,7 +206,7 @@ func TestSetShared(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := f.mustLoad()
-	if c.Timezone != "Asia/Seoul" || c.Source("timezone") != (Source{LayerRepo, p}) || c.Disclaimer != "" {
+	if c.Timezone != "Asia/Seoul" || c.Source("timezone") != (Source{Layer: LayerRepo, File: p}) || c.Disclaimer != "" {
 		t.Errorf("timezone %q %+v disclaimer %q", c.Timezone, c.Source("timezone"), c.Disclaimer)
 	}
 }
@@ -392,5 +392,33 @@ func TestSetThroughMergeKey(t *testing.T) {
 	}
 	if got := readString(t, p); got != "base: &b {author: Kim}\nlayout: page\n" {
 		t.Errorf("file = %q", got)
+	}
+}
+
+// TestSetLearned: a learned value says what it was learned from, through
+// Load, for one-line, empty and several-line values; a later Set makes
+// it the user's own.
+func TestSetLearned(t *testing.T) {
+	f := newFixture(t)
+	p := f.repo("# shared\nauthor: Kim # my pen name\n")
+	for key, value := range map[string]string{"layout": "", "ext": "markdown", "disclaimer": "첫 줄.\n\n셋째 줄.", "author": "Lee"} {
+		if err := SetLearned(p, key, value, "its posts"); err != nil {
+			t.Fatalf("SetLearned(%s): %v", key, err)
+		}
+	}
+	c := f.mustLoad()
+	for _, key := range []string{"layout", "ext", "disclaimer", "author"} {
+		if src := c.Source(key); src.Layer != LayerRepo || src.Learned != "its posts" {
+			t.Errorf("%s source = %+v, want learned from its posts\n%s", key, src, readString(t, p))
+		}
+	}
+	if c.Layout != "" || c.Ext != "markdown" || c.Disclaimer != "첫 줄.\n\n셋째 줄." || c.Author != "Lee" {
+		t.Errorf("settings = %+v\n%s", c.Settings, readString(t, p))
+	}
+	if err := Set(p, "ext", "md", true); err != nil {
+		t.Fatal(err)
+	}
+	if src := f.mustLoad().Source("ext"); src.Learned != "" {
+		t.Errorf("ext after Set: source %+v, want no longer learned", src)
 	}
 }

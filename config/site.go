@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/internal/regular"
 )
 
@@ -19,6 +21,10 @@ type Site struct {
 	Timezone string   // timezone, trimmed; "" when unset or not text
 	Future   bool     // future: true publishes posts dated after the build
 	Exclude  []string // exclude, its text items
+	// PostLayout is the layout that front matter defaults give every
+	// post ("" for none): a theme's config (Chirpy, minimal-mistakes)
+	// gives posts theirs there, and a post that names no layout gets it.
+	PostLayout string
 }
 
 // ReadSite reads the site's settings as Jekyll does: from _config.yml, or
@@ -36,49 +42,164 @@ func ReadSite(root string) (Site, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		site := Site{File: p}
 		if err != nil {
-			return site, fmt.Errorf("read %s: %w", p, err)
+			return Site{File: p}, fmt.Errorf("read %s: %w", p, err)
 		}
-		var doc yaml.Node
-		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return site, fmt.Errorf("%s does not parse as YAML: %w", p, err)
+		return parseSite(p, data)
+	}
+	return Site{}, nil
+}
+
+// parseSite reads the settings from the bytes of the site's file p.
+func parseSite(p string, data []byte) (Site, error) {
+	site := Site{File: p}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return site, fmt.Errorf("%s does not parse as YAML: %w", p, err)
+	}
+	if len(doc.Content) == 0 {
+		return site, nil // an empty file
+	}
+	top := resolve(doc.Content[0])
+	if top == nil || top.Kind != yaml.MappingNode {
+		return site, fmt.Errorf("%s is not a list of key: value lines: fix it as Jekyll would read it", p)
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := resolve(top.Content[i]), resolve(top.Content[i+1])
+		if k == nil || k.Kind != yaml.ScalarNode || v == nil {
+			continue
 		}
-		if len(doc.Content) == 0 {
-			return site, nil // an empty file
-		}
-		top := resolve(doc.Content[0])
-		if top == nil || top.Kind != yaml.MappingNode {
-			return site, fmt.Errorf("%s is not a list of key: value lines: fix it as Jekyll would read it", p)
-		}
-		for i := 0; i+1 < len(top.Content); i += 2 {
-			k, v := resolve(top.Content[i]), resolve(top.Content[i+1])
-			if k == nil || k.Kind != yaml.ScalarNode || v == nil {
-				continue
+		switch k.Value {
+		case "timezone":
+			site.Timezone = ""
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!str" {
+				site.Timezone = strings.TrimSpace(v.Value)
 			}
-			switch k.Value {
-			case "timezone":
-				site.Timezone = ""
-				if v.Kind == yaml.ScalarNode && v.Tag == "!!str" {
-					site.Timezone = strings.TrimSpace(v.Value)
-				}
-			case "future":
-				site.Future = false
-				if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" {
-					_ = v.Decode(&site.Future)
-				}
-			case "exclude":
-				site.Exclude = nil
-				if v.Kind == yaml.SequenceNode {
-					for _, x := range v.Content {
-						if x = resolve(x); x != nil && x.Kind == yaml.ScalarNode && x.Tag == "!!str" {
-							site.Exclude = append(site.Exclude, x.Value)
-						}
+		case "future":
+			site.Future = false
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" {
+				_ = v.Decode(&site.Future)
+			}
+		case "defaults":
+			site.PostLayout = postLayout(v)
+		case "exclude":
+			site.Exclude = nil
+			if v.Kind == yaml.SequenceNode {
+				for _, x := range v.Content {
+					if x = resolve(x); x != nil && x.Kind == yaml.ScalarNode && x.Tag == "!!str" {
+						site.Exclude = append(site.Exclude, x.Value)
 					}
 				}
 			}
 		}
-		return site, nil
 	}
-	return Site{}, nil
+	return site, nil
+}
+
+// postLayout is the layout a defaults list gives every post: the last
+// entry whose scope takes in all of _posts/ (a path of "", "." or
+// "_posts", or none) and every post (a type of posts, the older post, or
+// none), as Jekyll's FrontmatterDefaults applies them, later entries
+// winning. Scopes that take in only some posts (a subfolder, a glob) are
+// not counted: they do not speak for a new post.
+func postLayout(defaults *yaml.Node) string {
+	if defaults.Kind != yaml.SequenceNode {
+		return ""
+	}
+	layout := ""
+	for _, d := range defaults.Content {
+		d = resolve(d)
+		if d == nil || d.Kind != yaml.MappingNode {
+			continue
+		}
+		scope, values := mapValue(d, "scope"), mapValue(d, "values")
+		if values == nil || values.Kind != yaml.MappingNode {
+			continue
+		}
+		if scope != nil && scope.Kind == yaml.MappingNode {
+			if p := mapValue(scope, "path"); p != nil && p.Kind == yaml.ScalarNode && p.Tag != "!!null" {
+				if path := strings.Trim(strings.TrimSpace(p.Value), "/"); path != "" && path != "." && path != "_posts" {
+					continue
+				}
+			}
+			if t := mapValue(scope, "type"); t != nil && t.Kind == yaml.ScalarNode && t.Tag != "!!null" {
+				if t.Value != "posts" && t.Value != "post" {
+					continue
+				}
+			}
+		} else if scope != nil && !(scope.Kind == yaml.ScalarNode && scope.Tag == "!!null") {
+			continue
+		}
+		if l := mapValue(values, "layout"); l != nil && l.Kind == yaml.ScalarNode {
+			layout = ""
+			if l.Tag == "!!str" {
+				layout = strings.TrimSpace(l.Value)
+			}
+		}
+	}
+	return layout
+}
+
+// mapValue is the value of key in the mapping m (the last, as Psych
+// takes a key given twice), aliases followed; nil when it has none.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	var v *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+			v = resolve(m.Content[i+1])
+		}
+	}
+	return v
+}
+
+// SetSiteZone gives the site's _config.yml the time zone zone. A
+// timezone key that is there with no value (minimal-mistakes ships
+// "timezone:" empty) is set in place, its comments kept: a second key
+// would be a file that Psych reads one way and a careful reader
+// another. A file without the key gets it at its end, under a comment
+// that says who added it. Every other byte stays as it was, and the
+// result is read back as Jekyll reads it before it replaces the file.
+func SetSiteZone(root, zone string) error {
+	file := filepath.Join(root, "_config.yml")
+	data, err := regular.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", file, err)
+	}
+	if err := validateValue("timezone", zone, "timezone"); err != nil || zone == "" {
+		return fmt.Errorf("%s: %q is not a time zone to write: set an IANA name such as Asia/Seoul", file, zone)
+	}
+	_, top, err := parseDoc(file, data)
+	if err != nil {
+		return err
+	}
+	has := false
+	for i := 0; top != nil && i+1 < len(top.Content); i += 2 {
+		if k := resolve(top.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == "timezone" {
+			has = true
+		}
+	}
+	var out []byte
+	if has {
+		if out, err = setInBytes(file, data, "timezone", zone, ""); err != nil {
+			return err
+		}
+	} else {
+		text := string(data)
+		if text != "" && !strings.HasSuffix(text, "\n") {
+			text += "\n"
+		}
+		text += "# Added by diary init, so that posts are dated in the zone they are written in.\ntimezone: " + zone + "\n"
+		out = []byte(text)
+	}
+	if got, err := parseSite(file, out); err != nil || got.Timezone != zone {
+		return fmt.Errorf("%s: cannot set timezone without changing how Jekyll reads the rest of it: add timezone: %s to it by hand", file, zone)
+	}
+	perm := fs.FileMode(0o644)
+	if fi, err := os.Stat(file); err == nil {
+		perm = fi.Mode().Perm()
+	}
+	if err := atomicfile.WriteFile(file, out, perm); err != nil {
+		return fmt.Errorf("write %s: %w: the old file is unchanged", file, err)
+	}
+	return nil
 }

@@ -38,3 +38,53 @@ func TestReadSiteFiles(t *testing.T) {
 		t.Fatalf("ReadSite with _config.yaml = %+v, %v", site, err)
 	}
 }
+
+// TestSetSiteZone: an empty timezone key (minimal-mistakes' stock
+// config) is set in place, comments and other lines kept; a file
+// without one gets it at the end; and either way it reads back once.
+func TestSetSiteZone(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty key", "title: Site\n# where posts are dated\ntimezone: # e.g. America/New_York\nlocale: en-US\n",
+			"title: Site\n# where posts are dated\ntimezone: Asia/Seoul # e.g. America/New_York\nlocale: en-US\n"},
+		{"empty key last", "title: Site\ntimezone:\n", "title: Site\ntimezone: Asia/Seoul\n"},
+		{"no key", "title: Site",
+			"title: Site\n# Added by diary init, so that posts are dated in the zone they are written in.\ntimezone: Asia/Seoul\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "_config.yml")
+			if err := os.WriteFile(p, []byte(tc.in), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := SetSiteZone(dir, "Asia/Seoul"); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(p)
+			if string(got) != tc.want {
+				t.Errorf("_config.yml after SetSiteZone:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestReadSitePostLayout: the layout front matter defaults give every
+// post, in the shapes Chirpy and minimal-mistakes ship.
+func TestReadSitePostLayout(t *testing.T) {
+	for _, tc := range []struct{ name, config, want string }{
+		{"chirpy", "defaults:\n  - scope:\n      path: \"\" # all\n      type: posts\n    values:\n      layout: post\n      comments: true\n  - scope:\n      path: _drafts\n    values:\n      comments: false\n  - scope:\n      path: \"\"\n      type: tabs\n    values:\n      layout: page\n", "post"},
+		{"minimal-mistakes", "defaults:\n  # _posts\n  - scope:\n      path: \"\"\n      type: posts\n    values:\n      layout: single\n      author_profile: true\n  # _pages\n  - scope:\n      path: \"\"\n      type: pages\n    values:\n      layout: single\n", "single"},
+		{"all files", "defaults:\n  - scope:\n      path: \"\"\n    values:\n      layout: default\n", "default"},
+		{"a subfolder only", "defaults:\n  - scope:\n      path: _posts/일기\n    values:\n      layout: single\n", ""},
+		{"pages only", "defaults:\n  - scope:\n      type: pages\n    values:\n      layout: page\n", ""},
+		{"none", "title: x\n", ""},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "_config.yml"), []byte(tc.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		site, err := ReadSite(dir)
+		if err != nil || site.PostLayout != tc.want {
+			t.Errorf("%s: PostLayout = %q, %v; want %q", tc.name, site.PostLayout, err, tc.want)
+		}
+	}
+}

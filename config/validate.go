@@ -205,6 +205,14 @@ func validateValue(key, v, where string) error {
 				return invalid(where, "timezone %q is not a known time zone: use an IANA name such as Asia/Seoul, or UTC", v)
 			}
 		}
+	case "category_style":
+		if v != CategorySingle && v != CategoryList {
+			return invalid(where, "category_style %q is not a style: use %s (one category as category: A) or %s (categories: [A] always)", v, CategorySingle, CategoryList)
+		}
+	case "folders":
+		if v != FoldersNone && v != FoldersCategory {
+			return invalid(where, "folders %q is not a way to file posts: use %s (all in _posts/) or %s (_posts/<first category>/)", v, FoldersNone, FoldersCategory)
+		}
 	case "slug":
 		for _, m := range slugModes {
 			if v == m {

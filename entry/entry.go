@@ -20,11 +20,14 @@ type Post struct {
 	Author     string
 	Date       time.Time // in the diary's zone
 	DateFormat string    // Go layout of the front matter date
-	Category   string    // "" for none
-	Layout     string
-	Tags       []string
-	Disclaimer string // "" for none; may hold several lines
-	Body       string // the text under the disclaimer
+	Categories []string  // none, one or several
+	// CategoryList writes even one category as a list, as the site's
+	// own posts do (Chirpy's "categories: [Blog]").
+	CategoryList bool
+	Layout       string
+	Tags         []string
+	Disclaimer   string // "" for none; may hold several lines
+	Body         string // the text under the disclaimer
 }
 
 // ErrBadTitle is returned by CleanTitle for a title that cannot be written.
@@ -52,7 +55,7 @@ func CleanTitle(title string) (string, error) {
 }
 
 // Render returns the whole file: front matter in the order title, author,
-// date, category, layout, tags; a blank line; the disclaimer as a
+// date, category (or categories), layout, tags; a blank line; the disclaimer as a
 // blockquote and a blank line; then the body. It looks like the posts
 // people write by hand (see the fixture in shared/fixtures).
 func (p *Post) Render() []byte {
@@ -63,18 +66,17 @@ func (p *Post) Render() []byte {
 		field(&b, "author", quoteScalar(p.Author, false))
 	}
 	field(&b, "date", quoteDate(p.Date.Format(p.DateFormat)))
-	if p.Category != "" {
-		field(&b, "category", quoteScalar(p.Category, false))
+	switch {
+	case len(p.Categories) == 1 && !p.CategoryList:
+		field(&b, "category", quoteScalar(p.Categories[0], false))
+	case len(p.Categories) > 0:
+		field(&b, "categories", listText(p.Categories))
 	}
 	if p.Layout != "" {
 		field(&b, "layout", quoteScalar(p.Layout, false))
 	}
 	if len(p.Tags) > 0 {
-		q := make([]string, len(p.Tags))
-		for i, t := range p.Tags {
-			q[i] = quoteScalar(t, true)
-		}
-		field(&b, "tags", "["+strings.Join(q, ", ")+"]")
+		field(&b, "tags", listText(p.Tags))
 	}
 	b.WriteString("---\n\n")
 	if p.Disclaimer != "" {
@@ -87,6 +89,16 @@ func (p *Post) Render() []byte {
 	}
 	b.WriteString(body)
 	return []byte(b.String())
+}
+
+// listText writes words as a YAML flow sequence, [A, B], each quoted
+// only when the flow context needs it.
+func listText(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = quoteScalar(w, true)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }
 
 func field(b *strings.Builder, key, value string) {

@@ -36,7 +36,7 @@ func TestRenderLooksLikeTheFixture(t *testing.T) {
 		Author:     "Daniel Park",
 		Date:       time.Date(2022, 4, 30, 0, 0, 0, 0, seoul),
 		DateFormat: "2006-01-02",
-		Category:   "etc",
+		Categories: []string{"etc"},
 		Layout:     "post",
 		Disclaimer: disclaimer,
 		Body:       text,
@@ -296,6 +296,74 @@ func TestCleanTitle(t *testing.T) {
 	for _, bad := range []string{"", " \n\t", "a\x00b", "a\x07", "\xff"} {
 		if _, err := CleanTitle(bad); err == nil {
 			t.Errorf("CleanTitle(%q): no error", bad)
+		}
+	}
+}
+
+// TestRenderCategories: one category is "category: A", several are a
+// list, and a site whose posts use lists gets one even for one.
+func TestRenderCategories(t *testing.T) {
+	for _, tc := range []struct {
+		cats []string
+		list bool
+		want string
+	}{
+		{nil, false, ""},
+		{[]string{"Blog"}, false, "category: Blog\n"},
+		{[]string{"Blog", "Orchestration"}, false, "categories: [Blog, Orchestration]\n"},
+		{[]string{"일기"}, true, "categories: [일기]\n"},
+		{[]string{"a, b", "c"}, true, "categories: ['a, b', c]\n"},
+	} {
+		p := Post{Title: "T", Date: time.Date(2022, 4, 30, 0, 0, 0, 0, time.UTC), DateFormat: "2006-01-02", Categories: tc.cats, CategoryList: tc.list}
+		want := "---\ntitle: T\ndate: 2022-04-30\n" + tc.want + "---\n\n"
+		if got := string(p.Render()); got != want {
+			t.Errorf("Render with %q (list %v):\n%s\nwant:\n%s", tc.cats, tc.list, got, want)
+		}
+		e, err := Parse("_posts/2022-04-30-t.md", p.Render(), time.UTC, false)
+		if err != nil || strings.Join(e.Categories, "|") != strings.Join(tc.cats, "|") {
+			t.Errorf("Parse of the rendered post: %+v, %v; want categories %q", e, err, tc.cats)
+		}
+	}
+}
+
+// TestPostFolder: a category-organised blog files a new post in its
+// first category's folder; a name that cannot be one folder stays out.
+func TestPostFolder(t *testing.T) {
+	for _, tc := range []struct {
+		cats []string
+		by   bool
+		want string
+	}{
+		{[]string{"일기"}, false, "_posts"},
+		{nil, true, "_posts"},
+		{[]string{"일기", "Blog"}, true, "_posts/일기"},
+		{[]string{"a/b"}, true, "_posts/a-b"},
+		{[]string{".."}, true, "_posts"},
+	} {
+		if got := PostFolder(tc.cats, tc.by); got != tc.want {
+			t.Errorf("PostFolder(%q, %v) = %q, want %q", tc.cats, tc.by, got, tc.want)
+		}
+	}
+}
+
+// TestCategoriesAsList: the category styles of Chirpy, minimal-mistakes
+// and a hand-written diary.
+func TestCategoriesAsList(t *testing.T) {
+	for _, tc := range []struct {
+		fm       string
+		list, ok bool
+	}{
+		{"categories: [Blogging, Tutorial]\n", true, true},
+		{"categories:\n  - 일기\n", true, true},
+		{"categories:\n- 일기\n", true, true},
+		{"category: etc\n", false, true},
+		{"categories: etc\n", false, true},
+		{"title: none\n", false, false},
+		{"categories: []\n", false, false},
+	} {
+		list, ok := CategoriesAsList([]byte("---\ntitle: T\n" + tc.fm + "---\nbody\n"))
+		if list != tc.list || ok != tc.ok {
+			t.Errorf("CategoriesAsList(%q) = %v, %v; want %v, %v", tc.fm, list, ok, tc.list, tc.ok)
 		}
 	}
 }

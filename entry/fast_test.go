@@ -151,7 +151,7 @@ func TestParseFastReadsTheCommonCase(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		p := Post{Title: title, Author: title, Category: title, Layout: "post",
+		p := Post{Title: title, Author: title, Categories: []string{title}, Layout: "post",
 			Date: time.Date(2022, 4, 30, 21, 30, 0, 0, seoul), DateFormat: "2006-01-02 15:04:05 -0700",
 			Tags: []string{title, "x"}, Disclaimer: "a", Body: "text"}
 		common = append(common, string(p.Render()))

@@ -70,6 +70,24 @@ func Name(day time.Time, slug, ext string, draft bool, n int) string {
 	return prefix + slug + suffix
 }
 
+// PostFolder is the folder, slash-separated and relative to the site,
+// that a new post with these categories goes into: _posts/ itself, or,
+// with byCategory, the folder of _posts/ named for its first category,
+// as blogs do that keep each category's posts in a folder of their own
+// (Jekyll reads posts in subfolders of _posts/ like the others, and takes
+// no category from such a folder). A category that cannot name one
+// folder (".", "..", nothing left once made safe) leaves it in _posts/.
+func PostFolder(categories []string, byCategory bool) string {
+	if !byCategory || len(categories) == 0 {
+		return PostsDir
+	}
+	name := safeSlug(categories[0])
+	if name == "" || strings.Trim(name, ".") == "" || len(name) > maxName {
+		return PostsDir
+	}
+	return PostsDir + "/" + name
+}
+
 // safeSlug makes a slug usable as one file name on every system. Jekyll's
 // raw and pretty modes keep "/", NUL, ".." and the like, which would leave
 // _posts or break the name: each such character becomes "-", and leading

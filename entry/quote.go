@@ -58,3 +58,44 @@ func DateText(data []byte) string {
 	}
 	return ""
 }
+
+// CategoriesAsList tells how a post writes its categories: list is true
+// when its front matter gives categories as a YAML list, in flow
+// ("categories: [Blog, Tutorial]", as Chirpy's posts do) or block style
+// ("categories:" then "- Blog" lines, as minimal-mistakes' do); ok is
+// false when it names no category at all. init uses it to learn a site's
+// style.
+func CategoriesAsList(data []byte) (list, ok bool) {
+	body := Body(data)
+	if body == nil {
+		return false, false
+	}
+	fm := bytes.TrimPrefix(data, bom)
+	lines := strings.Split(strings.ReplaceAll(string(fm[:len(fm)-len(body)]), "\r\n", "\n"), "\n")
+	for i, line := range lines {
+		key, v, found := strings.Cut(line, ":")
+		if !found || (key != "categories" && key != "category") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if i := strings.Index(v, " #"); i >= 0 {
+			v = strings.TrimSpace(v[:i])
+		}
+		switch {
+		case strings.HasPrefix(v, "#"), v == "":
+			// A block list follows, or nothing.
+			next := ""
+			if i+1 < len(lines) {
+				next = strings.TrimSpace(lines[i+1])
+			}
+			if strings.HasPrefix(next, "- ") || next == "-" {
+				list, ok = true, true
+			}
+		case strings.HasPrefix(v, "["):
+			list, ok = v != "[]", v != "[]"
+		default:
+			list, ok = false, true
+		}
+	}
+	return list, ok
+}

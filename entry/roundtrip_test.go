@@ -29,7 +29,7 @@ func FuzzRoundTrip(f *testing.F) {
 		if aerr != nil || cerr != nil {
 			return
 		}
-		p := Post{Title: title, Author: author, Category: category, Layout: "post",
+		p := Post{Title: title, Author: author, Categories: []string{category}, Layout: "post",
 			Date: time.Date(2022, 4, 30, 21, 30, 0, 0, seoul), DateFormat: "2006-01-02 15:04:05 -0700",
 			Tags: []string{category, title}, Disclaimer: "a\n\nb", Body: "text"}
 		data := p.Render()

@@ -60,7 +60,7 @@ func writeBenchPosts(dir string, posts int) error {
 			body.WriteByte(' ')
 		}
 		p := Post{Title: fmt.Sprintf("하루 %d", i), Author: "Daniel Park", Date: d, DateFormat: "2006-01-02",
-			Category: "etc", Layout: "post", Disclaimer: "심심할 때 재미로 쓰는 곳입니다.", Body: body.String()}
+			Categories: []string{"etc"}, Layout: "post", Disclaimer: "심심할 때 재미로 쓰는 곳입니다.", Body: body.String()}
 		if i%3 == 0 {
 			p.Tags = []string{"go", "일상"}
 		}

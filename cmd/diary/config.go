@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/internal/app"
 )
 
@@ -74,14 +75,14 @@ Keys: ` + strings.Join(app.ConfigKeys(), ", "),
 				}
 				if !g.sys.StdoutTTY {
 					for _, it := range items {
-						fmt.Fprintf(g.sys.Stdout, "%s\t%s\t%s\n", it.Key, escapeValue(it.Value), source(g, it.Source.Layer, it.Source.File))
+						fmt.Fprintf(g.sys.Stdout, "%s\t%s\t%s\n", it.Key, escapeValue(it.Value), itemSource(g, it))
 					}
 					return nil
 				}
 				tw := tabwriter.NewWriter(g.sys.Stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "KEY\tVALUE\tFROM")
 				for _, it := range items {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Key, escapeValue(it.Value), source(g, it.Source.Layer, it.Source.File))
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Key, escapeValue(it.Value), itemSource(g, it))
 				}
 				return tw.Flush()
 			},
@@ -93,6 +94,16 @@ Keys: ` + strings.Join(app.ConfigKeys(), ", "),
 // escapeValue keeps a multi-line value (a disclaimer) on its line.
 func escapeValue(v string) string {
 	return strings.NewReplacer("\\", "\\\\", "\n", "\\n", "\t", "\\t").Replace(v)
+}
+
+// itemSource is the FROM column of config list: the layer and its file,
+// and for a value diary init learned, what it learned it from.
+func itemSource(g *globals, it config.Item) string {
+	from := source(g, it.Source.Layer, it.Source.File)
+	if it.Source.Learned != "" {
+		from += ", learned from " + it.Source.Learned
+	}
+	return from
 }
 
 func source[L ~string](g *globals, layer L, file string) string {

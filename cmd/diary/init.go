@@ -14,8 +14,10 @@ func newInitCmd(g *globals) *cobra.Command {
 		Long: `Make DIR (default: where diary looks for the diary, ~/diary at first) a
 diary. An empty or missing directory gets a minimal Jekyll site that
 GitHub Pages publishes as it is. An existing Jekyll site is adopted: its
-recent posts teach diary their disclaimer and date style, written to
-.diary.yml. Either way .gitignore keeps Jekyll's output out, and the
+_config.yml defaults and recent posts (in subfolders of _posts/ too)
+teach diary how new posts look there: layout, author, extension, date
+style, categories style and folders, disclaimer. What is learned is
+written to .diary.yml, and diary config list says where it came from. Either way .gitignore keeps Jekyll's output out, and the
 result is committed.`,
 		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
@@ -40,7 +42,7 @@ result is committed.`,
 			case res.Adopted:
 				g.note("adopted the Jekyll site in %s as a diary", root)
 				for _, l := range res.Learned {
-					g.note("  learned from its posts, into .diary.yml: %s", l)
+					g.note("  learned from %s, into .diary.yml: %s", l.From, l)
 				}
 			default:
 				g.note("made a new diary in %s", root)

@@ -11,14 +11,14 @@ import (
 )
 
 type newFlags struct {
-	category string
-	tags     []string
-	date     string
-	draft    bool
-	body     string
-	stdin    bool
-	noEdit   bool
-	noCommit bool
+	categories []string
+	tags       []string
+	date       string
+	draft      bool
+	body       string
+	stdin      bool
+	noEdit     bool
+	noCommit   bool
 }
 
 func newNewCmd(g *globals) *cobra.Command {
@@ -41,7 +41,7 @@ diary yet, one is made first, as diary init would.`,
 		},
 	}
 	fl := c.Flags()
-	fl.StringVarP(&f.category, "category", "c", "", "front matter category (default: the category setting)")
+	fl.StringArrayVarP(&f.categories, "category", "c", nil, "a front matter category; repeat for more (default: the category setting)")
 	fl.StringArrayVarP(&f.tags, "tag", "t", nil, "a tag; repeat for more")
 	fl.StringVar(&f.date, "date", "", `the entry's date, "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (default: now)`)
 	fl.BoolVar(&f.draft, "draft", false, "write a draft into _drafts/")
@@ -55,13 +55,13 @@ diary yet, one is made first, as diary init would.`,
 
 func runNew(c *cobra.Command, g *globals, f newFlags, a []string) error {
 	ask := app.AddOptions{
-		Title:    strings.Join(a, " "),
-		Untitled: len(a) == 0,
-		Category: f.category,
-		Tags:     f.tags,
-		Date:     f.date,
-		Draft:    f.draft,
-		NoCommit: f.noCommit,
+		Title:      strings.Join(a, " "),
+		Untitled:   len(a) == 0,
+		Categories: f.categories,
+		Tags:       f.tags,
+		Date:       f.date,
+		Draft:      f.draft,
+		NoCommit:   f.noCommit,
 	}
 	switch {
 	case c.Flags().Changed("body"):

@@ -25,7 +25,7 @@ func LoadConfig(opts Options) (*config.Config, error) {
 }
 
 // ConfigItems are the lines of `diary config list`: every setting with
-// its value and source. An author left unset shows the git user.name that
+// its value and source. An author left unset (not set empty) shows the git user.name that
 // stands in for it, and where that came from.
 func ConfigItems(opts Options) ([]config.Item, error) {
 	cfg, err := LoadConfig(opts)
@@ -34,7 +34,7 @@ func ConfigItems(opts Options) ([]config.Item, error) {
 	}
 	items := cfg.List()
 	for i, it := range items {
-		if it.Key == "author" && it.Value == "" {
+		if it.Key == "author" && it.Value == "" && it.Source.Layer == config.LayerDefault {
 			var r *repo.Repo
 			if dir, _, err := locate(opts); err == nil {
 				r, _ = repo.Open(dir)

@@ -21,9 +21,11 @@ func identity(r *repo.Repo, cfg *config.Config, env config.Env) (repo.Identity, 
 	return id, err
 }
 
-// author is the name written into front matter.
+// author is the name written into front matter: the author setting, or
+// git's user.name when nothing sets it. Set empty (a site whose posts
+// carry no author, as init learns), it is none.
 func author(r *repo.Repo, cfg *config.Config, env config.Env) (string, error) {
-	if cfg.Author != "" {
+	if cfg.Author != "" || cfg.Source("author").Layer != config.LayerDefault {
 		return cfg.Author, nil
 	}
 	id, err := identity(r, cfg, env)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -32,13 +33,13 @@ type InitOptions struct {
 // InitResult says what Init did, for the command to report.
 type InitResult struct {
 	Root       string
-	Adopted    bool     // an existing Jekyll site became a diary
-	Already    bool     // it was a diary already; nothing changed
-	Learned    []string // settings learned from existing posts, "key: value"
-	Timezone   string   // the zone new entries get
-	ZoneFrom   string   // where that came from: a file, "flag" or "" for this machine's
-	Committed  string   // the commit made, "" when none
-	Files      []string // the files written
+	Adopted    bool      // an existing Jekyll site became a diary
+	Already    bool      // it was a diary already; nothing changed
+	Learned    []Learned // settings learned from the site, written to .diary.yml
+	Timezone   string    // the zone new entries get
+	ZoneFrom   string    // where that came from: a file, "flag" or "" for this machine's
+	Committed  string    // the commit made, "" when none
+	Files      []string  // the files written
 	RemoteName string
 	ZoneAdded  bool // timezone was added to the adopted site's _config.yml
 	Warnings   []string
@@ -119,23 +120,37 @@ func initAt(ctx context.Context, dir string, opts Options, ask InitOptions) (*In
 
 	if site {
 		res.Adopted = true
-		learned, err := learn(ctx, dir, cfg.Location)
+		// The site's settings and its posts, read once for what init
+		// learns and for the zone it may pin.
+		site, siteErr := config.ReadSite(dir)
+		posts, _ := entry.Scan(ctx, dir, entry.ScanOptions{Location: cfg.Location})
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		learned, err := learn(ctx, dir, site, posts)
 		if err != nil {
 			return nil, err
 		}
-		res.Learned = learned.lines()
 		if err := write(".diary.yml", diaryYMLHeader); err != nil {
 			return nil, err
 		}
-		for _, kv := range learned {
-			if err := config.Set(config.RepoFile(dir), kv.key, kv.value, true); err != nil {
+		for _, l := range learned {
+			err := config.SetLearned(config.RepoFile(dir), l.Key, l.Value, l.From)
+			if errors.Is(err, config.ErrInvalid) || errors.Is(err, config.ErrSecret) {
+				// A value that cannot be kept in the shared file (one
+				// that looks like a secret) is not learned: say so.
+				res.Warnings = append(res.Warnings, fmt.Sprintf("not learned from %s: %v", l.From, err))
+				continue
+			}
+			if err != nil {
 				return nil, err
 			}
+			res.Learned = append(res.Learned, l)
 		}
 		if !contains(written, ".diary.yml") {
 			written = append(written, ".diary.yml")
 		}
-		added, warning, err := pinSiteZone(ctx, dir, zoneName(cfg, opts.Env))
+		added, warning, err := pinSiteZone(ctx, dir, site, siteErr, posts, zoneName(cfg, opts.Env))
 		if err != nil {
 			return nil, err
 		}
@@ -315,19 +330,24 @@ func ensureGitignore(dir string) (bool, error) {
 	return true, atomicfile.WriteFile(p, []byte(content), 0o644)
 }
 
-type setting struct{ key, value string }
-type settings []setting
+// Learned is one setting init learned from an adopted site, and what
+// from: "its posts" or "_config.yml defaults".
+type Learned struct {
+	Key, Value, From string
+}
 
-func (s settings) lines() []string {
-	var out []string
-	for _, kv := range s {
-		v := strings.ReplaceAll(kv.value, "\n", "\\n")
-		if r := []rune(v); len(r) > 40 {
-			v = strings.TrimSpace(string(r[:40])) + " …"
-		}
-		out = append(out, kv.key+": "+v)
+// String is the setting as init reports it: "key: value", a long or
+// several-line value cut short, and "no key" for a value learned empty
+// (the posts share no disclaimer, or name no layout).
+func (l Learned) String() string {
+	if l.Value == "" {
+		return "no " + l.Key
 	}
-	return out
+	v := strings.ReplaceAll(l.Value, "\n", "\\n")
+	if r := []rune(v); len(r) > 40 {
+		v = strings.TrimSpace(string(r[:40])) + " …"
+	}
+	return l.Key + ": " + v
 }
 
 // recentPosts is how many of the newest posts init reads to learn a
@@ -336,59 +356,115 @@ const recentPosts = 20
 
 var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
-// learn reads the newest posts of an existing site and returns the
-// settings that make new entries look like them: the disclaimer that most
-// of them open with ("" when most open with none), and a date-only
-// date_format when most of them write dates that way.
-func learn(ctx context.Context, dir string, loc *time.Location) (settings, error) {
-	names, err := filepath.Glob(filepath.Join(dir, entry.PostsDir, "*"))
-	if err != nil {
-		return nil, err
-	}
-	var posts []string
-	for _, n := range names {
-		if _, _, ok := entry.ParseName(n); ok {
-			posts = append(posts, n)
+// dateStyles are the Go layouts of the ways Jekyll posts write their
+// date, in the order they are tried: a post's style is the first that
+// gives back its date text exactly.
+var dateStyles = []string{
+	"2006-01-02",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05 -07:00",
+	"2006-01-02 15:04 -0700",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04:05Z07:00",
+	"2006-01-02T15:04:05-0700",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04:05.000Z07:00",
+}
+
+// dateStyle is the layout in which text is written, "" when none fits.
+func dateStyle(text string) string {
+	for _, layout := range dateStyles {
+		if t, err := time.Parse(layout, text); err == nil && t.Format(layout) == text {
+			return layout
 		}
 	}
-	if len(posts) == 0 {
-		return nil, nil
-	}
-	sort.Slice(posts, func(i, j int) bool { return filepath.Base(posts[i]) > filepath.Base(posts[j]) })
-	if len(posts) > recentPosts {
-		posts = posts[:recentPosts]
-	}
-	quotes, layouts := map[string]int{}, map[string]int{}
-	dateOnlyCount := 0
-	for _, p := range posts {
+	return ""
+}
+
+// markdownExts are the extensions Jekyll's Markdown converter takes by
+// default (markdown_ext); a new entry is Markdown, so only these count.
+var markdownExts = map[string]bool{"markdown": true, "mkdown": true, "mkdn": true, "mkd": true, "md": true}
+
+// learn reads the site's _config.yml defaults and its newest posts,
+// wherever in _posts/ they are, and returns the settings that make new
+// entries look like them. Each is learned only when more than half of
+// the posts that tell agree: the disclaimer they open with (none when
+// they share none), the layout they name (none when defaults give posts
+// one, so that Jekyll applies the theme's), the author they carry, their
+// extension, how they write the date and their categories, and whether
+// they live in folders named for their first category.
+func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Entry) ([]Learned, error) {
+	var recent [][]byte
+	var used []*entry.Entry
+	for _, e := range posts {
+		if len(recent) == recentPosts {
+			break
+		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		data, err := regular.ReadFile(p)
+		data, err := regular.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Path)))
 		if err != nil {
 			continue
 		}
+		recent, used = append(recent, data), append(used, e)
+	}
+	n := len(recent)
+	quotes, layouts, authors := map[string]int{}, map[string]int{}, map[string]int{}
+	exts, dates := map[string]int{}, map[string]int{}
+	lists, withCats, inFolder := 0, 0, 0
+	for i, data := range recent {
+		e := used[i]
 		quotes[entry.LeadingQuote(data)]++
-		if e, err := entry.Parse(p, data, loc, false); err == nil {
-			layouts[e.Layout]++
+		layouts[e.Layout]++
+		authors[e.Author]++
+		if ext := strings.ToLower(strings.TrimPrefix(path.Ext(e.Path), ".")); markdownExts[ext] {
+			exts[ext]++
 		}
-		if dateOnly.MatchString(entry.DateText(data)) {
-			dateOnlyCount++
+		if style := dateStyle(entry.DateText(data)); style != "" {
+			dates[style]++
+		}
+		if list, ok := entry.CategoriesAsList(data); ok {
+			withCats++
+			if list {
+				lists++
+			}
+			if len(e.Categories) > 0 && path.Dir(e.Path) == entry.PostFolder(e.Categories, true) {
+				inFolder++
+			}
 		}
 	}
-	var out settings
-	if q, ok := majority(quotes, len(posts)); ok {
-		out = append(out, setting{"disclaimer", q})
-	} else {
-		out = append(out, setting{"disclaimer", ""})
+	var out []Learned
+	posted := func(key, value string) { out = append(out, Learned{key, value, "its posts"}) }
+	// A disclaimer only when the posts share one: a blog whose posts
+	// open with none must not get diary's English default.
+	q, _ := majority(quotes, n)
+	posted("disclaimer", q)
+	switch l, ok := majority(layouts, n); {
+	case site.PostLayout != "":
+		out = append(out, Learned{"layout", "", "_config.yml defaults"})
+	case ok && l != "post":
+		// A site whose posts name no layout, or another one, would warn
+		// about a missing "post" layout for every new entry.
+		posted("layout", l)
 	}
-	// A site whose posts name no layout, or another one, would warn
-	// about a missing "post" layout for every new entry.
-	if l, ok := majority(layouts, len(posts)); ok && l != "post" {
-		out = append(out, setting{"layout", l})
+	// The name the posts carry, or none when they carry none (the
+	// theme then shows the site's author); git's user.name otherwise.
+	if a, ok := majority(authors, n); ok {
+		posted("author", a)
 	}
-	if dateOnlyCount*2 > len(posts) {
-		out = append(out, setting{"date_format", "2006-01-02"})
+	if x, ok := majority(exts, n); ok && x != "md" {
+		posted("ext", x)
+	}
+	if d, ok := majority(dates, n); ok && d != "2006-01-02 15:04:05 -0700" {
+		posted("date_format", d)
+	}
+	if lists*2 > withCats {
+		posted("category_style", config.CategoryList)
+	}
+	if inFolder*2 > withCats {
+		posted("folders", config.FoldersCategory)
 	}
 	return out, nil
 }
@@ -428,18 +504,13 @@ func zoneName(cfg *config.Config, env config.Env) string {
 // file says 2 May. The zone is added only when no existing post would
 // move to another day's URL by it; otherwise the site is left alone and
 // a warning says why.
-func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning string, err error) {
+func pinSiteZone(ctx context.Context, dir string, site config.Site, siteErr error, posts []*entry.Entry, zone string) (added bool, warning string, err error) {
 	file := filepath.Join(dir, "_config.yml")
-	data, err := regular.ReadFile(file)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return false, "", nil // a _config.yaml or .toml site: not touched
-		}
-		return false, "", fmt.Errorf("read %s: %w", file, err)
+	if siteErr != nil {
+		return false, fmt.Sprintf("%v: diary left it alone: fix it, and give it a timezone", siteErr), nil
 	}
-	site, err := config.ReadSite(dir)
-	if err != nil {
-		return false, fmt.Sprintf("%s does not parse as YAML, so diary left it alone: fix it, and give it a timezone", file), nil
+	if site.File != file {
+		return false, "", nil // a _config.yaml or .toml site: not touched
 	}
 	if site.Timezone != "" {
 		return false, "", nil
@@ -451,35 +522,29 @@ func pinSiteZone(ctx context.Context, dir, zone string) (added bool, warning str
 	if err != nil {
 		return false, "", nil
 	}
-	moved, err := postsMovedByZone(ctx, dir, loc)
+	moved, err := postsMovedByZone(ctx, dir, posts, loc)
 	if err != nil {
 		return false, "", err
 	}
 	if len(moved) > 0 {
 		return false, fmt.Sprintf("%s sets no timezone, so Jekyll dates posts in the zone of the machine that builds the site; adding timezone: %s would move %d existing posts to another day's URL (%s), so diary left it alone", file, zone, len(moved), moved[0]), nil
 	}
-	text := string(data)
-	if text != "" && !strings.HasSuffix(text, "\n") {
-		text += "\n"
+	if err := config.SetSiteZone(dir, zone); err != nil {
+		return false, fmt.Sprintf("%v; diary left it alone", err), nil
 	}
-	text += "# Added by diary init, so that posts are dated in the zone they are written in.\ntimezone: " + zone + "\n"
-	return true, "", atomicfile.WriteFile(file, []byte(text), 0o644)
+	return true, "", nil
 }
 
 // postsMovedByZone lists the posts whose publishing day would change if
 // the site's zone became loc instead of UTC: those whose front matter
 // date carries a time and offset that fall on different days there.
-func postsMovedByZone(ctx context.Context, dir string, loc *time.Location) ([]string, error) {
-	names, err := filepath.Glob(filepath.Join(dir, entry.PostsDir, "*"))
-	if err != nil {
-		return nil, err
-	}
+func postsMovedByZone(ctx context.Context, dir string, posts []*entry.Entry, loc *time.Location) ([]string, error) {
 	var moved []string
-	for _, n := range names {
+	for _, e := range posts {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		data, err := regular.ReadFile(n)
+		data, err := regular.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Path)))
 		if err != nil {
 			continue
 		}
@@ -492,7 +557,7 @@ func postsMovedByZone(ctx context.Context, dir string, loc *time.Location) ([]st
 			continue
 		}
 		if t.UTC().Format("2006-01-02") != t.In(loc).Format("2006-01-02") {
-			moved = append(moved, filepath.Base(n))
+			moved = append(moved, path.Base(e.Path))
 		}
 	}
 	return moved, nil

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/editor"
 	"github.com/gitdiary/diary/internal/regular"
@@ -27,11 +28,13 @@ type AddOptions struct {
 	Title string
 	// Untitled: no title was given; the entry's date stands in for one.
 	Untitled bool
-	Category string   // overrides the `category` setting when set
-	Tags     []string // front matter tags
-	Date     string   // --date: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM"; "" for now
-	Draft    bool
-	Body     *string // the text, from --body or --stdin; nil for none
+	// Categories override the `category` setting when there are any;
+	// several are written as a list.
+	Categories []string
+	Tags       []string // front matter tags
+	Date       string   // --date: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM"; "" for now
+	Draft      bool
+	Body       *string // the text, from --body or --stdin; nil for none
 	// Editor, when not nil, is opened on the new entry (the command
 	// passes one only on a terminal, and not with --no-edit or a body).
 	Editor   func(command string) Editor
@@ -79,10 +82,9 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	if ask.Category != "" {
-		if ask.Category, err = cleanWord("category", ask.Category); err != nil {
-			return nil, err
-		}
+	categories, err := cleanWords("category", ask.Categories)
+	if err != nil {
+		return nil, err
 	}
 
 	d, err := Open(opts)
@@ -127,24 +129,24 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	category := cfg.Category
-	if ask.Category != "" {
-		category = ask.Category
-	}
-	if category != "" && ask.Category == "" {
-		if category, err = cleanWord("category", category); err != nil {
+	if len(categories) == 0 && cfg.Category != "" {
+		c, err := cleanWord("category", cfg.Category)
+		if err != nil {
 			return nil, err
 		}
+		categories = []string{c}
 	}
 	post := entry.Post{
 		Title:      title,
 		Author:     who,
 		Date:       when,
 		DateFormat: cfg.DateFormat,
-		Category:   category,
-		Layout:     cfg.Layout,
-		Tags:       tags,
-		Disclaimer: cfg.Disclaimer,
+		Categories: categories,
+		// The site's own style, where init learned it.
+		CategoryList: cfg.CategoryStyle == config.CategoryList,
+		Layout:       cfg.Layout,
+		Tags:         tags,
+		Disclaimer:   cfg.Disclaimer,
 	}
 	if ask.Body != nil {
 		post.Body = *ask.Body
@@ -155,18 +157,18 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if ask.Untitled {
 		slug = "" // the date is in the file name already: "entry"
 	}
-	dir := entry.PostsDir
+	dir := entry.PostFolder(categories, cfg.Folders == config.FoldersCategory)
 	if ask.Draft {
 		dir = entry.DraftsDir
 	}
-	name, err := entry.Create(filepath.Join(d.Root, dir), func(n int) string {
+	name, err := entry.Create(filepath.Join(d.Root, filepath.FromSlash(dir)), func(n int) string {
 		return entry.Name(when, slug, cfg.Ext, ask.Draft, n)
 	}, content)
 	if err != nil {
 		return nil, err
 	}
 	res.Path = path.Join(dir, name)
-	res.Abs = filepath.Join(d.Root, dir, name)
+	res.Abs = filepath.Join(d.Root, filepath.FromSlash(dir), name)
 
 	if ask.Editor != nil {
 		if err := ask.Editor(cfg.Editor).Edit(ctx, res.Abs); err != nil {

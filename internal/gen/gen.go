@@ -244,7 +244,7 @@ func makePosts(r *rand.Rand, opts Options) []*post {
 			Author:     Author,
 			Date:       when,
 			DateFormat: "2006-01-02 15:04:05 -0700",
-			Category:   pick(r, categories),
+			Categories: nonEmpty(pick(r, categories)),
 			Layout:     "post",
 			Disclaimer: Disclaimer,
 			Body:       body(r, 1200+r.IntN(700)),
@@ -450,4 +450,12 @@ func Git(ctx context.Context, dir string, args ...string) (string, error) {
 		return string(out), fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	return string(out), nil
+}
+
+// nonEmpty is the one category a post has, or none for "".
+func nonEmpty(category string) []string {
+	if category == "" {
+		return nil
+	}
+	return []string{category}
 }
