@@ -11,8 +11,8 @@ import (
 )
 
 // lint checks the posts that a push would publish (Unpublishable). A
-// post with conflict markers or front matter that does not parse stays
-// committed here, and nothing is pushed until it is fixed.
+// post that would break the site (Lint) stays committed here, and
+// nothing is pushed until it is fixed.
 func lint(r *repo.Repo, o *Options, res *Result, remote repo.Hash) error {
 	head, err := r.Head()
 	if err != nil {
@@ -98,7 +98,8 @@ func IsPost(p string) bool {
 }
 
 // Lint returns why a post must not be published ("" when it may be): it
-// holds conflict markers, or its front matter does not parse.
+// holds conflict markers, its front matter does not parse, or a value in
+// it would break the Jekyll build (entry.CheckValue).
 func Lint(p string, data []byte, loc *time.Location) string {
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		for _, m := range []string{"<<<<<<< ", ">>>>>>> "} {
@@ -107,8 +108,12 @@ func Lint(p string, data []byte, loc *time.Location) string {
 			}
 		}
 	}
-	if _, err := entry.Parse(p, data, loc, false); err != nil {
+	e, err := entry.Parse(p, data, loc, false)
+	if err != nil {
 		return err.Error()
+	}
+	if err := e.Check(); err != nil {
+		return p + ": " + err.Error()
 	}
 	return ""
 }

@@ -75,12 +75,12 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if _, err := entryDate(ask.Date, opts.now(), time.UTC); err != nil {
 		return nil, err
 	}
-	tags, err := cleanWords("tag", ask.Tags)
+	tags, err := cleanWords(entry.FieldTag, ask.Tags)
 	if err != nil {
 		return nil, err
 	}
 	if ask.Category != "" {
-		if ask.Category, err = cleanWord("category", ask.Category); err != nil {
+		if ask.Category, err = cleanWord(entry.FieldCategory, ask.Category); err != nil {
 			return nil, err
 		}
 	}
@@ -132,8 +132,8 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		category = ask.Category
 	}
 	if category != "" && ask.Category == "" {
-		if category, err = cleanWord("category", category); err != nil {
-			return nil, err
+		if category, err = cleanWord(entry.FieldCategory, category); err != nil {
+			return nil, fmt.Errorf("%w (from the category setting: change it with diary config set category NAME)", err)
 		}
 	}
 	post := entry.Post{
@@ -260,11 +260,12 @@ func cleanWords(what string, words []string) ([]string, error) {
 	return out, nil
 }
 
-// cleanWord checks a category or tag: one line of text, as a title is.
+// cleanWord checks a category or tag as entry.CleanValue does: kept as
+// typed, refused when it would break the Jekyll build.
 func cleanWord(what, w string) (string, error) {
-	c, err := entry.CleanTitle(w)
+	c, err := entry.CleanValue(what, w)
 	if err != nil {
-		return "", Usagef("%s %q: %v", what, w, strings.TrimPrefix(err.Error(), entry.ErrBadTitle.Error()+": "))
+		return "", Usagef("%v", err)
 	}
 	return c, nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gitdiary/diary/internal/regular"
@@ -58,25 +59,13 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	for _, c := range changes {
 		kind := map[repo.ChangeKind]string{repo.Added: "added", repo.Modified: "modified", repo.Deleted: "deleted"}[c.Kind]
 		st.Uncommitted = append(st.Uncommitted, StatusChange{c.Path, kind})
-		if c.Kind != repo.Deleted && dsync.IsPost(c.Path) {
-			full := filepath.Join(d.Root, filepath.FromSlash(c.Path))
-			// A post over GitHub's limit is reported by its size, never read.
-			if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() {
-				if p := dsync.LintSize(c.Path, fi.Size()); p != "" {
-					st.Problems = append(st.Problems, p)
-					continue
-				}
-			}
-			data, err := regular.ReadFileNoFollow(full)
-			if errors.Is(err, regular.ErrNotRegular) {
-				st.Warnings = append(st.Warnings, notRegularWarning(c.Path, err))
-			} else if err == nil {
-				if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
-					st.Problems = append(st.Problems, p)
-				}
-			}
-		}
 	}
+	problems, warnings, err := d.lintProblems(changes)
+	if err != nil {
+		return nil, err
+	}
+	st.Problems = append(st.Problems, problems...)
+	st.Warnings = append(st.Warnings, warnings...)
 	if _, err := r.RemoteURL(d.Config.Remote); err == nil {
 		st.HasRemote = true
 	} else if errors.Is(err, repo.ErrNoRemote) {
@@ -97,15 +86,6 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 		if st.Ahead, st.Behind, err = r.AheadBehind(head.Hash, remote); err != nil {
 			return nil, err
 		}
-		// Committed posts the remote does not have yet, that sync would
-		// refuse to publish.
-		if st.Ahead > 0 {
-			problems, err := dsync.Unpublishable(r, head.Hash, remote, d.Config.Location)
-			if err != nil {
-				return nil, err
-			}
-			st.Problems = append(st.Problems, problems...)
-		}
 	}
 	if t := r.LastSync(); !t.IsZero() {
 		t = t.In(d.Config.Location)
@@ -117,6 +97,76 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	}
 	sort.Strings(st.Problems)
 	return st, nil
+}
+
+// lintProblems lists, as "path: reason", the posts that sync would
+// refuse to publish (dsync.Lint), for status and doctor alike: the
+// uncommitted ones as they are in the work tree, and the committed ones
+// that the remote does not have (as of the last fetch). Without a
+// remote-tracking branch (a local-only diary, or one never pushed) that
+// is every committed post: all of them are published with the first
+// push. warnings name what was skipped, not being a regular file.
+func (d *Diary) lintProblems(changes []repo.Change) (problems, warnings []string, err error) {
+	r := d.Repo
+	linted := map[string]bool{} // the posts read from the work tree
+	for _, c := range changes {
+		if c.Kind == repo.Deleted || !dsync.IsPost(c.Path) {
+			continue
+		}
+		linted[c.Path] = true
+		full := filepath.Join(d.Root, filepath.FromSlash(c.Path))
+		// A post over GitHub's limit is reported by its size, never read.
+		if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() {
+			if p := dsync.LintSize(c.Path, fi.Size()); p != "" {
+				problems = append(problems, p)
+				continue
+			}
+		}
+		data, err := regular.ReadFileNoFollow(full)
+		if errors.Is(err, regular.ErrNotRegular) {
+			warnings = append(warnings, notRegularWarning(c.Path, err))
+		} else if err == nil {
+			if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
+				problems = append(problems, p)
+			}
+		}
+	}
+	head, err := r.Head()
+	if err != nil || head.Hash.IsZero() {
+		return problems, warnings, err
+	}
+	branch := d.Config.Branch
+	if branch == "" {
+		branch = head.Branch
+	}
+	remote, ok, err := r.RemoteBranch(d.Config.Remote, branch)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ok {
+		// Only what the remote lacks is published by the next push.
+		if ahead, _, err := r.AheadBehind(head.Hash, remote); err != nil || ahead == 0 {
+			return problems, warnings, err
+		}
+	} else {
+		remote = repo.ZeroHash
+	}
+	committed, err := dsync.Unpublishable(r, head.Hash, remote, d.Config.Location)
+	if err != nil {
+		return nil, nil, err
+	}
+	// An uncommitted post was read as it is now, which is what the next
+	// sync commits; its committed version is not reported too.
+next:
+	for _, p := range committed {
+		for path := range linted {
+			if strings.HasPrefix(p, path+":") {
+				continue next
+			}
+		}
+		problems = append(problems, p)
+	}
+	return problems, warnings, nil
 }
 
 // conflictCopies lists the files under _conflicts/.
