@@ -72,8 +72,11 @@ func CheckValue(field, value string) error {
 		if r == '\t' {
 			continue // YAML holds a tab in a quoted scalar; titles keep it
 		}
+		if r == 0 && field == FieldCategory {
+			return bad("holds U+0000, which no file name can hold (the whole site fails to build): leave it out")
+		}
 		if unicode.IsControl(r) || r == 0xfffe || r == 0xffff {
-			return bad("holds %U, which YAML front matter cannot hold (Jekyll would drop the post's front matter): leave it out", r)
+			return bad("holds %U, which YAML front matter cannot hold as typed (Jekyll then drops the post's front matter): leave it out", r)
 		}
 	}
 	if field != FieldCategory {
