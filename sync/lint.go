@@ -101,12 +101,8 @@ func IsPost(p string) bool {
 // holds conflict markers, its front matter does not parse, or a value in
 // it would break the Jekyll build (entry.CheckValue).
 func Lint(p string, data []byte, loc *time.Location) string {
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		for _, m := range []string{"<<<<<<< ", ">>>>>>> "} {
-			if bytes.HasPrefix(line, []byte(m)) {
-				return fmt.Sprintf("%s:%d: conflict markers", p, i+1)
-			}
-		}
+	if n := MarkerLine(data); n > 0 {
+		return fmt.Sprintf("%s:%d: conflict markers", p, n)
 	}
 	e, err := entry.Parse(p, data, loc, false)
 	if err != nil {
@@ -116,4 +112,18 @@ func Lint(p string, data []byte, loc *time.Location) string {
 		return p + ": " + err.Error()
 	}
 	return ""
+}
+
+// MarkerLine returns the 1-based line of the first conflict marker in
+// data ("<<<<<<< " or ">>>>>>> " at the start of a line, as git and diary
+// write them), or 0 when there is none.
+func MarkerLine(data []byte) int {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		for _, m := range []string{"<<<<<<< ", ">>>>>>> "} {
+			if bytes.HasPrefix(line, []byte(m)) {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
