@@ -183,10 +183,12 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 			res.Discarded = true
 			return res, nil
 		}
-		if _, err := entry.Parse(res.Path, after, cfg.Location, ask.Draft); err != nil {
+		if e, err := entry.Parse(res.Path, after, cfg.Location, ask.Draft); err != nil {
 			// Nothing is lost: it is committed as written, and sync will
 			// not publish it until it parses.
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%v: fix it with diary edit %s", err, res.Path))
+		} else if err := e.Check(); err != nil {
+			res.Warnings = append(res.Warnings, unbuildableWarning(res.Path, err))
 		}
 	}
 	if ask.NoCommit {
