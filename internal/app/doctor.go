@@ -80,7 +80,7 @@ func Doctor(ctx context.Context, opts Options) []Check {
 		} else {
 			add(SeverityOK, "work tree", "everything is committed")
 		}
-		d.doctorLint(changes, add)
+		d.doctorLint(ctx, changes, add)
 	}
 	if copies, err := conflictCopies(d.Root); err == nil && len(copies) > 0 {
 		add(SeverityWarning, "conflicts", "%d conflict copies wait in _conflicts/ (%s): settle them with diary resolve", len(copies), copies[0])
@@ -93,8 +93,8 @@ func Doctor(ctx context.Context, opts Options) []Check {
 // doctorLint reports what status reports as problems: posts that would
 // break the site, which sync commits but does not push (an error, as
 // sync then fails).
-func (d *Diary) doctorLint(changes []repo.Change, add func(Severity, string, string, ...any)) {
-	problems, _, err := d.lintProblems(changes)
+func (d *Diary) doctorLint(ctx context.Context, changes []repo.Change, add func(Severity, string, string, ...any)) {
+	problems, _, err := d.lintProblems(ctx, changes)
 	switch {
 	case err != nil:
 		add(SeverityError, "lint", "%v", err)
