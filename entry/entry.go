@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -30,28 +29,31 @@ type Post struct {
 	Body         string // the text under the disclaimer
 }
 
-// ErrBadTitle is returned by CleanTitle for a title that cannot be written.
+// ErrBadTitle is returned by CleanTitle for a title with nothing in it.
 var ErrBadTitle = errors.New("bad title")
 
-// CleanTitle returns the title as diary writes it: NFC-normalised, with
-// every run of white space (newlines and tabs included) folded into one
-// space and none at either end, since a title is one line of front matter.
-// It refuses a title that is empty after that, holds other control
-// characters, or is not UTF-8.
-func CleanTitle(title string) (string, error) {
-	if !utf8.ValidString(title) {
-		return "", fmt.Errorf("%w: it is not valid UTF-8 text", ErrBadTitle)
+// CleanTitle returns the title as diary writes it: CleanValue(FieldTitle).
+func CleanTitle(title string) (string, error) { return CleanValue(FieldTitle, title) }
+
+// CleanValue returns a title, category or tag (field, as CheckValue takes
+// it) as diary writes it: NFC-normalised and otherwise as typed, tabs and
+// spaces included (DESIGN.md, Entry files: "never silently re-spaced";
+// Render quotes what YAML would otherwise trim). It refuses a value that
+// is blank or that CheckValue finds would break the Jekyll build.
+func CleanValue(field, s string) (string, error) {
+	if utf8.ValidString(s) {
+		s = norm.NFC.String(s)
 	}
-	for _, r := range title {
-		if unicode.IsControl(r) && !unicode.IsSpace(r) {
-			return "", fmt.Errorf("%w: it holds the control character %U; type the title again", ErrBadTitle, r)
+	if err := CheckValue(field, s); err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(s) == "" {
+		if field == FieldTitle {
+			return "", fmt.Errorf("%w: it is empty; give the entry a title", ErrBadTitle)
 		}
+		return "", fmt.Errorf("%s %q is empty: give it a name, or leave it out", field, s)
 	}
-	t := strings.Join(strings.Fields(norm.NFC.String(title)), " ")
-	if t == "" {
-		return "", fmt.Errorf("%w: it is empty; give the entry a title", ErrBadTitle)
-	}
-	return t, nil
+	return s, nil
 }
 
 // Render returns the whole file: front matter in the order title, author,

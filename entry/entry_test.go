@@ -280,12 +280,16 @@ func TestBlockquote(t *testing.T) {
 	}
 }
 
+// DESIGN.md, Entry files: "Titles are kept as typed (NFC), never
+// silently re-spaced"; what YAML cannot hold is refused, not re-spaced.
 func TestCleanTitle(t *testing.T) {
 	for in, want := range map[string]string{
-		"  a \n b\t c ":           "a b c",
+		"  a  b\t c ":             "  a  b\t c ",
+		"\tTab first":             "\tTab first",
 		"e\u0301":                 "é",
 		"Personal Diary":          "Personal Diary",
-		"개인\u3000일기":              "개인 일기",
+		"개인\u3000일기":              "개인\u3000일기",
+		"\u3000개인 일기":             "\u3000개인 일기",
 		strings.Repeat("x", 1000): strings.Repeat("x", 1000),
 	} {
 		got, err := CleanTitle(in)
@@ -293,7 +297,7 @@ func TestCleanTitle(t *testing.T) {
 			t.Errorf("CleanTitle(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", " \n\t", "a\x00b", "a\x07", "\xff"} {
+	for _, bad := range []string{"", " \t", "a\x00b", "a\x07", "\xff", "two\nlines", "a\ufffe", "a\uffff", "x\u0085y"} {
 		if _, err := CleanTitle(bad); err == nil {
 			t.Errorf("CleanTitle(%q): no error", bad)
 		}

@@ -11,8 +11,8 @@ import (
 )
 
 // lint checks the posts that a push would publish (Unpublishable). A
-// post with conflict markers or front matter that does not parse stays
-// committed here, and nothing is pushed until it is fixed.
+// post that would break the site (Lint) stays committed here, and
+// nothing is pushed until it is fixed.
 func lint(r *repo.Repo, o *Options, res *Result, remote repo.Hash) error {
 	head, err := r.Head()
 	if err != nil {
@@ -98,17 +98,32 @@ func IsPost(p string) bool {
 }
 
 // Lint returns why a post must not be published ("" when it may be): it
-// holds conflict markers, or its front matter does not parse.
+// holds conflict markers, its front matter does not parse, or a value in
+// it would break the Jekyll build (entry.CheckValue).
 func Lint(p string, data []byte, loc *time.Location) string {
+	if n := MarkerLine(data); n > 0 {
+		return fmt.Sprintf("%s:%d: conflict markers", p, n)
+	}
+	e, err := entry.Parse(p, data, loc, false)
+	if err != nil {
+		return err.Error()
+	}
+	if err := e.Check(); err != nil {
+		return p + ": " + err.Error()
+	}
+	return ""
+}
+
+// MarkerLine returns the 1-based line of the first conflict marker in
+// data ("<<<<<<< " or ">>>>>>> " at the start of a line, as git and diary
+// write them), or 0 when there is none.
+func MarkerLine(data []byte) int {
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		for _, m := range []string{"<<<<<<< ", ">>>>>>> "} {
 			if bytes.HasPrefix(line, []byte(m)) {
-				return fmt.Sprintf("%s:%d: conflict markers", p, i+1)
+				return i + 1
 			}
 		}
 	}
-	if _, err := entry.Parse(p, data, loc, false); err != nil {
-		return err.Error()
-	}
-	return ""
+	return 0
 }

@@ -16,9 +16,15 @@ func newResolveCmd(g *globals) *cobra.Command {
 		Short: "Settle a conflict copy: take one side, or merge in the editor",
 		Long: `Settle the conflict copy of ENTRY (or the only one): --take local puts this
 laptop's version (kept in _conflicts/) back at the entry's path, --take
-remote keeps the remote's, and without --take the editor opens on the
-entry with conflict markers to merge by hand; the result must parse and
-carry no markers. Then the copy is removed and the result committed.`,
+remote puts the remote's there (as of the last fetch, even after a sync
+committed a merge left half done), and without --take the editor opens
+on the entry with conflict markers to merge by hand; the result must
+parse and carry no markers. Then the copy is removed and the result
+committed.
+
+A side that holds conflict markers, or that sync would not publish, is
+not taken; nor is one taken over changes to the entry not committed yet.
+Then nothing changes, the copy is kept, and the message says what to do.`,
 		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())

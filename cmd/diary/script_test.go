@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +95,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"laptop": laptopCmd,
+			"exits":  exitsCmd,
 		},
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, "home")
@@ -113,6 +117,8 @@ func TestScripts(t *testing.T) {
 				"FAKE_EDITOR_TEXT":   "Written in the editor.",
 				// Script lines cannot hold a newline; titles can.
 				"TITLE_NL":   "two\nlines\tand a tab",
+				"TITLE_TAB":  "\tTabbed\ttitle ",
+				"NONCHAR":    "x\ufffe",
 				"DISCLAIMER": "First line.\n\nThird line.",
 			} {
 				env.Setenv(k, v)
@@ -154,4 +160,30 @@ func laptopCmd(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	ts.Setenv("DIARY_HOST", name)
 	ts.Setenv("DIARY_REPO", filepath.Join(home, "diary"))
+}
+
+// exitsCmd runs a program as exec does (its output is there for stdout
+// and stderr to check) and requires the exit code given: the exit codes
+// are part of the contract (DESIGN.md, Commands).
+//
+//	exits CODE PROG [ARG...]
+func exitsCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROG [ARG...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: %q is not an exit code", args[0])
+	}
+	code := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exits: %v", err)
+		}
+		code = ee.ExitCode()
+	}
+	if code != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], code, want)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/gitdiary/diary/config"
+	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/repo"
 )
 
@@ -51,6 +52,13 @@ func ConfigItems(opts Options) ([]config.Item, error) {
 // SetConfig writes one setting: into this machine's config file, or with
 // shared into the diary's .diary.yml. It returns the file written.
 func SetConfig(opts Options, key, value string, shared bool) (string, error) {
+	// A category every new entry would carry is held to what new holds
+	// a typed one to (config knows nothing of entries).
+	if key == "category" && value != "" {
+		if _, err := cleanWord(entry.FieldCategory, value); err != nil {
+			return "", err
+		}
+	}
 	file := opts.ConfigFile
 	if file == "" {
 		file = config.UserFile(opts.Env)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -73,10 +74,13 @@ func Doctor(ctx context.Context, opts Options) []Check {
 
 	if changes, err := d.Repo.Changes(ctx); err != nil {
 		add(SeverityError, "work tree", "%v", err)
-	} else if len(changes) > 0 {
-		add(SeverityWarning, "work tree", "%d uncommitted changes (%s…): diary sync commits them", len(changes), changes[0].Path)
 	} else {
-		add(SeverityOK, "work tree", "everything is committed")
+		if len(changes) > 0 {
+			add(SeverityWarning, "work tree", "%d uncommitted changes (%s…): diary sync commits them", len(changes), changes[0].Path)
+		} else {
+			add(SeverityOK, "work tree", "everything is committed")
+		}
+		d.doctorLint(ctx, changes, add)
 	}
 	if copies, err := conflictCopies(d.Root); err == nil && len(copies) > 0 {
 		add(SeverityWarning, "conflicts", "%d conflict copies wait in _conflicts/ (%s): settle them with diary resolve", len(copies), copies[0])
@@ -84,6 +88,24 @@ func Doctor(ctx context.Context, opts Options) []Check {
 		add(SeverityOK, "conflicts", "no conflict copies")
 	}
 	return out
+}
+
+// doctorLint reports what status reports as problems: posts that would
+// break the site, which sync commits but does not push (an error, as
+// sync then fails).
+func (d *Diary) doctorLint(ctx context.Context, changes []repo.Change, add func(Severity, string, string, ...any)) {
+	problems, _, err := d.lintProblems(ctx, changes)
+	switch {
+	case err != nil:
+		add(SeverityError, "lint", "%v", err)
+	case len(problems) == 1:
+		add(SeverityError, "lint", "1 post would break the site, and sync will not push it: %s; fix it with diary edit", problems[0])
+	case len(problems) > 1:
+		sort.Strings(problems)
+		add(SeverityError, "lint", "%d posts would break the site, and sync will not push them (diary status lists them): %s; fix them with diary edit", len(problems), problems[0])
+	default:
+		add(SeverityOK, "lint", "no post would break the site")
+	}
 }
 
 // doctorMergeDriver says whether git's own merges (git merge, git pull,

@@ -77,14 +77,26 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 	title := path.Base(rel)
 	if e, err := entry.Parse(rel, after, d.Config.Location, draft); err != nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%v: it is committed, but diary sync will not publish it until it parses: run diary edit %s", err, rel))
-	} else if e.Title != "" {
-		title = e.Title
+	} else {
+		if e.Title != "" {
+			title = e.Title
+		}
+		if err := e.Check(); err != nil {
+			res.Warnings = append(res.Warnings, unbuildableWarning(rel, err))
+		}
 	}
 	res.Commit, err = d.commit(ctx, []string{rel}, fmt.Sprintf("edit %q", title))
 	if err != nil {
 		return res, fmt.Errorf("%w; your changes are saved in %s but not committed", err, rel)
 	}
 	return res, nil
+}
+
+// unbuildableWarning says that the entry at rel, just written, holds a
+// value Jekyll cannot build (err, from entry's Check): nothing is lost,
+// and nothing broken is published.
+func unbuildableWarning(rel string, err error) string {
+	return fmt.Sprintf("%s: %v; it is kept, but diary sync will not publish it until it is fixed: run diary edit %s", rel, err, rel)
 }
 
 // find resolves a query to one entry: an existing path first (so that a

@@ -78,11 +78,11 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if _, err := entryDate(ask.Date, opts.now(), time.UTC); err != nil {
 		return nil, err
 	}
-	tags, err := cleanWords("tag", ask.Tags)
+	tags, err := cleanWords(entry.FieldTag, ask.Tags)
 	if err != nil {
 		return nil, err
 	}
-	categories, err := cleanWords("category", ask.Categories)
+	categories, err := cleanWords(entry.FieldCategory, ask.Categories)
 	if err != nil {
 		return nil, err
 	}
@@ -130,9 +130,9 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		return nil, err
 	}
 	if len(categories) == 0 && cfg.Category != "" {
-		c, err := cleanWord("category", cfg.Category)
+		c, err := cleanWord(entry.FieldCategory, cfg.Category)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w (from the category setting: change it with diary config set category NAME)", err)
 		}
 		categories = []string{c}
 	}
@@ -185,10 +185,12 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 			res.Discarded = true
 			return res, nil
 		}
-		if _, err := entry.Parse(res.Path, after, cfg.Location, ask.Draft); err != nil {
+		if e, err := entry.Parse(res.Path, after, cfg.Location, ask.Draft); err != nil {
 			// Nothing is lost: it is committed as written, and sync will
 			// not publish it until it parses.
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%v: fix it with diary edit %s", err, res.Path))
+		} else if err := e.Check(); err != nil {
+			res.Warnings = append(res.Warnings, unbuildableWarning(res.Path, err))
 		}
 	}
 	if ask.NoCommit {
@@ -262,11 +264,12 @@ func cleanWords(what string, words []string) ([]string, error) {
 	return out, nil
 }
 
-// cleanWord checks a category or tag: one line of text, as a title is.
+// cleanWord checks a category or tag as entry.CleanValue does: kept as
+// typed, refused when it would break the Jekyll build.
 func cleanWord(what, w string) (string, error) {
-	c, err := entry.CleanTitle(w)
+	c, err := entry.CleanValue(what, w)
 	if err != nil {
-		return "", Usagef("%s %q: %v", what, w, strings.TrimPrefix(err.Error(), entry.ErrBadTitle.Error()+": "))
+		return "", Usagef("%v", err)
 	}
 	return c, nil
 }

@@ -83,25 +83,47 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 	if err != nil {
 		return res, err
 	}
-	remote, err := regular.ReadFile(full)
+	// What is at the path now: the remote's version as the sync left it,
+	// or a merge begun in the editor, committed by a later sync or not.
+	current, err := regular.ReadFile(full)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return res, err
+	}
+	committed, err := d.committedVersion(res.Path)
+	if err != nil {
 		return res, err
 	}
 
 	switch ro.Take {
-	case "local":
-		if err := atomicfile.WriteFile(full, local, 0o644); err != nil {
+	case "local", "remote":
+		side := local
+		if ro.Take == "remote" {
+			var ok bool
+			if side, ok, err = d.remoteVersion(res.Path); err != nil {
+				return res, err
+			} else if !ok {
+				return res, fmt.Errorf("the remote has no %s any more: take local (diary resolve %s --take local), or remove it and its copy %s by hand", res.Path, res.Path, res.Copy)
+			}
+		}
+		if err := d.takeable(res, ro.Take, side); err != nil {
 			return res, err
 		}
-	case "remote":
+		if !bytes.Equal(current, committed) && !bytes.Equal(current, side) {
+			return res, fmt.Errorf("%s has changes that are not committed (a merge begun in the editor?), which taking a side would lose: finish the merge with diary resolve %s, or drop them with git checkout -- %s, then take a side", res.Path, res.Path, res.Path)
+		}
+		if !bytes.Equal(current, side) {
+			if err := atomicfile.WriteFile(full, side, 0o644); err != nil {
+				return res, err
+			}
+		}
 	case "":
 		if ro.Editor == nil {
 			return res, fmt.Errorf("%w to merge in: run diary resolve %s --take local (or remote), or run it on a terminal", ErrNoTerminal, res.Path)
 		}
-		committed, _ := d.committedVersion(res.Path)
-		// A previous attempt left in the work tree is taken up again.
-		if bytes.Equal(remote, committed) {
-			m := merge.Text(nil, local, remote, merge.Labels{Ours: "local (" + d.Config.Host + ")", Theirs: "remote"})
+		// An attempt left with markers, committed by a sync or not, or
+		// changes not committed yet, are taken up again as they are.
+		if bytes.Equal(current, committed) && dsync.MarkerLine(current) == 0 {
+			m := merge.Text(nil, local, current, merge.Labels{Ours: "local (" + d.Config.Host + ")", Theirs: "remote"})
 			if err := atomicfile.WriteFile(full, m.Merged, 0o644); err != nil {
 				return res, err
 			}
@@ -113,10 +135,10 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 		if err != nil {
 			return res, err
 		}
-		if p := dsync.Lint(res.Path, merged, d.Config.Location); p != "" && strings.HasPrefix(res.Path, "_posts/") {
+		if p := dsync.Lint(res.Path, merged, d.Config.Location); p != "" && dsync.IsPost(res.Path) {
 			return res, fmt.Errorf("%w: %s: edit it again with diary resolve %s; %s is kept until then", errUnresolved, p, res.Path, res.Copy)
-		} else if bytes.Contains(merged, []byte("\n<<<<<<< ")) || bytes.HasPrefix(merged, []byte("<<<<<<< ")) {
-			return res, fmt.Errorf("%w: %s still has conflict markers: edit it again with diary resolve %s", errUnresolved, res.Path, res.Path)
+		} else if n := dsync.MarkerLine(merged); n > 0 {
+			return res, fmt.Errorf("%w: %s:%d still has conflict markers: edit it again with diary resolve %s", errUnresolved, res.Path, n, res.Path)
 		}
 	}
 	if err := os.Remove(filepath.Join(d.Root, filepath.FromSlash(res.Copy))); err != nil {
@@ -145,6 +167,58 @@ func originalOf(copy string) string {
 	}
 	ext := path.Ext(rest[i:])
 	return rest[:i] + ext
+}
+
+// takeable refuses a side (took: "local" or "remote") that would leave
+// conflict markers at the path, or a post that sync would not publish:
+// the copy is kept and nothing changes.
+func (d *Diary) takeable(res *ResolveResult, took string, side []byte) error {
+	which := "the remote version of " + res.Path
+	other := "local"
+	if took == "local" {
+		which, other = "the local version of "+res.Path+" (kept in "+res.Copy+")", "remote"
+	}
+	if n := dsync.MarkerLine(side); n > 0 {
+		return fmt.Errorf("%s has conflict markers (line %d): taking it would publish them; take %s (diary resolve %s --take %s), or merge the two in the editor (diary resolve %s)", which, n, other, res.Path, other, res.Path)
+	}
+	if !dsync.IsPost(res.Path) {
+		return nil
+	}
+	if p := dsync.Lint(res.Path, side, d.Config.Location); p != "" {
+		return fmt.Errorf("%s would break the site (%s): take %s (diary resolve %s --take %s), or merge the two in the editor (diary resolve %s)", which, p, other, res.Path, other, res.Path)
+	}
+	return nil
+}
+
+// remoteVersion is p as the remote has it, as of the last fetch (ok is
+// false when the remote has no such file); without a remote-tracking
+// branch, as committed here.
+func (d *Diary) remoteVersion(p string) (data []byte, ok bool, err error) {
+	head, err := d.Repo.Head()
+	if err != nil {
+		return nil, false, err
+	}
+	branch := d.Config.Branch
+	if branch == "" {
+		branch = head.Branch
+	}
+	h, found, err := d.Repo.RemoteBranch(d.Config.Remote, branch)
+	if err != nil {
+		return nil, false, err
+	}
+	if !found {
+		h = head.Hash
+	}
+	t, err := d.Repo.ReadTree(h)
+	if err != nil {
+		return nil, false, err
+	}
+	e, ok := t[p]
+	if !ok {
+		return nil, false, nil
+	}
+	data, err = d.Repo.ReadBlob(e.Hash)
+	return data, err == nil, err
 }
 
 func (d *Diary) committedVersion(p string) ([]byte, error) {

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
@@ -58,25 +60,13 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	for _, c := range changes {
 		kind := map[repo.ChangeKind]string{repo.Added: "added", repo.Modified: "modified", repo.Deleted: "deleted"}[c.Kind]
 		st.Uncommitted = append(st.Uncommitted, StatusChange{c.Path, kind})
-		if c.Kind != repo.Deleted && dsync.IsPost(c.Path) {
-			full := filepath.Join(d.Root, filepath.FromSlash(c.Path))
-			// A post over GitHub's limit is reported by its size, never read.
-			if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() {
-				if p := dsync.LintSize(c.Path, fi.Size()); p != "" {
-					st.Problems = append(st.Problems, p)
-					continue
-				}
-			}
-			data, err := regular.ReadFileNoFollow(full)
-			if errors.Is(err, regular.ErrNotRegular) {
-				st.Warnings = append(st.Warnings, notRegularWarning(c.Path, err))
-			} else if err == nil {
-				if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
-					st.Problems = append(st.Problems, p)
-				}
-			}
-		}
 	}
+	problems, warnings, err := d.lintProblems(ctx, changes)
+	if err != nil {
+		return nil, err
+	}
+	st.Problems = append(st.Problems, problems...)
+	st.Warnings = append(st.Warnings, warnings...)
 	if _, err := r.RemoteURL(d.Config.Remote); err == nil {
 		st.HasRemote = true
 	} else if errors.Is(err, repo.ErrNoRemote) {
@@ -97,15 +87,6 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 		if st.Ahead, st.Behind, err = r.AheadBehind(head.Hash, remote); err != nil {
 			return nil, err
 		}
-		// Committed posts the remote does not have yet, that sync would
-		// refuse to publish.
-		if st.Ahead > 0 {
-			problems, err := dsync.Unpublishable(r, head.Hash, remote, d.Config.Location)
-			if err != nil {
-				return nil, err
-			}
-			st.Problems = append(st.Problems, problems...)
-		}
 	}
 	if t := r.LastSync(); !t.IsZero() {
 		t = t.In(d.Config.Location)
@@ -117,6 +98,102 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	}
 	sort.Strings(st.Problems)
 	return st, nil
+}
+
+// lintProblems lists, as "path: reason", the posts that sync would
+// refuse to publish (dsync.Lint), for status and doctor alike: the
+// uncommitted ones as they are in the work tree, and the committed ones
+// that the remote does not have (as of the last fetch). Without a
+// remote-tracking branch (a local-only diary, or one never pushed) that
+// is every committed post: all of them are published with the first
+// push. warnings name what was skipped, not being a regular file.
+func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (problems, warnings []string, err error) {
+	r := d.Repo
+	linted := map[string]bool{} // the posts read from the work tree
+	for _, c := range changes {
+		if c.Kind == repo.Deleted || !dsync.IsPost(c.Path) {
+			continue
+		}
+		linted[c.Path] = true
+		full := filepath.Join(d.Root, filepath.FromSlash(c.Path))
+		// A post over GitHub's limit is reported by its size, never read.
+		if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() {
+			if p := dsync.LintSize(c.Path, fi.Size()); p != "" {
+				problems = append(problems, p)
+				continue
+			}
+		}
+		data, err := regular.ReadFileNoFollow(full)
+		if errors.Is(err, regular.ErrNotRegular) {
+			warnings = append(warnings, notRegularWarning(c.Path, err))
+		} else if err == nil {
+			if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
+				problems = append(problems, p)
+			}
+		}
+	}
+	head, err := r.Head()
+	if err != nil || head.Hash.IsZero() {
+		return problems, warnings, err
+	}
+	branch := d.Config.Branch
+	if branch == "" {
+		branch = head.Branch
+	}
+	remote, ok, err := r.RemoteBranch(d.Config.Remote, branch)
+	if err != nil {
+		return nil, nil, err
+	}
+	var committed []string
+	if ok {
+		// Only what the remote lacks is published by the next push.
+		if ahead, _, err := r.AheadBehind(head.Hash, remote); err != nil || ahead == 0 {
+			return problems, warnings, err
+		}
+		if committed, err = dsync.Unpublishable(r, head.Hash, remote, d.Config.Location); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		committed = d.lintAll(ctx)
+	}
+	// An uncommitted post was read as it is now, which is what the next
+	// sync commits; its committed version is not reported too.
+next:
+	for _, p := range committed {
+		for path := range linted {
+			if strings.HasPrefix(p, path+":") {
+				continue next
+			}
+		}
+		problems = append(problems, p)
+	}
+	return problems, warnings, nil
+}
+
+// lintAll lints every post of the work tree, for a diary whose posts
+// are all still to be published: through the list cache, so that a
+// status of a lifetime diary reads only the posts that changed, rather
+// than 10,000 blobs (3 s). It finds what breaks the build (front matter
+// that does not parse, a value entry's Check refuses); conflict markers
+// in the text of a post committed by hand are left to sync, which lints
+// every post of the first push in full.
+func (d *Diary) lintAll(ctx context.Context) []string {
+	var problems []string
+	entries, errs := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
+	for _, err := range errs {
+		if !errors.Is(err, regular.ErrNotRegular) {
+			problems = append(problems, err.Error())
+		}
+	}
+	for _, e := range entries {
+		if !dsync.IsPost(e.Path) {
+			continue
+		}
+		if err := e.Check(); err != nil {
+			problems = append(problems, e.Path+": "+err.Error())
+		}
+	}
+	return problems
 }
 
 // conflictCopies lists the files under _conflicts/.
