@@ -53,7 +53,7 @@ import (
 // holds. Change it with the format and with any change to what Parse or
 // parseFast return. (A cache written by another build of diary is
 // ignored anyway: see cacheKey.)
-const cacheVersion = 1
+const cacheVersion = 2
 
 const cacheMagic = "diary list cache\n"
 

@@ -1,0 +1,192 @@
+package entry
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/adrg/frontmatter"
+)
+
+// Parts is a post cut where Jekyll cuts it: every field is a piece of the
+// data given to Split, and BOM, Opener, YAML, Closer and Body put together
+// are that data again.
+type Parts struct {
+	BOM    []byte // a UTF-8 byte order mark, which Jekyll drops on reading, or nil
+	Opener []byte // the opening "---" line, with its line end
+	YAML   []byte // the lines between the fences, with their line ends
+	Closer []byte // the closing "---" or "..." line, with its line end if it has one
+	Body   []byte // the rest
+}
+
+// Head returns the text Jekyll hands to Psych: the opening fence and the
+// YAML, so that a YAML parser counts lines as the file does.
+func (p *Parts) Head() []byte { return p.Opener[:len(p.Opener)+len(p.YAML)] }
+
+// Split cuts a post or draft into its front matter and body by Jekyll's
+// own rule, Jekyll::Document::YAML_FRONT_MATTER_REGEXP of Jekyll 3 and 4,
+// \A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?) (multi-line mode), read on the
+// file with a leading byte order mark dropped:
+//
+//   - the first line is "---", then only white space, then a line feed;
+//   - the front matter ends at the first later line that is "---" or "..."
+//     followed only by white space to its end (or the end of the file);
+//   - white space is Ruby's \s, ASCII only: space, tab, CR, LF, FF, VT. A
+//     CRLF line is a line whose white space ends in CR.
+//
+// ok is false when the file has no front matter by that rule: no opening
+// line (Parts is empty), or none that closes (Parts holds the opening
+// line and nothing after it). Every reader of front matter (Parse, the fast
+// scan, the disclaimer and date readers, the merge of a post) cuts with
+// Split, so that they agree with each other and with Jekyll.
+//
+// github.com/adrg/frontmatter does the cutting. Two parts of Jekyll's rule
+// it cannot express, so Split wraps it (fenceReader):
+//
+//  1. adrg/frontmatter has one closing delimiter per format, and picks the
+//     format by the opening line, so "---" and "..." cannot both close.
+//  2. It compares lines with bytes.TrimSpace applied, so a line with
+//     leading blanks ("  ---") or Unicode spaces ("---\u00a0") would close
+//     the front matter too; and it skips blank lines before the opening
+//     one, which Jekyll does not.
+//
+// So Split checks the opening line itself, and hands adrg/frontmatter the
+// file through fenceReader, which changes lines in place, keeping their
+// length: Jekyll's closing line becomes "---", every other line that
+// adrg/frontmatter would take for "---" gets an "x" in it, and the reader
+// ends after the closing line (the body need not be copied). The lengths
+// kept, what adrg/frontmatter finds is where the front matter is in data.
+func Split(data []byte) (Parts, bool) {
+	var p Parts
+	if bytes.HasPrefix(data, bom) {
+		p.BOM, data = data[:len(bom)], data[len(bom):]
+	}
+	nl := bytes.IndexByte(data, '\n')
+	if nl < 0 || !isFence(data[:nl], "---") {
+		return Parts{}, false
+	}
+	s := splitters.Get().(*splitter)
+	defer splitters.Put(s)
+	r := &s.fr
+	*r = fenceReader{data: data, off: nl + 1, closed: -1}
+	defer func() { *r = fenceReader{} }() // keep no file alive in the pool
+	s.br.Reset(r)
+	var n int
+	if _, err := frontmatter.MustParse(s.br, &n, splitFormats...); err != nil || r.closed < 0 {
+		// Opened, never closed: the opening line says so.
+		return Parts{BOM: p.BOM, Opener: data[:nl+1]}, false
+	}
+	start := nl + 1
+	if start+n != r.closed {
+		// adrg/frontmatter stopped elsewhere than the reader's closing
+		// line: never, while the two keep to the contract above.
+		return Parts{}, false
+	}
+	p.Opener = data[:start]
+	p.YAML = data[start:r.closed]
+	p.Closer = data[r.closed:r.off]
+	p.Body = data[r.off:]
+	return p, true
+}
+
+// splitter is a fenceReader and the buffered reader adrg/frontmatter
+// reads it through, kept from file to file: adrg/frontmatter wraps its
+// input in a 4 KB bufio.Reader unless it is given one (bufio.NewReader
+// returns a large enough *bufio.Reader as it is), and that buffer was
+// most of what the fast scan allocated per file.
+type splitter struct {
+	fr fenceReader
+	br *bufio.Reader
+}
+
+var splitters = sync.Pool{New: func() any {
+	s := new(splitter)
+	s.br = bufio.NewReaderSize(&s.fr, 4096)
+	return s
+}}
+
+// splitFormats is Jekyll's YAML front matter as adrg/frontmatter sees it
+// through fenceReader; its "unmarshal" only counts the bytes between the
+// fences, which Split then takes from the file itself.
+var splitFormats = []*frontmatter.Format{frontmatter.NewFormat("---", "---", countBytes)}
+
+func countBytes(data []byte, v any) error {
+	n, ok := v.(*int)
+	if !ok {
+		return errors.New("entry: Split's format wants an *int")
+	}
+	*n = len(data)
+	return nil
+}
+
+// isFence reports whether line (without its line feed) is word followed
+// only by Ruby's \s white space.
+func isFence(line []byte, word string) bool {
+	if len(line) < len(word) || string(line[:len(word)]) != word {
+		return false
+	}
+	for _, c := range line[len(word):] {
+		switch c {
+		case ' ', '\t', '\r', '\f', '\v':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// fenceReader gives adrg/frontmatter the file with its lines rewritten in
+// place (see Split): the opening line as it is, then line by line to
+// Jekyll's closing line.
+type fenceReader struct {
+	data   []byte
+	off    int // how far lines have been classified
+	closed int // where the closing line starts; -1 until it is found
+	opened bool
+	line   []byte // the line being handed out, and what is left of it
+}
+
+func (r *fenceReader) Read(b []byte) (int, error) {
+	if !r.opened {
+		// The opening line, which Split checked; adrg/frontmatter wants
+		// to see it too.
+		r.opened = true
+		r.line = r.data[:r.off]
+	}
+	for len(r.line) == 0 {
+		if r.closed >= 0 || r.off >= len(r.data) {
+			return 0, io.EOF
+		}
+		start := r.off
+		end := len(r.data)
+		if i := bytes.IndexByte(r.data[start:], '\n'); i >= 0 {
+			end = start + i + 1
+		}
+		r.off = end
+		line := r.data[start:end]
+		text := bytes.TrimSuffix(line, []byte("\n"))
+		switch {
+		case isFence(text, "---"):
+			r.closed = start
+		case isFence(text, "..."):
+			r.closed = start
+			line = append([]byte("---"), line[3:]...)
+		case looksLikeFence(text):
+			line = append([]byte(nil), line...)
+			line[bytes.IndexByte(line, '-')] = 'x'
+		}
+		r.line = line
+	}
+	n := copy(b, r.line)
+	r.line = r.line[n:]
+	return n, nil
+}
+
+// looksLikeFence reports whether adrg/frontmatter would take a line for
+// "---" (it trims Unicode white space from both ends) where Jekyll does
+// not. Cheap first: such a line holds "---".
+func looksLikeFence(text []byte) bool {
+	return bytes.Contains(text, []byte("---")) && string(bytes.TrimSpace(text)) == "---"
+}
