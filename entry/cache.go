@@ -440,7 +440,7 @@ func (c *listCache) decode(data []byte) {
 			e.Tags, pool = d.strings(pool)
 			flags := d.byte()
 			e.Published, e.Draft = flags&1 != 0, flags&2 != 0
-			if flags > 3 || e.Draft != (r.path == DraftsDir || strings.HasPrefix(r.path, DraftsDir+"/")) {
+			if flags > 3 || e.Draft != draftPath(r.path) {
 				d.bad = true
 			}
 			r.entry = e

@@ -113,7 +113,7 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 		if err != nil {
 			return res, err
 		}
-		if p := dsync.Lint(res.Path, merged, d.Config.Location); p != "" && strings.HasPrefix(res.Path, "_posts/") {
+		if p := dsync.Lint(res.Path, merged, d.Config.Location); p != "" && dsync.IsPost(res.Path) {
 			return res, fmt.Errorf("%w: %s: edit it again with diary resolve %s; %s is kept until then", errUnresolved, p, res.Path, res.Copy)
 		} else if bytes.Contains(merged, []byte("\n<<<<<<< ")) || bytes.HasPrefix(merged, []byte("<<<<<<< ")) {
 			return res, fmt.Errorf("%w: %s still has conflict markers: edit it again with diary resolve %s", errUnresolved, res.Path, res.Path)
