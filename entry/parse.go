@@ -475,7 +475,19 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
+	// Ruby's Time.parse, which Jekyll reads a quoted date with, takes
+	// the T and the Z of ISO 8601 in either case.
+	if u := strings.Map(upperTZ, s); u != s {
+		return ParseDate(u, loc)
+	}
 	return time.Time{}, fmt.Errorf("%q is not a date", s)
+}
+
+func upperTZ(r rune) rune {
+	if r == 't' || r == 'z' {
+		return r - 'a' + 'A'
+	}
+	return r
 }
 
 // badLine returns the line of the file where its front matter (head:
