@@ -90,7 +90,11 @@ func resolvePlain(s string, loc *time.Location) (psychScalar, error) {
 			// keeps the text.
 			return psychScalar{text: s}, nil
 		}
-		return psychScalar{kind: kindDate, text: t.Format("2006-01-02"), t: t}, nil
+		text := s // Date#to_s, when s is written as it writes it
+		if !isDay(s) {
+			text = t.Format("2006-01-02")
+		}
+		return psychScalar{kind: kindDate, text: text, t: t}, nil
 	case isDiaryTime(s) || psychTime.MatchString(s):
 		t, zoned, err := psychParseTime(s)
 		if err != nil {
