@@ -42,8 +42,10 @@ func (p *Parts) Head() []byte { return p.Opener[:len(p.Opener)+len(p.YAML)] }
 // scan, the disclaimer and date readers, the merge of a post) cuts with
 // Split, so that they agree with each other and with Jekyll.
 //
-// github.com/adrg/frontmatter does the cutting. Two parts of Jekyll's rule
-// it cannot express, so Split wraps it (fenceReader):
+// github.com/adrg/frontmatter, the product's chosen splitter, extracts
+// the front matter. Two parts of Jekyll's rule it cannot express, so Split
+// wraps it (fenceReader), and the wrapper ends up deciding where the
+// front matter closes, which adrg/frontmatter then confirms:
 //
 //  1. adrg/frontmatter has one closing delimiter per format, and picks the
 //     format by the opening line, so "---" and "..." cannot both close.
