@@ -53,7 +53,7 @@ import (
 // holds. Change it with the format and with any change to what Parse or
 // parseFast return. (A cache written by another build of diary is
 // ignored anyway: see cacheKey.)
-const cacheVersion = 1
+const cacheVersion = 2
 
 const cacheMagic = "diary list cache\n"
 
@@ -440,7 +440,7 @@ func (c *listCache) decode(data []byte) {
 			e.Tags, pool = d.strings(pool)
 			flags := d.byte()
 			e.Published, e.Draft = flags&1 != 0, flags&2 != 0
-			if flags > 3 || e.Draft != (r.path == DraftsDir || strings.HasPrefix(r.path, DraftsDir+"/")) {
+			if flags > 3 || e.Draft != draftPath(r.path) {
 				d.bad = true
 			}
 			r.entry = e

@@ -6,6 +6,7 @@ package entry
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -110,15 +111,21 @@ func field(b *strings.Builder, key, value string) {
 	b.WriteByte('\n')
 }
 
-// quoteDate leaves a date plain when YAML reads it as a timestamp, which
-// is how Jekyll expects it and how people write it; any other text a date
-// layout produces is quoted as a string would be.
+// quoteDate leaves a date plain when YAML reads it as a timestamp of the
+// same instant, which is how Jekyll expects it and how people write it: a
+// day alone, or a time with its zone. A time without a zone is quoted: a
+// plain one is a YAML timestamp that Psych reads as UTC, while Jekyll
+// reads the quoted text (Time.parse) in the site's zone, the diary's.
+// Any other text a date layout produces is quoted as a string would be.
 func quoteDate(s string) string {
-	if timestampRE.MatchString(s) {
+	if timestampRE.MatchString(s) && (!strings.ContainsRune(s, ':') || zonedRE.MatchString(s)) {
 		return s
 	}
 	return quoteScalar(s, false)
 }
+
+// zonedRE is the end of a YAML timestamp that gives its zone.
+var zonedRE = regexp.MustCompile(`(?:Z|[-+]\d{1,2}(?::?\d\d)?)$`)
 
 // Blockquote returns text as a Markdown blockquote: "> " before each line,
 // ">" alone for an empty one, every line ending in a newline.

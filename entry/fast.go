@@ -2,8 +2,6 @@ package entry
 
 import (
 	"bytes"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,11 +24,11 @@ import (
 // keys outside [A-Za-z_][A-Za-z0-9_-]*, more than 32 keys, and any key
 // given twice.
 
-// nameDate is ParseName's pattern, postName, by hand: it returns the date
-// of a post's file name (its base), and whether the name is a post's at
-// all. It runs once a file per scan, where a regexp would allocate.
-// FuzzNameDate compares it with ParseName.
-func nameDate(base string) (string, bool) {
+// nameParts is ParseName's pattern, postName, by hand: it returns the
+// date and slug of a post's file name (its base), and whether the name is
+// a post's at all. It runs once a file per scan, where a regexp would
+// allocate. FuzzNameDate compares it with ParseName.
+func nameParts(base string) (date, slug string, ok bool) {
 	i := 0
 	run := func(lo, hi int) bool {
 		j := i
@@ -44,16 +42,22 @@ func nameDate(base string) (string, bool) {
 		return true
 	}
 	if !run(2, 4) || !run(1, 2) || !run(1, 2) {
-		return "", false
+		return "", "", false
 	}
 	date, rest := base[:i-1], base[i:]
 	// (.*)(\.[^.]+)$: the extension runs from the last dot, and is not
 	// empty; "." matches anything but a newline, [^.] anything but a dot.
 	dot := strings.LastIndexByte(rest, '.')
 	if dot < 0 || dot == len(rest)-1 || strings.IndexByte(rest[:dot], '\n') >= 0 {
-		return "", false
+		return "", "", false
 	}
-	return date, true
+	return date, rest[:dot], true
+}
+
+// nameDate is nameParts' date, and whether the name is a post's.
+func nameDate(base string) (string, bool) {
+	date, _, ok := nameParts(base)
+	return date, ok
 }
 
 // fmKeys are the keys Parse reads; every other key is read only to be
@@ -103,19 +107,16 @@ type fmValue struct {
 	b     []byte   // a scalar, unquoted; empty for null
 	plain bool     // a plain scalar (it may be null or a boolean)
 	null  bool     // a plain null: empty, ~, null, Null, NULL
-	items []string // a list's items; null ones ""
+	items []string // a list's names, as itemName reads them; nulls dropped
 }
 
 // fmParser is parseFast's state, kept on the stack.
 type fmParser struct {
-	e          *Entry
-	loc        *time.Location
-	seen       [32][]byte // keys so far, for duplicates
-	nseen      int
-	hasCat     bool
-	hasTag     bool
-	cat, tag   string // the singular keys' values
-	cats, tags []string
+	e     *Entry
+	loc   *time.Location
+	seen  [32][]byte // keys so far, for duplicates
+	nseen int
+	f     fields
 
 	// The key waiting for its value: set by "key:" with nothing after
 	// it, whose value is then a "- item" list on the lines below, or
@@ -127,7 +128,6 @@ type fmParser struct {
 
 // parseFast is Parse for the common case; see the top of this file.
 func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry, bool) {
-	data = bytes.TrimPrefix(data, bom)
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -135,42 +135,21 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 	if !utf8.Valid(data) {
 		return nil, false
 	}
-	nl := bytes.IndexByte(data, '\n')
-	if nl < 0 || string(bytes.TrimRight(data[:nl], " \t\r")) != "---" {
+	parts, ok := Split(data)
+	if !ok {
 		return nil, false
 	}
-	// adrg/frontmatter ends the front matter at the first line that is
-	// "---" once white space (Unicode's) is trimmed from both ends.
-	fm := data[nl+1:]
-	end := -1
-	for off := 0; off < len(fm); {
-		line := fm[off:]
-		next := len(fm)
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
-			next = off + i + 1
-		}
-		if bytes.Contains(line, []byte("---")) && string(bytes.TrimSpace(line)) == "---" {
-			end = off
-			break
-		}
-		off = next
-	}
-	if end < 0 {
+	// The opening line goes to the YAML parser too: a form feed or a tab
+	// after its "---" is Parse's to judge.
+	if op := bytes.TrimSuffix(bytes.TrimSuffix(parts.Opener, []byte("\n")), []byte("\r")); !plainLine(op) {
 		return nil, false
 	}
-	fm = fm[:end]
+	fm := parts.YAML
 
-	e := &Entry{Path: path, Published: true, Draft: draft}
-	if !draft {
-		if date, ok := nameDate(filepath.Base(path)); ok {
-			if t, err := time.ParseInLocation("2006-1-2", date, loc); err == nil {
-				e.Date = t
-			}
-		}
-	}
+	e, slug := newEntry(path, loc, draft)
 	var p fmParser
 	p.e, p.loc, p.seqIndent = e, loc, -1
+	p.f.slug = slug
 	for len(fm) > 0 {
 		i := bytes.IndexByte(fm, '\n')
 		line := fm[:i] // the front matter ends before a line, so i >= 0
@@ -207,8 +186,14 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 			}
 			p.seqIndent = indent
 			switch keyKind(p.pending) {
-			case keyCategories, keyTags:
-				p.items = append(p.items, string(v.b))
+			case keyCategories, keyTags, keyCategory, keyTag:
+				name, null, ok := itemName(&v, loc)
+				if !ok {
+					return nil, false
+				}
+				if !null {
+					p.items = append(p.items, name)
+				}
 			case keyOther, keyPublished:
 			default:
 				return nil, false // Parse: "title must be text"
@@ -250,7 +235,8 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 		var ok bool
 		if rest[0] == '[' {
 			kind := keyKind(key)
-			v, tail, ok = flowList(rest[1:], kind == keyCategories || kind == keyTags)
+			keep := kind == keyCategories || kind == keyTags || kind == keyCategory || kind == keyTag
+			v, tail, ok = flowList(rest[1:], keep, loc)
 		} else {
 			v, tail, ok = scalarValue(rest, false)
 		}
@@ -261,7 +247,26 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 	if !p.flush() {
 		return nil, false
 	}
-	return p.finish()
+	if err := p.f.finish(e); err != nil {
+		return nil, false
+	}
+	return e, true
+}
+
+// itemName is a list item as Parse reads it: its text, or null (Psych's
+// nil, which Jekyll drops). ok is false where Parse fails.
+func itemName(v *fmValue, loc *time.Location) (name string, null, ok bool) {
+	switch {
+	case v.null:
+		return "", true, true
+	case !v.plain:
+		return string(v.b), false, true
+	}
+	sv, err := resolvePlain(string(v.b), loc)
+	if err != nil {
+		return "", false, false
+	}
+	return sv.text, sv.kind == kindNull, true
 }
 
 // flush gives the pending key its value: the list below it, or null.
@@ -281,52 +286,84 @@ func (p *fmParser) flush() bool {
 // set records one key's value as Parse would, or reports false where
 // Parse would fail (parseFast then declines).
 func (p *fmParser) set(key []byte, v *fmValue) bool {
-	e := p.e
-	switch kind := keyKind(key); kind {
+	e, f := p.e, &p.f
+	kind := keyKind(key)
+	if kind == keyOther {
+		return true
+	}
+	// The scalar as Psych reads it.
+	var sv psychScalar
+	switch {
+	case v.seq:
+	case v.null:
+		sv.kind = kindNull
+	case v.plain:
+		var err error
+		if sv, err = resolvePlain(string(v.b), p.loc); err != nil {
+			return false
+		}
+	default:
+		sv.text = string(v.b)
+	}
+	switch kind {
 	case keyTitle, keyAuthor, keyLayout:
 		if v.seq {
 			return false
 		}
-		s := string(v.b)
 		switch kind {
 		case keyTitle:
-			e.Title = s
+			f.titleSet = !(sv.kind == kindNull || sv.kind == kindBool && !sv.b)
+			e.Title = sv.text
 		case keyAuthor:
-			e.Author = s
+			e.Author = sv.text
 		case keyLayout:
-			e.Layout = s
+			e.Layout = sv.text
 		}
 	case keyDate:
-		if v.seq || len(v.b) == 0 {
+		switch {
+		case v.seq:
 			return false
-		}
-		t, err := parseDate(string(v.b), p.loc)
-		if err != nil {
+		case sv.kind == kindDate || sv.kind == kindTime:
+			e.Date = sv.t
+		case sv.kind != kindString || sv.text == "":
 			return false
+		default:
+			t, err := parseDate(sv.text, p.loc)
+			if err != nil {
+				return false
+			}
+			e.Date = t
 		}
-		e.Date = t
 	case keyCategory, keyTag:
-		if v.seq {
-			return false // Parse: "category must be text"
+		var names []string
+		switch {
+		case v.seq:
+			names = v.items
+		case sv.kind != kindNull:
+			names = []string{sv.text}
 		}
 		if kind == keyCategory {
-			p.cat, p.hasCat = string(v.b), true
+			f.cat = names
 		} else {
-			p.tag, p.hasTag = string(v.b), true
+			f.tag, f.tagSet = names, v.seq || sv.kind != kindNull
 		}
-	case keyCategories:
-		p.cats = listOf(v)
-	case keyTags:
-		p.tags = listOf(v)
+	case keyCategories, keyTags:
+		var names []string
+		switch {
+		case v.seq:
+			names = v.items
+		case sv.kind == kindString:
+			names = strings.Fields(sv.text)
+		case sv.kind != kindNull:
+			names = []string{sv.text}
+		}
+		if kind == keyCategories {
+			f.cats = names
+		} else {
+			f.tags = names
+		}
 	case keyPublished:
-		if !v.seq && v.plain && !v.null {
-			switch string(v.b) {
-			case "true", "True", "TRUE":
-				e.Published = true
-			case "false", "False", "FALSE":
-				e.Published = false
-			}
-		}
+		e.Published = v.seq || !(sv.kind == kindNull || sv.kind == kindBool && !sv.b)
 	}
 	return true
 }
@@ -342,72 +379,6 @@ func parseDate(s string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	return ParseDate(s, loc)
-}
-
-// listOf is Parse's list: a scalar's words, or a list's items that are
-// not empty.
-func listOf(v *fmValue) []string {
-	if !v.seq {
-		return strings.Fields(string(v.b))
-	}
-	out := v.items[:0:len(v.items)]
-	for _, s := range v.items {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (p *fmParser) finish() (*Entry, bool) {
-	p.e.Categories = mergeNames(p.hasCat, p.cat, p.cats)
-	p.e.Tags = mergeNames(p.hasTag, p.tag, p.tags)
-	return p.e, true
-}
-
-// mergeNames is how Jekyll joins category and categories (or tag and
-// tags), for Parse and the fast scan alike: the singular key's value
-// whole, then the plural's, each once, none empty; nil when there are
-// none.
-func mergeNames(hasSingle bool, single string, plural []string) []string {
-	n := len(plural)
-	if hasSingle {
-		n++
-	}
-	var out []string
-	add := func(s string) {
-		if s == "" || slices.Contains(out, s) {
-			return
-		}
-		if out == nil {
-			out = make([]string, 0, n)
-		}
-		out = append(out, s)
-	}
-	if hasSingle {
-		add(single)
-	}
-	if len(plural) <= 16 {
-		for _, s := range plural {
-			add(s)
-		}
-		return out
-	}
-	// Long lists: the same, with a set.
-	seen := make(map[string]bool, n)
-	for _, s := range out {
-		seen[s] = true
-	}
-	for _, s := range plural {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			if out == nil {
-				out = make([]string, 0, n)
-			}
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // plainLine reports whether a line of front matter (without its line
@@ -626,8 +597,8 @@ func hexDigits(s []byte) bool {
 }
 
 // flowList reads [a, b] after its "[", on one line, of scalars only;
-// with keep, their values go to items.
-func flowList(s []byte, keep bool) (fmValue, []byte, bool) {
+// with keep, their names (as itemName reads them) go to items.
+func flowList(s []byte, keep bool, loc *time.Location) (fmValue, []byte, bool) {
 	v := fmValue{seq: true}
 	s = bytes.TrimLeft(s, " ")
 	if len(s) > 0 && s[0] == ']' {
@@ -639,7 +610,13 @@ func flowList(s []byte, keep bool) (fmValue, []byte, bool) {
 			return fmValue{}, nil, false
 		}
 		if keep {
-			v.items = append(v.items, string(item.b))
+			name, null, ok := itemName(&item, loc)
+			if !ok {
+				return fmValue{}, nil, false
+			}
+			if !null {
+				v.items = append(v.items, name)
+			}
 		}
 		rest = bytes.TrimLeft(rest, " ")
 		if len(rest) == 0 {

@@ -53,6 +53,15 @@ var commonShapes = []string{
 	"---\n---\ntext\n",
 	"---\n# only a comment\n---\n",
 	"---\npublished: false\ncategories: a b  a\n---\n",
+	// Jekyll's own rule and Psych's YAML 1.1 (issue 12).
+	"---\ntitle: Dots\n...\nbody\n",
+	"---\r\ntitle: Dots\r\n...  \r\n",
+	"---\npublished: no\ntags: [yes, Off, ~, 12, 1.50]\n---\n",
+	"---\npublished: OFF\ncategory: [a, b]\ncategories: c d\n---\n",
+	"---\ntag: one\ntags: [two]\ndate: 2022-04-30 10:00:00\n---\n",
+	"---\ndate: '2022-04-30 10:00:00'\ntitle: nULL\n---\n",
+	"---\ndate: 2022-04-30T10:00:00.5Z\ntitle: 2022-04-30\n---\n",
+	"---\ntitle: no\n---\n",
 }
 
 // parseShapes are front matter shapes: the common ones, those TestParse

@@ -1,26 +1,20 @@
 package entry
 
 import (
-	"bytes"
 	"strings"
 )
 
 // Body returns what follows the front matter, or nil when the file has
-// none that closes.
+// none that closes (Split's rule).
 func Body(data []byte) []byte {
-	data = bytes.TrimPrefix(data, bom)
-	first, rest, ok := bytes.Cut(data, []byte("\n"))
-	if !ok || string(bytes.TrimRight(first, " \t\r")) != "---" {
+	parts, ok := Split(data)
+	if !ok {
 		return nil
 	}
-	for len(rest) > 0 {
-		line, next, _ := bytes.Cut(rest, []byte("\n"))
-		if t := string(bytes.TrimRight(line, " \t\r")); t == "---" || t == "..." {
-			return next
-		}
-		rest = next
+	if parts.Body == nil {
+		return []byte{}
 	}
-	return nil
+	return parts.Body
 }
 
 // LeadingQuote returns the text of the blockquote a post's body opens
@@ -45,13 +39,11 @@ func LeadingQuote(data []byte) string {
 // DateText returns the front matter date exactly as written, "" when there
 // is none; init uses it to learn how a diary writes its dates.
 func DateText(data []byte) string {
-	body := Body(data)
-	if body == nil {
+	parts, ok := Split(data)
+	if !ok {
 		return ""
 	}
-	fm := bytes.TrimPrefix(data, bom)
-	fm = fm[:len(fm)-len(body)]
-	for _, line := range strings.Split(string(fm), "\n") {
+	for _, line := range strings.Split(string(parts.YAML), "\n") {
 		if v, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), "date:"); ok {
 			return strings.Trim(strings.TrimSpace(v), `"'`)
 		}

@@ -155,3 +155,28 @@ func randomYAMLTitle(rng *rand.Rand) string {
 	}
 	return b.String()
 }
+
+// TestRenderDateReadsBack: whatever the date layout, the date Render
+// writes reads back (as Jekyll reads it) as the same instant. A time
+// without a zone written plain is a YAML timestamp, which Psych reads as
+// UTC: 21:30 in Seoul would be 06:30 the next day there.
+func TestRenderDateReadsBack(t *testing.T) {
+	when := time.Date(2022, 4, 30, 21, 30, 0, 0, seoul)
+	for _, layout := range []string{
+		"2006-01-02", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05", "2006-01-02T15:04:05",
+		"2006-01-02 15:04", "2006-01-02T15:04:05Z07:00", "2006-01-02 15:04:05 -07:00",
+	} {
+		p := Post{Title: "t", Date: when, DateFormat: layout}
+		e, err := Parse("_posts/2022-04-30-t.md", p.Render(), seoul, false)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", layout, err, p.Render())
+		}
+		want := when
+		if layout == "2006-01-02" {
+			want = time.Date(2022, 4, 30, 0, 0, 0, 0, seoul)
+		}
+		if !e.Date.Equal(want) {
+			t.Errorf("date layout %q: written as\n%s\nread back as %v, want %v", layout, p.Render(), e.Date, want)
+		}
+	}
+}

@@ -57,10 +57,7 @@ func Scan(ctx context.Context, root string, opts ScanOptions) ([]*Entry, []error
 			}()
 		}
 	}
-	s.walk(PostsDir, false)
-	if opts.Drafts {
-		s.walk(DraftsDir, true)
-	}
+	s.walkSite("", opts.Drafts)
 	if loaded != nil {
 		<-loaded
 	}
@@ -85,7 +82,7 @@ func Scan(ctx context.Context, root string, opts ScanOptions) ([]*Entry, []error
 		for i := start; i < end; i++ {
 			if results[i].dir {
 				d := &s.dirs[s.jobs[i].dir]
-				s.walkDir(d.path+string(filepath.Separator)+s.jobs[i].name, d.rel+"/"+s.jobs[i].name, d.draft)
+				s.walkDir(d.path+string(filepath.Separator)+s.jobs[i].name, d.rel+"/"+s.jobs[i].name, d.draft, false)
 			}
 		}
 		start = end
@@ -157,6 +154,7 @@ type scanDir struct {
 	path  string // in the system's form, root joined
 	rel   string // slash-separated, from root
 	draft bool
+	top   bool // a _posts or _drafts folder itself
 }
 
 // scanJob is one file to read: a name in a directory, or (name "") a
@@ -308,13 +306,58 @@ func (s *scanner) one(j *scanJob, buf, relBuf *[]byte) scanResult {
 
 var errNoStat = errors.New("not statted")
 
-// walk adds the files under root/dir that Jekyll reads: no file or
-// directory whose name starts with "." or "_", no backup~, only regular
-// files, and in _posts only those named as posts; as filepath.WalkDir
-// would visit them, but without sorting each directory (Scan sorts what
-// it found).
+// walkSite finds the _posts folders (and with drafts, the _drafts
+// folders) of the site where Jekyll's Reader finds them: at the root,
+// and in every folder of the site Jekyll reads (see siteDir), at any
+// depth. rel is the folder to search, "" for the root. Only directory
+// entries are read here, no file is statted: a site's folders of images
+// cost a directory read each.
+func (s *scanner) walkSite(rel string, drafts bool) {
+	dir := s.root
+	if rel != "" {
+		dir = filepath.Join(s.root, filepath.FromSlash(rel))
+	}
+	des, err := os.ReadDir(dir)
+	if err != nil && rel == "" {
+		// The root unreadable: look where the posts would be anyway,
+		// so that the error names them.
+		s.walk(PostsDir, false)
+		if drafts {
+			s.walk(DraftsDir, true)
+		}
+		return
+	}
+	var subdirs []string
+	for _, d := range des {
+		name := d.Name()
+		child := name
+		if rel != "" {
+			child = rel + "/" + name
+		}
+		switch {
+		case name == PostsDir:
+			s.walk(child, false)
+		case name == DraftsDir:
+			if drafts {
+				s.walk(child, true)
+			}
+		case d.IsDir() && siteDir(child):
+			subdirs = append(subdirs, child)
+		}
+	}
+	for _, c := range subdirs {
+		s.walkSite(c, drafts)
+	}
+}
+
+// walk adds the files under root/dir, a _posts or _drafts folder, that
+// Jekyll reads (see inMagicDir): no file whose name Jekyll's EntryFilter
+// hides, no hidden folder, no folder hidden at the first level, only
+// regular files, and in _posts only those named as posts; as
+// filepath.WalkDir would visit them, but without sorting each directory
+// (Scan sorts what it found).
 func (s *scanner) walk(dir string, draft bool) {
-	base := filepath.Join(s.root, dir)
+	base := filepath.Join(s.root, filepath.FromSlash(dir))
 	fi, err := os.Lstat(base)
 	switch {
 	case err != nil:
@@ -322,24 +365,31 @@ func (s *scanner) walk(dir string, draft bool) {
 			s.errs = append(s.errs, walkError{dir, draft, err})
 		}
 	case fi.IsDir():
-		s.walkDir(base, dir, draft)
+		s.walkDir(base, dir, draft, true)
 	case fi.Mode().IsRegular() && !strings.HasSuffix(fi.Name(), "~"):
 		// WalkDir hands a root that is a file to its function too.
 		if _, ok := nameDate(fi.Name()); ok || draft {
-			s.dirs = append(s.dirs, scanDir{base, dir, draft})
+			s.dirs = append(s.dirs, scanDir{base, dir, draft, false})
 			s.jobs = append(s.jobs, scanJob{int32(len(s.dirs) - 1), ""})
 		}
 	}
 }
 
-func (s *scanner) walkDir(p, rel string, draft bool) {
+// skipDir reports whether Jekyll passes over the folder name inside a
+// _posts or _drafts folder: a hidden one anywhere (its glob does not
+// enter them), and at the first level one EntryFilter hides.
+func skipDir(name string, top bool) bool {
+	return name[0] == '.' || top && strings.ContainsRune("_#~", rune(name[0]))
+}
+
+func (s *scanner) walkDir(p, rel string, draft, top bool) {
 	f, err := os.Open(p)
 	if err != nil {
 		s.errs = append(s.errs, walkError{rel, draft, err})
 		return
 	}
 	di := int32(len(s.dirs))
-	s.dirs = append(s.dirs, scanDir{p, rel, draft})
+	s.dirs = append(s.dirs, scanDir{p, rel, draft, top})
 	var subdirs []string
 	if s.typed {
 		des, err := f.ReadDir(-1)
@@ -353,10 +403,11 @@ func (s *scanner) walkDir(p, rel string, draft bool) {
 		for _, d := range des {
 			name := d.Name()
 			switch {
-			case strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_"):
 			case d.IsDir():
-				subdirs = append(subdirs, name)
-			case strings.HasSuffix(name, "~"):
+				if !skipDir(name, top) {
+					subdirs = append(subdirs, name)
+				}
+			case hiddenByJekyll(name):
 			default:
 				// A named pipe, a device or a link named as a post is a
 				// job too: readFile refuses it without reading (a pipe
@@ -370,16 +421,19 @@ func (s *scanner) walkDir(p, rel string, draft bool) {
 		for {
 			names, err := f.Readdirnames(1024)
 			for _, name := range names {
-				if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				if name[0] == '.' {
 					continue
 				}
-				if !strings.HasSuffix(name, "~") {
+				if !hiddenByJekyll(name) {
 					if _, ok := nameDate(name); ok || draft {
 						s.jobs = append(s.jobs, scanJob{di, name}) // or a directory: its stat says
 						continue
 					}
 				}
 				// Not a name read as a post: only a directory matters.
+				if skipDir(name, top) {
+					continue
+				}
 				if fi, err := os.Lstat(p + string(filepath.Separator) + name); err == nil && fi.IsDir() {
 					subdirs = append(subdirs, name)
 				}
@@ -394,7 +448,7 @@ func (s *scanner) walkDir(p, rel string, draft bool) {
 		f.Close()
 	}
 	for _, name := range subdirs {
-		s.walkDir(p+string(filepath.Separator)+name, rel+"/"+name, draft)
+		s.walkDir(p+string(filepath.Separator)+name, rel+"/"+name, draft, false)
 	}
 }
 
@@ -466,7 +520,7 @@ func (c *listCache) update(items []scanItem, errRecs []*cacheRecord, results []s
 			continue
 		}
 		r := &c.records[i]
-		if !drafts && (r.path == DraftsDir || strings.HasPrefix(r.path, DraftsDir+"/")) {
+		if !drafts && draftPath(r.path) {
 			carried = append(carried, r)
 			continue
 		}

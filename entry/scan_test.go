@@ -304,3 +304,79 @@ func TestReadFile(t *testing.T) {
 		t.Errorf("readFile(%s): %v, want not a regular file", dir, err)
 	}
 }
+
+// TestScanFindsPostsWhereJekyllDoes: posts in folders of _posts (Korean
+// names among them), in a _posts folder of a folder of the site, and of
+// every extension; and none of what Jekyll's Reader passes over. With and
+// without the cache, whose walk differs (it stats names rather than
+// reading their types).
+func TestScanFindsPostsWhereJekyllDoes(t *testing.T) {
+	root := t.TempDir()
+	post := "---\ntitle: t\n---\n"
+	seen := []string{
+		"_posts/2024-01-01-a.md",
+		"_posts/일기/2024-01-02-b.md",
+		"_posts/일기/깊이/2024-01-03-c.markdown",
+		"_posts/sub/_deeper/2024-01-04-d.html",
+		"_posts/2024-01-05-e.mkdn",
+		"_posts/2024-01-06-f.txt",
+		"diary/_posts/2024-01-07-g.md",
+		"a/b/_posts/x/2024-01-08-h.md",
+	}
+	hidden := []string{
+		"_posts/_sub/2024-02-01-a.md",
+		"_posts/#sub/2024-02-02-a.md",
+		"_posts/.sub/2024-02-03-a.md",
+		"_posts/sub/.deeper/2024-02-04-a.md",
+		"_posts/#2024-02-05-a.md",
+		"_posts/sub/_2024-02-06-a.md",
+		"_posts/2024-02-07-a.md~",
+		"_posts/notes.md",
+		"_site/_posts/2024-02-08-a.md",
+		".git/_posts/2024-02-09-a.md",
+		"_x/_posts/2024-02-10-a.md",
+		"node_modules/_posts/2024-02-11-a.md",
+		"vendor/bundle/_posts/2024-02-12-a.md",
+		"a/_drafts/2024-02-13-a.md",
+	}
+	for _, p := range append(append([]string(nil), seen...), hidden...) {
+		full := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(post), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cache := range []string{"", filepath.Join(t.TempDir(), "cache")} {
+		for run := range 2 {
+			es, errs := Scan(context.Background(), root, ScanOptions{Location: time.UTC, Cache: cache})
+			if len(errs) > 0 {
+				t.Fatalf("cache %q, run %d: %v", cache, run, errs)
+			}
+			var got []string
+			for _, e := range es {
+				got = append(got, e.Path)
+			}
+			sort.Strings(got)
+			want := append([]string(nil), seen...)
+			sort.Strings(want)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("cache %q, run %d: Scan found\n%s\nwant\n%s", cache, run, strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			for _, e := range es {
+				if IsPost(e.Path) != true {
+					t.Errorf("IsPost(%q) is false for a post Scan found", e.Path)
+				}
+				if e.Path == "a/b/_posts/x/2024-01-08-h.md" && strings.Join(e.Categories, ",") != "a,b" {
+					t.Errorf("%s: categories %q, want a,b from its folders", e.Path, e.Categories)
+				}
+			}
+		}
+	}
+	for _, p := range hidden {
+		if IsPost(p) {
+			t.Errorf("IsPost(%q), a path Jekyll does not read as a post", p)
+		}
+	}
+}

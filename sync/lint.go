@@ -87,15 +87,10 @@ func LintSize(p string, size int64) string {
 	return ""
 }
 
-// IsPost reports whether p is a post that Jekyll publishes: a file of
-// _posts/ named as a post. Only those are held to Lint.
-func IsPost(p string) bool {
-	if !strings.HasPrefix(p, entry.PostsDir+"/") {
-		return false
-	}
-	_, _, ok := entry.ParseName(p)
-	return ok
-}
+// IsPost reports whether p is a post that Jekyll publishes (entry.IsPost:
+// in _posts/, a folder of it, or a/_posts/, named as a post). Only those
+// are held to Lint.
+func IsPost(p string) bool { return entry.IsPost(p) }
 
 // Lint returns why a post must not be published ("" when it may be): it
 // holds conflict markers, its front matter does not parse, or a value in

@@ -189,11 +189,9 @@ func (m *treeMerge) conflictCopy(p string, taken repo.Tree) string {
 	}
 }
 
-// isEntry reports whether p is a post or draft, which get the
-// entry-aware merge and, when new on both sides, a name each.
-func isEntry(p string) bool {
-	return strings.HasPrefix(p, entry.PostsDir+"/") || strings.HasPrefix(p, entry.DraftsDir+"/")
-}
+// isEntry reports whether p is a post or draft where Jekyll finds them,
+// which get the entry-aware merge and, when new on both sides, a name each.
+func isEntry(p string) bool { return entry.IsPost(p) || entry.IsDraft(p) }
 
 // freeName is the next name after p that no tree uses: SLUG-2, SLUG-3…
 func freeName(p string, trees ...repo.Tree) string {

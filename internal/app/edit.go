@@ -73,7 +73,7 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 		return res, nil
 	}
 	res.Changed = true
-	draft := strings.HasPrefix(rel, entry.DraftsDir+"/")
+	draft := entry.IsDraft(rel)
 	title := path.Base(rel)
 	if e, err := entry.Parse(rel, after, d.Config.Location, draft); err != nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%v: it is committed, but diary sync will not publish it until it parses: run diary edit %s", err, rel))

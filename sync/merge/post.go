@@ -96,59 +96,38 @@ func (p *post) find(key string) (block, bool) {
 	return block{}, false
 }
 
-var bom = "\ufeff"
-
-// isFence reports whether line (with its line end) is a front matter
-// fence: "---" (or "..." when closing) with trailing blanks allowed.
-func isFence(line []byte, closing bool) bool {
-	t := string(bytes.TrimRight(line, " \t\r\n"))
-	return t == "---" || closing && t == "..."
-}
-
-// splitPost cuts data into front matter and body, and the front matter
-// into key blocks. ok is false when data has no front matter that closes
-// and parses as a YAML mapping of plain keys, one per line.
+// splitPost cuts data into front matter and body, as entry.Split does
+// (Jekyll's rule), and the front matter into key blocks. ok is false when
+// data has no front matter that closes and parses as a YAML mapping of
+// plain keys, one per line.
 func splitPost(data []byte) (*post, bool) {
-	lines := splitLines(data)
-	if len(lines) < 2 {
+	parts, ok := entry.Split(data)
+	if !ok || len(parts.Opener) == 0 {
 		return nil, false
 	}
-	first := bytes.TrimPrefix(lines[0], []byte(bom))
-	if !isFence(first, false) || !bytes.HasSuffix(first, []byte("\n")) {
-		return nil, false
+	fmLines := splitLines(parts.YAML)
+	p := &post{
+		opener: string(parts.BOM) + string(parts.Opener),
+		closer: string(parts.Closer),
+		body:   parts.Body,
 	}
-	end := -1
-	for i := 1; i < len(lines); i++ {
-		if isFence(lines[i], true) {
-			end = i
-			break
-		}
-	}
-	if end < 0 {
-		return nil, false
-	}
-	fmLines := lines[1:end]
-	p := &post{opener: string(lines[0]), closer: string(lines[end])}
-	p.body = data[len(lines[0])+lenLines(fmLines)+len(lines[end]):]
-
-	var fm []byte
-	for _, l := range fmLines {
-		fm = append(fm, l...)
-	}
-	m, ok := parseMapping(fm)
-	if !ok {
+	m, err := entry.Mapping(parts)
+	if err != nil || (m != nil && (m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) == 0)) {
 		return nil, false
 	}
 	if m == nil {
-		p.pre = string(fm)
+		p.pre = string(parts.YAML)
 		return p, true
 	}
-	var starts []int // 0-based line of each key
+	// Lines of the file: the opening fence is line 1, the YAML's first
+	// line 2.
+	var starts []int // 0-based line of each key in fmLines
 	seen := make(map[string]bool, len(m.Content)/2)
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
-		if k.Kind != yaml.ScalarNode || k.Column != 1 || k.Line < 1 || k.Line > len(fmLines) ||
-			(len(starts) > 0 && k.Line-1 <= starts[len(starts)-1]) {
+		line := k.Line - 2
+		if k.Kind != yaml.ScalarNode || k.Column != 1 || line < 0 || line >= len(fmLines) ||
+			(len(starts) > 0 && line <= starts[len(starts)-1]) {
 			return nil, false
 		}
 		// yaml.v3 refuses a key given twice only when decoding into a
@@ -159,7 +138,7 @@ func splitPost(data []byte) (*post, bool) {
 			return nil, false
 		}
 		seen[k.Value] = true
-		starts = append(starts, k.Line-1)
+		starts = append(starts, line)
 	}
 	p.pre = joinLines(fmLines[:starts[0]])
 	for i, s := range starts {
@@ -174,27 +153,6 @@ func splitPost(data []byte) (*post, bool) {
 		})
 	}
 	return p, true
-}
-
-// parseMapping parses front matter: nil and true for an empty one (nothing
-// but comments and blank lines), the mapping and true for a block mapping,
-// false for anything else or YAML that does not parse.
-func parseMapping(fm []byte) (*yaml.Node, bool) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(fm, &doc); err != nil {
-		return nil, false
-	}
-	if len(doc.Content) == 0 {
-		return nil, true
-	}
-	m := doc.Content[0]
-	if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 {
-		return nil, false
-	}
-	if len(m.Content) == 0 {
-		return nil, false
-	}
-	return m, true
 }
 
 func lenLines(lines [][]byte) int {

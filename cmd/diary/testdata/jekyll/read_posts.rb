@@ -1,0 +1,52 @@
+# read_posts.rb SITE: how Jekyll itself reads the posts of SITE, as JSON,
+# for jekyll_diff_test.go. It loads the site with Jekyll's library, as
+# `jekyll build --future --unpublished` would, without rendering, and
+# prints one object a post: its path, title, date, categories, tags and
+# published; or, for a post Jekyll could not read (it logs an error and
+# goes on), its path and the error.
+#
+# Values are printed as a page shows them (Liquid turns them into text
+# with to_s): categories and tags as text, each once, none empty, since
+# Jekyll's URL and site.categories/site.tags see them so.
+require "jekyll"
+require "json"
+
+$read_errors = {}
+module RecordReadErrors
+  def handle_read_error(error)
+    $read_errors[relative_path] = "#{error.class}: #{error.message}"
+  end
+end
+Jekyll::Document.prepend(RecordReadErrors)
+Jekyll.logger.log_level = :error
+
+site_dir = File.expand_path(ARGV.fetch(0))
+config = Jekyll.configuration(
+  "source" => site_dir,
+  "destination" => File.join(site_dir, "_site"),
+  "future" => true,
+  "unpublished" => true,
+  "quiet" => true
+)
+site = Jekyll::Site.new(config)
+site.reset
+site.read
+
+names = lambda do |list|
+  Array(list).map(&:to_s).reject(&:empty?).uniq
+end
+
+posts = site.posts.docs.map do |doc|
+  path = doc.relative_path
+  next { "path" => path, "error" => $read_errors[path] } if $read_errors.key?(path)
+
+  {
+    "path" => path,
+    "title" => doc.data["title"].to_s,
+    "date" => doc.date.iso8601,
+    "categories" => names.call(doc.data["categories"]),
+    "tags" => names.call(doc.data["tags"]),
+    "published" => doc.data.fetch("published", true) ? true : false,
+  }
+end
+puts JSON.generate(posts.sort_by { |p| p["path"] })
