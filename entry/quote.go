@@ -58,12 +58,11 @@ func DateText(data []byte) string {
 // false when it names no category at all. init uses it to learn a site's
 // style.
 func CategoriesAsList(data []byte) (list, ok bool) {
-	body := Body(data)
-	if body == nil {
+	parts, found := Split(data)
+	if !found {
 		return false, false
 	}
-	fm := bytes.TrimPrefix(data, bom)
-	lines := strings.Split(strings.ReplaceAll(string(fm[:len(fm)-len(body)]), "\r\n", "\n"), "\n")
+	lines := strings.Split(strings.ReplaceAll(string(parts.YAML), "\r\n", "\n"), "\n")
 	for i, line := range lines {
 		key, v, found := strings.Cut(line, ":")
 		if !found || (key != "categories" && key != "category") {
