@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // The ancestry of commits, as git finds it: a walk down from both
@@ -26,7 +28,7 @@ const (
 )
 
 type walkItem struct {
-	hash Hash
+	hash plumbing.Hash
 	when time.Time
 }
 
@@ -46,13 +48,14 @@ func (q *walkQueue) Pop() any {
 // commonAncestors returns the common ancestors of a and b that the
 // paint-down walk finds, newest first: every merge base is among them,
 // and a (or b) is among them exactly when it is an ancestor of the other.
-func (r *Repo) commonAncestors(a, b Hash) ([]Hash, error) {
+func (r *Repo) commonAncestors(ha, hb Hash) ([]plumbing.Hash, error) {
+	a, b := plumbing.Hash(ha), plumbing.Hash(hb)
 	type links struct {
-		parents []Hash
+		parents []plumbing.Hash
 		when    time.Time
 	}
-	seen := map[Hash]links{}
-	read := func(h Hash) (links, error) {
+	seen := map[plumbing.Hash]links{}
+	read := func(h plumbing.Hash) (links, error) {
 		if l, ok := seen[h]; ok {
 			return l, nil
 		}
@@ -64,9 +67,9 @@ func (r *Repo) commonAncestors(a, b Hash) ([]Hash, error) {
 		seen[h] = l
 		return l, nil
 	}
-	flags := map[Hash]int{}
+	flags := map[plumbing.Hash]int{}
 	q := &walkQueue{}
-	push := func(h Hash, f int) error {
+	push := func(h plumbing.Hash, f int) error {
 		l, err := read(h)
 		if err != nil {
 			return err
@@ -91,7 +94,7 @@ func (r *Repo) commonAncestors(a, b Hash) ([]Hash, error) {
 	if err := push(b, fromB); err != nil {
 		return nil, err
 	}
-	var found []Hash
+	var found []plumbing.Hash
 	for live() {
 		h := heap.Pop(q).(walkItem).hash
 		paint := flags[h] & (fromA | fromB | stale)
@@ -133,8 +136,8 @@ func (r *Repo) MergeBase(a, b Hash) (base Hash, ok bool, err error) {
 	// those below another, and take the newest of the rest. Any common
 	// ancestor loses nothing in a 3-way merge; the lowest one only
 	// conflicts more.
-	best := found[0]
-	for _, h := range found[1:] {
+	best := Hash(found[0])
+	for _, h := range ownHashes(found[1:]) {
 		if below, err := r.IsAncestor(best, h); err == nil && below {
 			best = h
 		}
@@ -151,5 +154,5 @@ func (r *Repo) IsAncestor(a, b Hash) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return slices.Contains(found, a), nil
+	return slices.Contains(found, plumbing.Hash(a)), nil
 }

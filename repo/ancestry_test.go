@@ -66,8 +66,8 @@ func TestAncestryAgreesWithGit(t *testing.T) {
 			}
 			for range pairs {
 				a, b := hashes[rng.IntN(len(hashes))], hashes[rng.IntN(len(hashes))]
-				ha, _ := parseHash(a)
-				hb, _ := parseHash(b)
+				ha, _ := ParseHash(a)
+				hb, _ := ParseHash(b)
 
 				isAnc, err := r.IsAncestor(ha, hb)
 				if err != nil {
@@ -158,7 +158,7 @@ func TestObjectsToSend(t *testing.T) {
 				t.Fatal(err)
 			}
 			tip := func(i int) Hash {
-				h, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", fmt.Sprintf("refs/heads/b%d", i))))
+				h, _ := ParseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", fmt.Sprintf("refs/heads/b%d", i))))
 				return h
 			}
 			for range 25 {
@@ -167,7 +167,7 @@ func TestObjectsToSend(t *testing.T) {
 				for range rng.IntN(3) {
 					haves = append(haves, tip(1+rng.IntN(commits)))
 				}
-				got, err := objectsToSend(r.git.Storer, wants, haves)
+				got, err := objectsToSend(r.git.Storer, gitHashes(wants), gitHashes(haves))
 				if err != nil {
 					t.Fatal(err)
 				}

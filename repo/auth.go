@@ -80,8 +80,9 @@ var (
 //     to any other host no credentials are ever sent in clear text, and
 //     a URL holding some is refused.
 //
-// The method returned never shows a secret in its String or in any error.
-func Auth(url string, o AuthOptions) (transport.AuthMethod, error) {
+// The credentials returned never show a secret in their String or in any
+// error; nil is none.
+func Auth(url string, o AuthOptions) (*Credentials, error) {
 	o = o.withDefaults()
 	registerEnvSecrets(o.Env)
 	ep, err := transport.NewEndpoint(url)
@@ -99,15 +100,38 @@ func Auth(url string, o AuthOptions) (transport.AuthMethod, error) {
 		if err != nil {
 			return nil, err
 		}
-		return a, nil
+		return &Credentials{a}, nil
 	case "http", "https":
 		a, err := newHTTPAuth(ep, o)
 		if err != nil {
 			return nil, err
 		}
-		return a, nil
+		return &Credentials{a}, nil
 	}
 	return nil, fmt.Errorf("remote URL %s: diary speaks ssh, https, git and local paths, not %s://", Redact(url), ep.Protocol)
+}
+
+// Credentials are a remote's credentials, as Auth finds them: opaque, so
+// that a caller holds and passes them on without knowing how they are
+// sent. A nil *Credentials is none.
+type Credentials struct {
+	m transport.AuthMethod
+}
+
+// String names the kind of credentials and the user, never a secret.
+func (c *Credentials) String() string {
+	if c == nil {
+		return "none"
+	}
+	return c.m.String()
+}
+
+// method is what go-git's transports take; nil for none.
+func (c *Credentials) method() transport.AuthMethod {
+	if c == nil {
+		return nil
+	}
+	return c.m
 }
 
 // authNetError is what netError should try first, after its two context

@@ -217,7 +217,7 @@ func TestHTTPAuthSources(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Auth(%s): %v", url, err)
 		}
-		h := a.(*httpAuth)
+		h := a.m.(*httpAuth)
 		if h.source == "" {
 			return "none"
 		}
@@ -249,20 +249,20 @@ func TestHTTPAuthSources(t *testing.T) {
 		t.Errorf("~/.git-credentials: %s", got)
 	}
 	a, _ := Auth("https://git.example.org:8443/diary.git", mk(nil))
-	if a.(*httpAuth).pass != "p2" {
+	if a.m.(*httpAuth).pass != "p2" {
 		t.Errorf("~/.git-credentials gave the wrong line")
 	}
 	if s := a.String(); strings.Contains(s, "p2") {
 		t.Errorf("String shows the password: %s", s)
 	}
 	req, _ := http.NewRequest("GET", "https://git.example.org:8443/", nil)
-	a.(*httpAuth).SetAuth(req)
+	a.m.(*httpAuth).SetAuth(req)
 	if u, p, ok := req.BasicAuth(); !ok || u != "me" || p != "p2" {
 		t.Errorf("SetAuth: %q %q %v", u, p, ok)
 	}
 	cleartext, _ := Auth("http://git.example.org/diary.git", mk(map[string]string{"DIARY_TOKEN": "t0"}))
 	req, _ = http.NewRequest("GET", "http://git.example.org/", nil)
-	cleartext.(*httpAuth).SetAuth(req)
+	cleartext.m.(*httpAuth).SetAuth(req)
 	if req.Header.Get("Authorization") != "" {
 		t.Error("credentials sent over plain http:// to another machine")
 	}

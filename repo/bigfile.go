@@ -35,18 +35,18 @@ func copyExactly(w io.Writer, f *os.File, size int64, name string) error {
 
 // hashFileStream is objectHash of a blob read from the file full as a
 // stream.
-func hashFileStream(full, rel string, size int64) (Hash, error) {
+func hashFileStream(full, rel string, size int64) (plumbing.Hash, error) {
 	f, err := os.Open(full)
 	if err != nil {
-		return ZeroHash, fmt.Errorf("read %s: %w", rel, err)
+		return plumbing.ZeroHash, fmt.Errorf("read %s: %w", rel, err)
 	}
 	defer f.Close()
 	h := sha1.New()
 	io.WriteString(h, blobHeader(size))
 	if err := copyExactly(h, f, size, rel); err != nil {
-		return ZeroHash, err
+		return plumbing.ZeroHash, err
 	}
-	var out Hash
+	var out plumbing.Hash
 	h.Sum(out[:0])
 	return out, nil
 }
@@ -54,14 +54,14 @@ func hashFileStream(full, rel string, size int64) (Hash, error) {
 // writeLooseFile stores the file full as a loose blob, as writeLoose
 // does with bytes in memory, reading it as a stream: hashed while it is
 // compressed into a temporary file, which takes the hash's name.
-func (r *Repo) writeLooseFile(full, rel string, size int64) (Hash, error) {
+func (r *Repo) writeLooseFile(full, rel string, size int64) (plumbing.Hash, error) {
 	f, err := os.Open(full)
 	if err != nil {
-		return ZeroHash, fmt.Errorf("read %s: %w", rel, err)
+		return plumbing.ZeroHash, fmt.Errorf("read %s: %w", rel, err)
 	}
 	defer f.Close()
 	if err := os.MkdirAll(r.objectsDir(), 0o755); err != nil {
-		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
+		return plumbing.ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
 	}
 	h := sha1.New()
 	tmp, err := compressTemp(r.objectsDir(), func(zw io.Writer) error {
@@ -70,10 +70,10 @@ func (r *Repo) writeLooseFile(full, rel string, size int64) (Hash, error) {
 		return copyExactly(both, f, size, rel)
 	})
 	if err != nil {
-		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
+		return plumbing.ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
 	}
 	defer os.Remove(tmp)
-	var hash Hash
+	var hash plumbing.Hash
 	h.Sum(hash[:0])
 	hex := hash.String()
 	final := filepath.Join(r.objectsDir(), hex[:2], hex[2:])
@@ -81,10 +81,10 @@ func (r *Repo) writeLooseFile(full, rel string, size int64) (Hash, error) {
 		return hash, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
-		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+		return plumbing.ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
 	if err := placeLoose(tmp, final); err != nil {
-		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+		return plumbing.ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
 	return hash, nil
 }

@@ -89,7 +89,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 			remove[p] = true
 			continue
 		}
-		changes[p] = &rawChange{mode: te.Mode, hash: te.Hash}
+		changes[p] = &rawChange{mode: te.Mode, hash: Hash(te.Hash)}
 		set = append(set, ie)
 	}
 
@@ -99,7 +99,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		baseTree = parent.TreeHash
 		parents = []plumbing.Hash{parent.Hash}
 	}
-	tree, err := r.spliceTree(baseTree, changes)
+	tree, err := r.spliceTree(Hash(baseTree), changes)
 	if err != nil {
 		return "", err
 	}
@@ -111,7 +111,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		Author:       object.Signature{Name: opts.Author.Name, Email: opts.Author.Email, When: opts.Author.When},
 		Committer:    object.Signature{Name: committer.Name, Email: committer.Email, When: committer.When},
 		Message:      ensureNewline(opts.Message),
-		TreeHash:     tree,
+		TreeHash:     plumbing.Hash(tree),
 		ParentHashes: parents,
 	}
 	hash, err := r.writeObject(c)
@@ -119,7 +119,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		return "", fmt.Errorf("write commit: %w", err)
 	}
 	r.hook("commit:objects-written")
-	if err := r.moveHead(headRef, parent, hash); err != nil {
+	if err := r.moveHead(headRef, parent, plumbing.Hash(hash)); err != nil {
 		return "", err
 	}
 	r.hook("commit:branch-moved")
@@ -129,7 +129,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		err = r.updateIndexSlowly(lock, set, remove)
 	} else if err == nil {
 		if err = lock.commitRaw(newIndex); err == nil && parent != nil {
-			r.carryIndexHead(indexSum(rawIndex), parent.Hash, hash, newIndex)
+			r.carryIndexHead(indexSum(rawIndex), Hash(parent.Hash), Hash(hash), newIndex)
 		}
 	}
 	if err != nil {
@@ -187,7 +187,7 @@ func (r *Repo) headRef() (plumbing.ReferenceName, Hash, error) {
 			return "", ZeroHash, fmt.Errorf("read %s: %w", name, err)
 		}
 	}
-	return name, ref.Hash(), nil
+	return name, Hash(ref.Hash()), nil
 }
 
 // head returns the reference HEAD names (HEAD itself when detached) and
@@ -197,7 +197,7 @@ func (r *Repo) head() (plumbing.ReferenceName, *object.Commit, error) {
 	if err != nil || h.IsZero() {
 		return name, nil, err
 	}
-	c, err := r.git.CommitObject(h)
+	c, err := r.git.CommitObject(plumbing.Hash(h))
 	if err != nil {
 		return "", nil, fmt.Errorf("read commit %s of %s: %w", h, name, err)
 	}
@@ -235,9 +235,11 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 	mode := filemode.Regular
 	switch {
 	case fi.Mode().IsRegular() && fi.Size() > bigFile:
-		if hash, err = r.writeLooseFile(full, p, fi.Size()); err != nil {
+		var ph plumbing.Hash
+		if ph, err = r.writeLooseFile(full, p, fi.Size()); err != nil {
 			return nil, nil, err
 		}
+		hash = Hash(ph)
 		if fi.Mode()&0o111 != 0 {
 			mode = filemode.Executable
 		}
@@ -259,19 +261,21 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 		return nil, nil, fmt.Errorf("commit %s: not a file", p)
 	}
 	if hash.IsZero() {
-		if hash, err = r.writeLoose(plumbing.BlobObject, content); err != nil {
+		var ph plumbing.Hash
+		if ph, err = r.writeLoose(plumbing.BlobObject, content); err != nil {
 			return nil, nil, fmt.Errorf("write blob of %s: %w", p, err)
 		}
+		hash = Hash(ph)
 	}
 	ie := &index.Entry{
-		Hash:       hash,
+		Hash:       plumbing.Hash(hash),
 		Name:       p,
 		Mode:       mode,
 		Size:       uint32(fi.Size()),
 		ModifiedAt: fi.ModTime(),
 	}
 	fillStat(ie, fi)
-	return &object.TreeEntry{Name: path.Base(p), Mode: mode, Hash: hash}, ie, nil
+	return &object.TreeEntry{Name: path.Base(p), Mode: mode, Hash: plumbing.Hash(hash)}, ie, nil
 }
 
 func setIndexEntry(idx *index.Index, p string, e *index.Entry) {
@@ -306,20 +310,21 @@ type encoder interface {
 // writeObject encodes a tree or commit and stores it through writeLoose,
 // like every object diary writes (go-git's own writer compresses at the
 // slow default level, which the 600 KB _posts tree of a merge feels).
-func (r *Repo) writeObject(o encoder) (plumbing.Hash, error) {
+func (r *Repo) writeObject(o encoder) (Hash, error) {
 	obj := &plumbing.MemoryObject{}
 	if err := o.Encode(obj); err != nil {
-		return plumbing.ZeroHash, err
+		return ZeroHash, err
 	}
 	rd, err := obj.Reader()
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return ZeroHash, err
 	}
 	data, err := io.ReadAll(rd)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return ZeroHash, err
 	}
-	return r.writeLoose(obj.Type(), data)
+	h, err := r.writeLoose(obj.Type(), data)
+	return Hash(h), err
 }
 
 // indexLock is .git/index.lock, taken the way git takes it: it is

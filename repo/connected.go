@@ -50,7 +50,7 @@ func (d onDisk) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.
 }
 
 // has reports whether object h is on disk.
-func (d onDisk) has(h Hash) error {
+func (d onDisk) has(h plumbing.Hash) error {
 	_, _, err := d.objs.size(h)
 	if errors.Is(err, errNotHere) {
 		return plumbing.ErrObjectNotFound
@@ -59,12 +59,12 @@ func (d onDisk) has(h Hash) error {
 }
 
 // disk is the repository's objects as later processes will see them.
-func (r *Repo) disk() (storer.EncodedObjectStorer, func(Hash) error) {
+func (r *Repo) disk() (storer.EncodedObjectStorer, func(plumbing.Hash) error) {
 	if fs, ok := r.git.Storer.(*fastStorage); ok {
 		d := onDisk{fs, fs.objs}
 		return d, d.has
 	}
-	return r.git.Storer, func(h Hash) error { return r.git.Storer.HasEncodedObject(h) }
+	return r.git.Storer, func(h plumbing.Hash) error { return r.git.Storer.HasEncodedObject(h) }
 }
 
 // Connected checks that commit tip and everything it needs are in the
@@ -76,7 +76,7 @@ func (r *Repo) disk() (storer.EncodedObjectStorer, func(Hash) error) {
 // here. A have that is itself missing is passed over.
 func (r *Repo) Connected(tip Hash, haves []Hash) error {
 	st, has := r.disk()
-	hashes, err := objectsToSend(st, []plumbing.Hash{tip}, haves)
+	hashes, err := objectsToSend(st, []plumbing.Hash{plumbing.Hash(tip)}, gitHashes(haves))
 	if err != nil {
 		return fmt.Errorf("commit %s: %w: %v", short(tip), ErrIncomplete, err)
 	}
@@ -96,10 +96,10 @@ func (r *Repo) Connected(tip Hash, haves []Hash) error {
 // before it checked, or another tool).
 func (r *Repo) looksWhole(h Hash) bool {
 	st, has := r.disk()
-	if has(h) != nil {
+	if has(plumbing.Hash(h)) != nil {
 		return false
 	}
-	data, err := readTyped(st, h, plumbing.CommitObject)
+	data, err := readTyped(st, plumbing.Hash(h), plumbing.CommitObject)
 	if err != nil {
 		return false
 	}
@@ -108,8 +108,8 @@ func (r *Repo) looksWhole(h Hash) bool {
 	if len(data) < at+40 {
 		return false
 	}
-	tree, ok := parseHash(string(data[at : at+40]))
-	return ok && has(tree) == nil
+	tree, ok := ParseHash(string(data[at : at+40]))
+	return ok && has(plumbing.Hash(tree)) == nil
 }
 
 // Intact checks that commit h can be read whole from disk: the commit,
@@ -118,7 +118,7 @@ func (r *Repo) looksWhole(h Hash) bool {
 // is doctor's check of a branch: the whole history is not walked.
 func (r *Repo) Intact(h Hash) error {
 	st, has := r.disk()
-	data, err := readTyped(st, h, plumbing.CommitObject)
+	data, err := readTyped(st, plumbing.Hash(h), plumbing.CommitObject)
 	if err != nil {
 		return fmt.Errorf("commit %s: %w: %v", short(h), ErrIncomplete, err)
 	}
@@ -134,9 +134,9 @@ func (r *Repo) Intact(h Hash) error {
 			return fmt.Errorf("commit %s: %w: its parent %s: %v", short(h), ErrIncomplete, short(p), err)
 		}
 	}
-	seen := map[Hash]bool{}
-	var walk func(t Hash) error
-	walk = func(t Hash) error {
+	seen := map[plumbing.Hash]bool{}
+	var walk func(t plumbing.Hash) error
+	walk = func(t plumbing.Hash) error {
 		if seen[t] {
 			return nil
 		}

@@ -88,7 +88,7 @@ func TestFoldName(t *testing.T) {
 }
 
 func TestCheckShape(t *testing.T) {
-	blob := func(s string) Hash { return objectHash(plumbing.BlobObject, []byte(s)) }
+	blob := func(s string) Hash { return Hash(objectHash(plumbing.BlobObject, []byte(s))) }
 	links := map[Hash]string{}
 	link := func(target string) Entry {
 		h := blob(target)
@@ -193,8 +193,8 @@ func checkoutWorld(t *testing.T, before, after map[string]string) (dir string, r
 	if err != nil {
 		t.Fatal(err)
 	}
-	from, _ = parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")))
-	to, _ = parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD~1")))
+	from, _ = ParseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")))
+	to, _ = ParseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD~1")))
 	return dir, r, from, to
 }
 

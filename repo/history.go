@@ -89,7 +89,7 @@ func (r *Repo) parents(h Hash) ([]Hash, error) {
 			break // the end of the header
 		}
 		if rest, ok := bytes.CutPrefix(line, []byte("parent ")); ok {
-			p, ok := parseHash(string(rest))
+			p, ok := ParseHash(string(rest))
 			if !ok {
 				return nil, fmt.Errorf("read commit %s: a malformed parent line", short(h))
 			}
@@ -244,7 +244,7 @@ func (r *Repo) checkoutClone(ctx context.Context) error {
 // ever pushed, which go-git's clone cannot check out.
 func defaultBranch(ctx context.Context, url string, o NetOptions) (plumbing.ReferenceName, error) {
 	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{url}})
-	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth})
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth.method()})
 	if err != nil {
 		return "", err
 	}
@@ -294,7 +294,7 @@ func (r *Repo) LastSync() time.Time {
 
 // CommitTime returns when commit c was committed.
 func (r *Repo) CommitTime(c Hash) (time.Time, error) {
-	commit, err := r.git.CommitObject(c)
+	commit, err := r.git.CommitObject(plumbing.Hash(c))
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read commit %s: %w", short(c), err)
 	}
@@ -325,7 +325,7 @@ func (r *Repo) OnlyOn(branch string, head, base Hash) ([]Kept, error) {
 	var others []Hash
 	iter.ForEach(func(ref *plumbing.Reference) error {
 		if ref.Type() == plumbing.HashReference && ref.Name() != mine && ref.Name() != plumbing.HEAD {
-			others = append(others, ref.Hash())
+			others = append(others, Hash(ref.Hash()))
 		}
 		return nil
 	})

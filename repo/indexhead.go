@@ -2,7 +2,6 @@ package repo
 
 import (
 	"bytes"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,7 +55,7 @@ func (r *Repo) readIndexHead() (indexHead, bool) {
 		s string
 		h *Hash
 	}{{c, &rec.commit}, {i, &rec.index}} {
-		h, ok := parseHash(f.s)
+		h, ok := ParseHash(f.s)
 		if !ok || h.IsZero() {
 			return indexHead{}, false
 		}
@@ -215,16 +214,4 @@ func replaceFile(path string, data []byte) error {
 		err = os.Rename(f.Name(), path)
 	}
 	return err
-}
-
-// parseHash reads a full hexadecimal object name.
-func parseHash(s string) (Hash, bool) {
-	var h Hash
-	if len(s) != 2*len(h) {
-		return h, false
-	}
-	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
-		return h, false
-	}
-	return h, true
 }

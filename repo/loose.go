@@ -39,7 +39,7 @@ func commonDir(gitDir string) string {
 // (core.looseCompression); go-git's writer uses the slow default level,
 // which for the 600 KB _posts tree of a lifetime diary costs more than
 // the rest of a commit. An object already there is not written again.
-func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
+func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
 	header := t.String() + " " + strconv.Itoa(len(data)) + "\x00"
 	hash := objectHash(t, data)
 	hex := hash.String()
@@ -49,7 +49,7 @@ func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
 		return hash, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+		return plumbing.ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
 	tmp, err := compressTemp(dir, func(zw io.Writer) error {
 		io.WriteString(zw, header)
@@ -61,7 +61,7 @@ func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (Hash, error) {
 		err = placeLoose(tmp, final)
 	}
 	if err != nil {
-		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+		return plumbing.ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
 	return hash, nil
 }
@@ -119,7 +119,7 @@ func (r *Repo) rawTree(h Hash) ([]byte, error) {
 
 // readObject reads object h, which must be of type t.
 func (r *Repo) readObject(h Hash, t plumbing.ObjectType) ([]byte, error) {
-	return readTyped(r.git.Storer, h, t)
+	return readTyped(r.git.Storer, plumbing.Hash(h), t)
 }
 
 // rawEntry is one entry of a raw tree: where it starts and ends, its
@@ -128,7 +128,7 @@ type rawEntry struct {
 	start, end int
 	name       []byte
 	dir        bool
-	hash       Hash
+	hash       plumbing.Hash
 }
 
 func nextRawEntry(t []byte, at int) (rawEntry, error) {
@@ -177,14 +177,14 @@ func (r *Repo) spliceTree(base Hash, changes map[string]*rawChange) (Hash, error
 		if e, ok, err := findRaw(t, dir, true); err != nil {
 			return ZeroHash, err
 		} else if ok {
-			old = e.hash
+			old = Hash(e.hash)
 		}
 		h, err := r.spliceTree(old, ch)
 		if err != nil {
 			return ZeroHash, err
 		}
 		c := &rawChange{mode: filemode.Dir, hash: h}
-		if h == emptyTree {
+		if plumbing.Hash(h) == emptyTree {
 			c = nil
 		}
 		if t, err = spliceEntry(t, dir, true, c); err != nil {
@@ -197,7 +197,8 @@ func (r *Repo) spliceTree(base Hash, changes map[string]*rawChange) (Hash, error
 			return ZeroHash, err
 		}
 	}
-	return r.writeLoose(plumbing.TreeObject, t)
+	h, err := r.writeLoose(plumbing.TreeObject, t)
+	return Hash(h), err
 }
 
 // rawChange is what a path becomes: nil to remove it.

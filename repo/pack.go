@@ -62,21 +62,21 @@ const baseCacheBytes = 16 << 20
 func newObjectStore(dir string) *objectStore { return &objectStore{dir: dir} }
 
 // read returns object h's type and content.
-func (s *objectStore) read(h Hash) (plumbing.ObjectType, []byte, error) {
+func (s *objectStore) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	typ, data, err := s.readDepth(h, 0)
 	return typ, data, damaged(h, err)
 }
 
 // damaged says what to do about an object that cannot be read: the
 // repository's files are damaged, and git fsck tells which.
-func damaged(h Hash, err error) error {
+func damaged(h plumbing.Hash, err error) error {
 	if err == nil || errors.Is(err, errNotHere) {
 		return err
 	}
 	return fmt.Errorf("read object %s: %w: the repository's object files are damaged (git fsck says which; a fresh diary clone is a way out)", short(h), err)
 }
 
-func (s *objectStore) readDepth(h Hash, depth int) (plumbing.ObjectType, []byte, error) {
+func (s *objectStore) readDepth(h plumbing.Hash, depth int) (plumbing.ObjectType, []byte, error) {
 	if typ, data, ok := s.readLoose(h); ok {
 		return typ, data, nil
 	}
@@ -98,12 +98,12 @@ func (s *objectStore) readDepth(h Hash, depth int) (plumbing.ObjectType, []byte,
 
 // size returns object h's type and size without inflating its content:
 // a loose object's header, or a packed entry's (see entrySize).
-func (s *objectStore) size(h Hash) (plumbing.ObjectType, int64, error) {
+func (s *objectStore) size(h plumbing.Hash) (plumbing.ObjectType, int64, error) {
 	typ, n, err := s.sizeDepth(h, 0)
 	return typ, n, damaged(h, err)
 }
 
-func (s *objectStore) sizeDepth(h Hash, depth int) (plumbing.ObjectType, int64, error) {
+func (s *objectStore) sizeDepth(h plumbing.Hash, depth int) (plumbing.ObjectType, int64, error) {
 	if typ, n, _, done, ok := s.openLoose(h); ok {
 		done()
 		return typ, n, nil
@@ -123,7 +123,7 @@ func (s *objectStore) sizeDepth(h Hash, depth int) (plumbing.ObjectType, int64, 
 }
 
 // readLoose reads a loose object of any type.
-func (s *objectStore) readLoose(h Hash) (plumbing.ObjectType, []byte, bool) {
+func (s *objectStore) readLoose(h plumbing.Hash) (plumbing.ObjectType, []byte, bool) {
 	typ, n, br, done, ok := s.openLoose(h)
 	if !ok {
 		return 0, nil, false
@@ -138,7 +138,7 @@ func (s *objectStore) readLoose(h Hash) (plumbing.ObjectType, []byte, bool) {
 
 // openLoose opens loose object h and reads its header: its type and
 // size, a reader at its content, and what closes it all.
-func (s *objectStore) openLoose(h Hash) (typ plumbing.ObjectType, size int64, content *bufio.Reader, done func(), ok bool) {
+func (s *objectStore) openLoose(h plumbing.Hash) (typ plumbing.ObjectType, size int64, content *bufio.Reader, done func(), ok bool) {
 	hex := h.String()
 	f, err := os.Open(filepath.Join(s.dir, hex[:2], hex[2:]))
 	if err != nil {
@@ -232,7 +232,7 @@ func openPack(idxName string) (*pack, error) {
 }
 
 // find returns where object h starts in the pack.
-func (p *pack) find(h Hash) (int64, bool) {
+func (p *pack) find(h plumbing.Hash) (int64, bool) {
 	lo := 0
 	if h[0] > 0 {
 		lo = int(binary.BigEndian.Uint32(p.fanout[(int(h[0])-1)*4:]))
@@ -274,7 +274,7 @@ type entryHeader struct {
 	size     int64
 	data     int64
 	baseOff  int64
-	baseName Hash
+	baseName plumbing.Hash
 }
 
 // header reads the header of the entry at off.
@@ -617,7 +617,7 @@ func (s *fastStorage) DeltaObject(t plumbing.ObjectType, h plumbing.Hash) (plumb
 
 // readAnyObject reads object h from st, through diary's reader when st
 // is a fastStorage.
-func readAnyObject(st storer.EncodedObjectStorer, h Hash) (plumbing.ObjectType, []byte, error) {
+func readAnyObject(st storer.EncodedObjectStorer, h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	if fs, ok := st.(*fastStorage); ok {
 		typ, data, err := fs.objs.read(h)
 		if !errors.Is(err, errNotHere) {
@@ -642,7 +642,7 @@ func readAnyObject(st storer.EncodedObjectStorer, h Hash) (plumbing.ObjectType, 
 
 // readTyped reads object h from st as readAnyObject does, and refuses
 // it when it is not of type t.
-func readTyped(st storer.EncodedObjectStorer, h Hash, t plumbing.ObjectType) ([]byte, error) {
+func readTyped(st storer.EncodedObjectStorer, h plumbing.Hash, t plumbing.ObjectType) ([]byte, error) {
 	typ, data, err := readAnyObject(st, h)
 	if err != nil {
 		return nil, err

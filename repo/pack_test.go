@@ -72,7 +72,7 @@ func packedHistory(t *testing.T, refDeltas bool) string {
 
 // catFile returns every object git knows in dir, by hash: type and
 // content, from git cat-file --batch.
-func catFile(t *testing.T, dir string) map[Hash]cachedObject {
+func catFile(t *testing.T, dir string) map[plumbing.Hash]cachedObject {
 	t.Helper()
 	cmd := exec.Command("git", "cat-file", "--batch-all-objects", "--batch")
 	cmd.Dir = dir
@@ -80,7 +80,7 @@ func catFile(t *testing.T, dir string) map[Hash]cachedObject {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs := map[Hash]cachedObject{}
+	objs := map[plumbing.Hash]cachedObject{}
 	rd := bufio.NewReader(bytes.NewReader(out))
 	for {
 		line, err := rd.ReadString('\n')
@@ -88,7 +88,8 @@ func catFile(t *testing.T, dir string) map[Hash]cachedObject {
 			break
 		}
 		f := strings.Fields(line)
-		h, _ := parseHash(f[0])
+		oh, _ := ParseHash(f[0])
+		h := plumbing.Hash(oh)
 		typ, _ := plumbing.ParseObjectType(f[1])
 		n, _ := strconv.Atoi(f[2])
 		data := make([]byte, n+1)
@@ -133,7 +134,7 @@ func TestObjectStoreAgreesWithGit(t *testing.T) {
 					t.Fatalf("%s: size says %s of %d bytes (%v), git says %s of %d", h, typ, n, err, w.typ, len(w.data))
 				}
 			}
-			if _, _, err := s.read(Hash{1, 2, 3}); err != errNotHere {
+			if _, _, err := s.read(plumbing.Hash{1, 2, 3}); err != errNotHere {
 				t.Errorf("a missing object: %v", err)
 			}
 		})
@@ -203,7 +204,7 @@ func TestWritePackGitReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hashes, err := objectsToSend(r.git.Storer, []Hash{head.Hash}, nil)
+	hashes, err := objectsToSend(r.git.Storer, []plumbing.Hash{plumbing.Hash(head.Hash)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +323,7 @@ func TestObjectSizeReadsNoContent(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "big.bin")))
+	h, _ := ParseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "big.bin")))
 	allocated := func() uint64 {
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
@@ -336,7 +337,7 @@ func TestObjectSizeReadsNoContent(t *testing.T) {
 		}
 		s := newObjectStore(filepath.Join(dir, ".git", "objects"))
 		before := allocated()
-		typ, n, err := s.size(h)
+		typ, n, err := s.size(plumbing.Hash(h))
 		used := allocated() - before
 		if err != nil || typ != plumbing.BlobObject || n != int64(len(big)) {
 			t.Fatalf("%s: %s of %d bytes, %v", where, typ, n, err)
@@ -371,8 +372,8 @@ func TestLargeFileWrittenAsAStream(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			from, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")))
-			to, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "main@{1}")))
+			from, _ := ParseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")))
+			to, _ := ParseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "main@{1}")))
 			ft, err := r.ReadTree(from)
 			if err != nil {
 				t.Fatal(err)

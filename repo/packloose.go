@@ -50,7 +50,7 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	// maxPacked (photos a user added with git) stay loose: a pack saves
 	// them nothing, and reading them whole would not fit diary's memory.
 	type item struct {
-		h    Hash
+		h    plumbing.Hash
 		typ  plumbing.ObjectType
 		size int
 	}
@@ -95,19 +95,19 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	}
 	defer os.Remove(tmp.Name())
 	type placed struct {
-		h   Hash
+		h   plumbing.Hash
 		off int64
 		crc uint32
 	}
 	var entries []placed
-	err = encodePack(tmp, len(items), func(i int) (Hash, plumbing.ObjectType, []byte, error) {
+	err = encodePack(tmp, len(items), func(i int) (plumbing.Hash, plumbing.ObjectType, []byte, error) {
 		it := items[i]
 		typ, data, ok := store.readLoose(it.h)
 		if !ok || typ != it.typ || len(data) != it.size {
 			return it.h, 0, nil, errors.New("a loose object changed while it was packed")
 		}
 		return it.h, typ, data, nil
-	}, false, func(h Hash, off int64, crc uint32) {
+	}, false, func(h plumbing.Hash, off int64, crc uint32) {
 		entries = append(entries, placed{h, off, crc})
 	})
 	if err == nil {
@@ -126,7 +126,7 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	name := filepath.Join(packDir, "pack-"+hex.EncodeToString(packSum))
 
 	sort.Slice(entries, func(i, j int) bool { return bytes.Compare(entries[i].h[:], entries[j].h[:]) < 0 })
-	idx := packIndex(len(entries), func(i int) (Hash, int64, uint32) {
+	idx := packIndex(len(entries), func(i int) (plumbing.Hash, int64, uint32) {
 		return entries[i].h, entries[i].off, entries[i].crc
 	}, packSum)
 	tmpIdx, err := os.CreateTemp(packDir, "tmp_idx_")
@@ -191,12 +191,12 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 // (go-git's ComputeHash also checks for SHA-1 collision attacks, which
 // costs three times as much and guards nothing here: these objects are
 // the repository's own.)
-func objectHash(typ plumbing.ObjectType, data []byte) Hash {
+func objectHash(typ plumbing.ObjectType, data []byte) plumbing.Hash {
 	h := sha1.New()
 	h.Write(typ.Bytes())
 	h.Write([]byte(" " + strconv.Itoa(len(data)) + "\x00"))
 	h.Write(data)
-	var out Hash
+	var out plumbing.Hash
 	h.Sum(out[:0])
 	return out
 }
@@ -237,8 +237,8 @@ func looseIn(dir string, from, to int) int {
 const maxPacked = 16 << 20
 
 // looseObjects lists the loose objects of an objects directory.
-func looseObjects(dir string) ([]Hash, error) {
-	var out []Hash
+func looseObjects(dir string) ([]plumbing.Hash, error) {
+	var out []plumbing.Hash
 	for b := 0; b < 256; b++ {
 		sub := fmt.Sprintf("%02x", b)
 		des, err := os.ReadDir(filepath.Join(dir, sub))
@@ -252,8 +252,8 @@ func looseObjects(dir string) ([]Hash, error) {
 			if len(de.Name()) != 38 || !de.Type().IsRegular() {
 				continue
 			}
-			if h, ok := parseHash(sub + de.Name()); ok {
-				out = append(out, h)
+			if h, ok := ParseHash(sub + de.Name()); ok {
+				out = append(out, plumbing.Hash(h))
 			}
 		}
 	}
@@ -262,7 +262,7 @@ func looseObjects(dir string) ([]Hash, error) {
 
 // packIndex makes a version 2 pack index of n objects, the i-th in
 // hash order given by get, for the pack whose checksum is packSum.
-func packIndex(n int, get func(i int) (Hash, int64, uint32), packSum []byte) []byte {
+func packIndex(n int, get func(i int) (plumbing.Hash, int64, uint32), packSum []byte) []byte {
 	var b bytes.Buffer
 	b.Write([]byte{0xff, 't', 'O', 'c', 0, 0, 0, 2})
 	var fanout [256]uint32

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gitdiary/diary/internal/gittest"
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // dirSize is the bytes of the files below dir.
@@ -161,13 +162,13 @@ func TestPackLooseLeavesLargeFiles(t *testing.T) {
 	}
 	commitEntries(t, r, 5)
 	gittest.Write(t, dir, "photo.jpg", strings.Repeat("0123456789abcdef", maxPacked/16+1))
-	photo, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "photo.jpg")))
+	photo, _ := ParseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "photo.jpg")))
 	n, err := r.PackLoose(context.Background(), 1)
 	if err != nil || n == 0 {
 		t.Fatalf("packed %d, %v", n, err)
 	}
 	left, err := looseObjects(filepath.Join(dir, ".git", "objects"))
-	if err != nil || len(left) != 1 || left[0] != photo {
+	if err != nil || len(left) != 1 || left[0] != plumbing.Hash(photo) {
 		t.Errorf("loose objects left: %v, %v; want only the photo %s", left, err, photo)
 	}
 	gittest.Git(t, dir, "fsck", "--strict")

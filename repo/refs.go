@@ -76,8 +76,8 @@ func parseRefFile(n plumbing.ReferenceName, path string, data []byte) (*plumbing
 	if target, ok := strings.CutPrefix(line, "ref: "); ok {
 		return plumbing.NewSymbolicReference(n, plumbing.ReferenceName(strings.TrimSpace(target))), nil
 	}
-	if h, ok := parseHash(line); ok {
-		return plumbing.NewHashReference(n, h), nil
+	if h, ok := ParseHash(line); ok {
+		return plumbing.NewHashReference(n, plumbing.Hash(h)), nil
 	}
 	if line == "" {
 		return nil, fmt.Errorf("ref file %s is empty: the repository is damaged (an earlier crash); git reflog %s shows where it pointed", path, n.Short())
@@ -138,11 +138,11 @@ func (s *refStore) packed() ([]*plumbing.Reference, error) {
 			continue
 		}
 		hx, name, ok := strings.Cut(line, " ")
-		h, hok := parseHash(hx)
+		h, hok := ParseHash(hx)
 		if !ok || !hok {
 			return nil, fmt.Errorf("%s: a line that is no ref (%q): the repository is damaged", filepath.Join(s.commonDir, "packed-refs"), line)
 		}
-		out = append(out, plumbing.NewHashReference(plumbing.ReferenceName(name), h))
+		out = append(out, plumbing.NewHashReference(plumbing.ReferenceName(name), plumbing.Hash(h)))
 	}
 	return out, sc.Err()
 }

@@ -147,9 +147,9 @@ func (r *Repo) SetBranch(branch string, from, to Hash) error {
 	name := plumbing.NewBranchReferenceName(branch)
 	var old *plumbing.Reference
 	if !from.IsZero() {
-		old = plumbing.NewHashReference(name, from)
+		old = plumbing.NewHashReference(name, plumbing.Hash(from))
 	}
-	if err := r.git.Storer.CheckAndSetReference(plumbing.NewHashReference(name, to), old); err != nil {
+	if err := r.git.Storer.CheckAndSetReference(plumbing.NewHashReference(name, plumbing.Hash(to)), old); err != nil {
 		if errors.Is(err, ErrRefLocked) {
 			return fmt.Errorf("update %s: %w", name, err)
 		}
@@ -169,7 +169,7 @@ func (r *Repo) Backup(h Hash, now time.Time) error {
 		return nil
 	}
 	name := plumbing.ReferenceName(fmt.Sprintf("refs/diary/backup/%s-%s", now.UTC().Format("20060102T150405.000000000"), short(h)))
-	if err := r.git.Storer.SetReference(plumbing.NewHashReference(name, h)); err != nil {
+	if err := r.git.Storer.SetReference(plumbing.NewHashReference(name, plumbing.Hash(h))); err != nil {
 		return fmt.Errorf("record backup %s: %w", name, err)
 	}
 	refs, err := r.Backups()
@@ -197,7 +197,7 @@ func (r *Repo) Backups() ([]BackupRef, error) {
 	var out []BackupRef
 	iter.ForEach(func(ref *plumbing.Reference) error {
 		if strings.HasPrefix(ref.Name().String(), "refs/diary/backup/") && ref.Type() == plumbing.HashReference {
-			out = append(out, BackupRef{ref.Name().String(), ref.Hash()})
+			out = append(out, BackupRef{ref.Name().String(), Hash(ref.Hash())})
 		}
 		return nil
 	})
@@ -241,16 +241,13 @@ func (r *Repo) Ref(name string) (Hash, bool, error) {
 	if err != nil {
 		return ZeroHash, false, err
 	}
-	return ref.Hash(), true, nil
+	return Hash(ref.Hash()), true, nil
 }
-
-// AuthMethod is a remote's credentials, as Auth finds them.
-type AuthMethod = transport.AuthMethod
 
 // NetOptions are what every network step takes.
 type NetOptions struct {
-	Auth     transport.AuthMethod // nil: none (local paths, anonymous)
-	Progress io.Writer            // nil: quiet
+	Auth     *Credentials // nil: none (local paths, anonymous)
+	Progress io.Writer    // nil: quiet
 }
 
 // Fetch brings the remote's branch into refs/remotes/REMOTE/BRANCH. It
@@ -322,7 +319,7 @@ func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 	err = r.git.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: remote,
 		RefSpecs:   []config.RefSpec{spec},
-		Auth:       o.Auth,
+		Auth:       o.Auth.method(),
 		Progress:   o.Progress,
 		Tags:       git.NoTags,
 	})
@@ -400,7 +397,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err != nil {
 		return err
 	}
-	sess, err := cl.NewReceivePackSession(ep, o.Auth)
+	sess, err := cl.NewReceivePackSession(ep, o.Auth.method())
 	if err != nil {
 		return err
 	}
@@ -443,7 +440,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 		if r.git.Storer.HasEncodedObject(old) != nil {
 			return fmt.Errorf("push to %s: %w: the remote has commits this laptop has not fetched yet", remote, ErrRejected)
 		}
-		if ok, err := r.IsAncestor(old, local.Hash()); err != nil || !ok {
+		if ok, err := r.IsAncestor(Hash(old), Hash(local.Hash())); err != nil || !ok {
 			return fmt.Errorf("push to %s: %w: the remote has commits this laptop has not merged yet", remote, ErrRejected)
 		}
 	}
@@ -451,10 +448,10 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err != nil {
 		return err
 	}
-	if err := r.checkSizes(hashes, remote, branch); err != nil {
+	if err := r.checkSizes(ownHashes(hashes), remote, branch); err != nil {
 		return err
 	}
-	if err := r.checkPushShape(local.Hash(), old, remote, branch); err != nil {
+	if err := r.checkPushShape(Hash(local.Hash()), Hash(old), remote, branch); err != nil {
 		return err
 	}
 	caps := capability.NewList()
@@ -542,12 +539,12 @@ func (r *Repo) checkPushShape(c, old Hash, remote, branch string) error {
 // objectSize is an object's type and size, from its header.
 func (r *Repo) objectSize(h Hash) (plumbing.ObjectType, int64, error) {
 	if fs, ok := r.git.Storer.(*fastStorage); ok {
-		typ, n, err := fs.objs.size(h)
+		typ, n, err := fs.objs.size(plumbing.Hash(h))
 		if !errors.Is(err, errNotHere) {
 			return typ, n, err
 		}
 	}
-	obj, err := r.git.Storer.EncodedObject(plumbing.AnyObject, h)
+	obj, err := r.git.Storer.EncodedObject(plumbing.AnyObject, plumbing.Hash(h))
 	if err != nil {
 		return 0, 0, fmt.Errorf("read object %s: %w", short(h), err)
 	}
@@ -627,7 +624,7 @@ func (r *Repo) Probe(ctx context.Context, remote string, o NetOptions) (int, err
 	if err != nil {
 		return 0, fmt.Errorf("%w: %s", ErrNoRemote, remote)
 	}
-	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth})
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth.method()})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return 0, nil
 	}
@@ -659,7 +656,7 @@ func (r *Repo) ProbePush(ctx context.Context, remote string, o NetOptions) error
 	if err != nil {
 		return fmt.Errorf("remote %s: %s", remote, Redact(err.Error()))
 	}
-	sess, err := cl.NewReceivePackSession(ep, o.Auth)
+	sess, err := cl.NewReceivePackSession(ep, o.Auth.method())
 	if err != nil {
 		return r.netError("open a push to "+remote, remote, err)
 	}
