@@ -14,7 +14,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/transport"
+	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage/memory"
 )
 
@@ -268,7 +268,7 @@ func defaultBranch(ctx context.Context, url string, o NetOptions) (plumbing.Refe
 		}
 	}
 	if first == "" {
-		return "", fmt.Errorf("the remote has no branch yet: make the diary with diary init DIR --remote %s, then diary sync: %w", Redact(url), transport.ErrEmptyRemoteRepository)
+		return "", fmt.Errorf("the remote has no branch yet: make the diary with diary init DIR --remote %s, then diary sync: %w", Redact(url), gittransport.ErrEmptyRemoteRepository)
 	}
 	return first, nil
 }

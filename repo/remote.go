@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gitdiary/diary/repo/transport"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -19,7 +20,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/storer"
-	"github.com/go-git/go-git/v5/plumbing/transport"
+	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -40,7 +41,7 @@ func init() {
 // temporary names and flushed, refs under git's lock protocol.
 type safeLoader struct{}
 
-func (safeLoader) Load(ep *transport.Endpoint) (storer.Storer, error) {
+func (safeLoader) Load(ep *gittransport.Endpoint) (storer.Storer, error) {
 	st, err := server.DefaultLoader.Load(ep)
 	if err != nil {
 		return nil, err
@@ -58,9 +59,9 @@ func (safeLoader) Load(ep *transport.Endpoint) (storer.Storer, error) {
 // it has commits the server does not (a laptop's own new entries, on
 // every fetch after it wrote one), where git's upload-pack ignores them,
 // and it lists every object of the whole history to decide what to send.
-type localTransport struct{ transport.Transport }
+type localTransport struct{ gittransport.Transport }
 
-func (t localTransport) NewUploadPackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.UploadPackSession, error) {
+func (t localTransport) NewUploadPackSession(ep *gittransport.Endpoint, auth gittransport.AuthMethod) (gittransport.UploadPackSession, error) {
 	s, err := t.Transport.NewUploadPackSession(ep, auth)
 	if err != nil {
 		return nil, err
@@ -73,13 +74,13 @@ func (t localTransport) NewUploadPackSession(ep *transport.Endpoint, auth transp
 }
 
 type uploadPack struct {
-	transport.UploadPackSession
+	gittransport.UploadPackSession
 	objects storer.EncodedObjectStorer
 }
 
 func (k *uploadPack) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
 	if req.IsEmpty() {
-		return nil, transport.ErrEmptyUploadPackRequest
+		return nil, gittransport.ErrEmptyUploadPackRequest
 	}
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -108,8 +109,6 @@ var (
 	// ErrRejected: the remote refused a push that is not a fast-forward;
 	// fetch and merge, then push again.
 	ErrRejected = errors.New("push rejected")
-	// ErrAuth: the remote refused the credentials.
-	ErrAuth = errors.New("remote refused the credentials")
 	// ErrNoRemote: no remote of that name is configured.
 	ErrNoRemote = errors.New("no such remote")
 	// ErrDiskFull: a write failed for want of space, on this laptop or on
@@ -344,7 +343,7 @@ func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return true, nil
-	case errors.Is(err, transport.ErrEmptyRemoteRepository), errors.As(err, &noMatch):
+	case errors.Is(err, gittransport.ErrEmptyRemoteRepository), errors.As(err, &noMatch):
 		return false, nil
 	}
 	return false, r.netError("fetch from "+remote, remote, err)
@@ -389,7 +388,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err != nil {
 		return err
 	}
-	ep, err := transport.NewEndpoint(url)
+	ep, err := gittransport.NewEndpoint(url)
 	if err != nil {
 		return err
 	}
@@ -407,7 +406,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 		}
 	}()
 	ar, err := sess.AdvertisedReferencesContext(ctx)
-	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+	if err != nil && !errors.Is(err, gittransport.ErrEmptyRemoteRepository) {
 		return err
 	}
 	name := plumbing.NewBranchReferenceName(branch)
@@ -568,13 +567,13 @@ func (r *Repo) netError(step, remote string, err error) error {
 		return fmt.Errorf("%s: %w: it did not answer in time (the timeout setting)", step, ErrUnreachable)
 	}
 	// Refused keys, tokens and host keys, with what to do about each.
-	if e := authNetError(step, err); e != nil {
+	if e := transport.NetError(step, err); e != nil {
 		return e
 	}
 	switch {
-	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+	case errors.Is(err, gittransport.ErrAuthenticationRequired), errors.Is(err, gittransport.ErrAuthorizationFailed):
 		return fmt.Errorf("%s: %w: check the token or key (diary doctor tells which)", step, ErrAuth)
-	case errors.Is(err, transport.ErrRepositoryNotFound):
+	case errors.Is(err, gittransport.ErrRepositoryNotFound):
 		return fmt.Errorf("%s: %w: no repository at the remote's URL (a disk not mounted, or a wrong URL: git remote -v shows it)", step, ErrUnreachable)
 	case errors.As(err, &opErr), errors.As(err, &dnsErr), errors.As(err, &urlErr), errors.As(err, &netErr):
 		return fmt.Errorf("%s: %w: %v", step, ErrUnreachable, Redact(err.Error()))
@@ -625,7 +624,7 @@ func (r *Repo) Probe(ctx context.Context, remote string, o NetOptions) (int, err
 		return 0, fmt.Errorf("%w: %s", ErrNoRemote, remote)
 	}
 	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth.method()})
-	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+	if errors.Is(err, gittransport.ErrEmptyRemoteRepository) {
 		return 0, nil
 	}
 	if err != nil {
@@ -648,7 +647,7 @@ func (r *Repo) ProbePush(ctx context.Context, remote string, o NetOptions) error
 	if err != nil {
 		return err
 	}
-	ep, err := transport.NewEndpoint(url)
+	ep, err := gittransport.NewEndpoint(url)
 	if err != nil {
 		return fmt.Errorf("remote %s: %s", remote, Redact(err.Error()))
 	}
@@ -661,7 +660,7 @@ func (r *Repo) ProbePush(ctx context.Context, remote string, o NetOptions) error
 		return r.netError("open a push to "+remote, remote, err)
 	}
 	defer sess.Close()
-	if _, err := sess.AdvertisedReferencesContext(ctx); err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+	if _, err := sess.AdvertisedReferencesContext(ctx); err != nil && !errors.Is(err, gittransport.ErrEmptyRemoteRepository) {
 		return r.netError("open a push to "+remote, remote, err)
 	}
 	return nil
