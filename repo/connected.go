@@ -193,7 +193,10 @@ func (r *Repo) mendPackIndexes() (int, error) {
 }
 
 // writeIndex reads the pack at p through and writes its index at idx,
-// through a temporary file, flushed and renamed into place.
+// through a temporary file, flushed and renamed into place. It does not
+// go through internal/atomicfile: under objects/ a temporary file is
+// named tmp_idx_*, as git names its own, so that git gc prunes one a
+// kill left behind, and atomicfile's names it would not.
 func writeIndex(p, idx string) error {
 	f, err := os.Open(p)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/internal/atomicfile"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -104,6 +105,11 @@ func (r *Repo) parents(h Hash) ([]Hash, error) {
 // again instead of calling the directory not empty.
 const cloneMark = "diary/clone-unfinished"
 
+// privateFile is the mode of the files diary writes whole under
+// .git/diary (the clone mark, the last sync, the index-head record):
+// readable by the user alone, as they always were.
+const privateFile = 0o600
+
 // Clone makes dir a copy of the repository at url, checked out on the
 // remote's default branch, through the same steps as sync: its objects
 // arrive through diary's fetch (packs and refs written whole, the new
@@ -153,7 +159,7 @@ func Clone(ctx context.Context, url, dir string, o NetOptions) (*Repo, error) {
 	}
 	made = true
 	// The mark comes first, before anything of the repository.
-	if err := replaceFile(filepath.Join(abs, ".git", filepath.FromSlash(cloneMark)), []byte(Redact(url)+"\n")); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(abs, ".git", filepath.FromSlash(cloneMark)), []byte(Redact(url)+"\n"), privateFile); err != nil {
 		return fail(fmt.Errorf("clone into %s: %w", abs, err))
 	}
 	r, err := Init(abs, branch.Short())
@@ -198,8 +204,8 @@ func (r *Repo) CloneDone() error {
 
 // unfinishedClone reports whether dir holds a clone that a kill cut
 // short: one with the mark, or one killed while the mark itself was being
-// written (nothing but .git/diary holding replaceFile's temporary
-// files).
+// written (nothing but .git/diary holding atomicfile's temporary
+// files of the mark).
 func unfinishedClone(dir string) bool {
 	if _, err := os.Stat(filepath.Join(dir, ".git", filepath.FromSlash(cloneMark))); err == nil {
 		return true
@@ -218,7 +224,7 @@ func unfinishedClone(dir string) bool {
 	}
 	return only(dir, func(n string) bool { return n == ".git" }) &&
 		only(filepath.Join(dir, ".git"), func(n string) bool { return n == "diary" }) &&
-		only(filepath.Join(dir, ".git", "diary"), func(n string) bool { return strings.HasPrefix(n, ".diary-tmp-") })
+		only(filepath.Join(dir, ".git", "diary"), func(n string) bool { return strings.HasPrefix(n, atomicfile.TempPrefix(cloneMark)) })
 }
 
 // checkoutClone writes the files of a fresh clone's HEAD into its empty
@@ -279,7 +285,7 @@ func (r *Repo) RecordSync(t time.Time) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return replaceFile(filepath.Join(dir, "last-sync"), []byte(t.UTC().Format(time.RFC3339)+"\n"))
+	return atomicfile.WriteFile(filepath.Join(dir, "last-sync"), []byte(t.UTC().Format(time.RFC3339)+"\n"), privateFile)
 }
 
 // LastSync is the time RecordSync noted; zero when none.

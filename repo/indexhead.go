@@ -3,6 +3,7 @@ package repo
 import (
 	"bytes"
 	"fmt"
+	"github.com/gitdiary/diary/internal/atomicfile"
 	"os"
 	"path/filepath"
 )
@@ -76,7 +77,7 @@ func (r *Repo) writeIndexHead(rec indexHead) {
 	}
 	data := fmt.Sprintf("%scommit %s\nindex %s\n", indexHeadMagic, rec.commit, rec.index)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-		if err = replaceFile(path, []byte(data)); err == nil {
+		if err = atomicfile.WriteFile(path, []byte(data), privateFile); err == nil {
 			return
 		}
 	}
@@ -191,27 +192,4 @@ func (r *Repo) noteIndexHolds(c Hash, t Tree) {
 		return
 	}
 	r.writeIndexHead(indexHead{commit: c, index: meta.sum})
-}
-
-// replaceFile writes data to path through a temporary file, flushed to
-// disk, and a rename, so that a reader sees the old content or the new,
-// never part, even after a power cut. (It is the twin of the root
-// package's writeFileAtomic, which repo cannot import.)
-func replaceFile(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".diary-tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	return err
 }

@@ -26,6 +26,10 @@ import (
 // process is gone (same host, pid not running) is a dead diary's and is
 // taken over; a lock without one is git's (or another program's), and is
 // respected.
+//
+// This is a protocol of its own, not internal/atomicfile's writer: the
+// file that appears is NAME.lock, by link(2), never by a rename over it,
+// and its temporary twin outlives the write.
 
 // lockTempPrefix starts the name of the temporary twin of every lock
 // diary holds.

@@ -69,7 +69,10 @@ func (r *Repo) writeLoose(t plumbing.ObjectType, data []byte) (plumbing.Hash, er
 // compressTemp writes what write gives it, zlib-compressed as a loose
 // object is, into a new temporary file in dir, flushed to disk before its
 // name can appear (a ref may point at the object next), and returns the
-// file's name. On an error nothing is left behind.
+// file's name. On an error nothing is left behind. It is not
+// internal/atomicfile's writer: the object is streamed through zlib, its
+// temporary name is git's tmp_obj_* (which git gc prunes), and
+// placeLoose never replaces an object already there.
 func compressTemp(dir string, write func(io.Writer) error) (string, error) {
 	f, err := os.CreateTemp(dir, "tmp_obj_")
 	if err != nil {

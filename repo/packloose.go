@@ -89,6 +89,8 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	if err := os.MkdirAll(packDir, 0o755); err != nil {
 		return 0, err
 	}
+	// The pack and its index are a pair that placeIndexAndPack puts in
+	// place in its order (see PackfileWriter), so not internal/atomicfile.
 	tmp, err := os.CreateTemp(packDir, "tmp_pack_")
 	if err != nil {
 		return 0, fmt.Errorf("pack loose objects: %w", err)

@@ -32,6 +32,10 @@ import (
 // read any object while a pack has no index. With the index first, a
 // kill between the renames leaves a lone index that git, go-git and
 // objectStore all pass over.
+//
+// That is why it is not internal/atomicfile's writer, which places one
+// file: the pack and its index are placed as a pair in this order, under
+// git's tmp_pack_*/tmp_idx_* temporary names that git gc prunes.
 func (s *fastStorage) PackfileWriter() (io.WriteCloser, error) {
 	dir := filepath.Join(s.objs.dir, "pack")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
