@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // The ancestry of commits, as git finds it: a walk down from both
@@ -26,24 +28,6 @@ const (
 	stale              // below a common ancestor already found
 	result             // a common ancestor found
 )
-
-type walkItem struct {
-	hash plumbing.Hash
-	when time.Time
-}
-
-type walkQueue []walkItem
-
-func (q walkQueue) Len() int           { return len(q) }
-func (q walkQueue) Less(i, j int) bool { return q[i].when.After(q[j].when) }
-func (q walkQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
-func (q *walkQueue) Push(x any)        { *q = append(*q, x.(walkItem)) }
-func (q *walkQueue) Pop() any {
-	old := *q
-	it := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return it
-}
 
 // commonAncestors returns the common ancestors of a and b that the
 // paint-down walk finds, newest first: every merge base is among them,
@@ -68,21 +52,21 @@ func (r *Repo) commonAncestors(ha, hb Hash) ([]plumbing.Hash, error) {
 		return l, nil
 	}
 	flags := map[plumbing.Hash]int{}
-	q := &walkQueue{}
+	q := &odb.DateQueue{}
 	push := func(h plumbing.Hash, f int) error {
 		l, err := read(h)
 		if err != nil {
 			return err
 		}
 		flags[h] |= f
-		heap.Push(q, walkItem{h, l.when})
+		heap.Push(q, odb.Dated{Hash: h, When: l.when})
 		return nil
 	}
 	// The walk goes on while anything queued is not yet known to lie
 	// below a common ancestor.
 	live := func() bool {
 		for _, e := range *q {
-			if flags[e.hash]&stale == 0 {
+			if flags[e.Hash]&stale == 0 {
 				return true
 			}
 		}
@@ -96,7 +80,7 @@ func (r *Repo) commonAncestors(ha, hb Hash) ([]plumbing.Hash, error) {
 	}
 	var found []plumbing.Hash
 	for live() {
-		h := heap.Pop(q).(walkItem).hash
+		h := heap.Pop(q).(odb.Dated).Hash
 		paint := flags[h] & (fromA | fromB | stale)
 		if paint == fromA|fromB {
 			if flags[h]&result == 0 {

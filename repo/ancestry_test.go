@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gitdiary/diary/internal/gittest"
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // TestAncestryAgreesWithGit builds seeded random histories with git
@@ -103,7 +104,7 @@ func TestAncestryAgreesWithGit(t *testing.T) {
 	}
 }
 
-// TestObjectsToSend checks objectsToSend, what fetch and push send, on
+// TestObjectsToSend checks odb.ObjectsToSend, what fetch and push send, on
 // seeded random histories (merges, clocks that go backwards, files
 // deleted and restored) against git rev-list --objects: every object the
 // wants reach and the haves do not is sent, and nothing the wants do not
@@ -167,7 +168,7 @@ func TestObjectsToSend(t *testing.T) {
 				for range rng.IntN(3) {
 					haves = append(haves, tip(1+rng.IntN(commits)))
 				}
-				got, err := objectsToSend(r.git.Storer, gitHashes(wants), gitHashes(haves))
+				got, err := odb.ObjectsToSend(r.git.Storer, gitHashes(wants), gitHashes(haves))
 				if err != nil {
 					t.Fatal(err)
 				}

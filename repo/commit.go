@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/gitdiary/diary/internal/regular"
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // Signature names who made a commit, and when.
@@ -73,7 +74,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		return "", fmt.Errorf("read %s: %w", indexPath, err)
 	}
 
-	changes := map[string]*rawChange{} // nil: remove
+	changes := map[string]*odb.Change{} // nil: remove
 	var set []*index.Entry
 	remove := map[string]bool{}
 	for _, p := range opts.Paths {
@@ -89,7 +90,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 			remove[p] = true
 			continue
 		}
-		changes[p] = &rawChange{mode: te.Mode, hash: Hash(te.Hash)}
+		changes[p] = &odb.Change{Mode: te.Mode, Hash: te.Hash}
 		set = append(set, ie)
 	}
 
@@ -99,7 +100,8 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		baseTree = parent.TreeHash
 		parents = []plumbing.Hash{parent.Hash}
 	}
-	tree, err := r.spliceTree(Hash(baseTree), changes)
+	ph, err := odb.SpliceTree(r.git.Storer, r.objectsDir(), baseTree, changes)
+	tree := Hash(ph)
 	if err != nil {
 		return "", err
 	}
@@ -234,9 +236,9 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 	var hash Hash
 	mode := filemode.Regular
 	switch {
-	case fi.Mode().IsRegular() && fi.Size() > bigFile:
+	case fi.Mode().IsRegular() && fi.Size() > odb.BigFile:
 		var ph plumbing.Hash
-		if ph, err = r.writeLooseFile(full, p, fi.Size()); err != nil {
+		if ph, err = odb.WriteLooseFile(r.objectsDir(), full, p, fi.Size()); err != nil {
 			return nil, nil, err
 		}
 		hash = Hash(ph)
@@ -293,8 +295,6 @@ func setIndexEntry(idx *index.Index, p string, e *index.Entry) {
 		idx.Entries = append(idx.Entries, e)
 	}
 }
-
-var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
 
 func treeKey(e object.TreeEntry) string {
 	if e.Mode == filemode.Dir {

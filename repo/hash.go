@@ -1,10 +1,11 @@
 package repo
 
 import (
-	"encoding/hex"
 	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // Hash names a git object: the SHA-1 of its header and content. It is
@@ -18,18 +19,13 @@ var ZeroHash Hash
 
 // ParseHash reads the forty hex digits git prints for an object;
 // ok is false for anything else.
-func ParseHash(s string) (h Hash, ok bool) {
-	if len(s) != 2*len(h) {
-		return ZeroHash, false
-	}
-	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
-		return ZeroHash, false
-	}
-	return h, true
+func ParseHash(s string) (Hash, bool) {
+	h, ok := odb.ParseHash(s)
+	return Hash(h), ok
 }
 
 // String is the hash as git prints it: forty lowercase hex digits.
-func (h Hash) String() string { return hex.EncodeToString(h[:]) }
+func (h Hash) String() string { return plumbing.Hash(h).String() }
 
 // IsZero reports whether h is ZeroHash.
 func (h Hash) IsZero() bool { return h == ZeroHash }

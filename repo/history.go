@@ -199,7 +199,7 @@ func (r *Repo) CloneDone() error {
 	if err := os.Remove(filepath.Join(r.gitDir, filepath.FromSlash(cloneMark))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("finish the clone: %w", err)
 	}
-	return syncDir(filepath.Join(r.gitDir, "diary"))
+	return atomicfile.SyncDir(filepath.Join(r.gitDir, "diary"))
 }
 
 // unfinishedClone reports whether dir holds a clone that a kill cut

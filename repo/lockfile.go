@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/gitdiary/diary/internal/atomicfile"
 )
 
 // Lock files that appear whole.
@@ -237,7 +239,7 @@ func takeOver(path string, stale func(moved string) bool, done func()) bool {
 func (l *heldLock) commit(target string) error {
 	err := os.Rename(l.path, target)
 	if err == nil {
-		err = syncDir(filepath.Dir(target))
+		err = atomicfile.SyncDir(filepath.Dir(target))
 	}
 	if err != nil {
 		l.release()

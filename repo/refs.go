@@ -14,6 +14,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage"
+
+	"github.com/gitdiary/diary/internal/atomicfile"
 )
 
 // refStore reads and writes refs as git's files backend does, in place of
@@ -277,7 +279,7 @@ func (s *refStore) RemoveReference(n plumbing.ReferenceName) error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove %s: %w", n, err)
 	}
-	return syncDir(filepath.Dir(path))
+	return atomicfile.SyncDir(filepath.Dir(path))
 }
 
 // unpack rewrites packed-refs without n, under packed-refs.lock.

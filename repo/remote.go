@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gitdiary/diary/repo/transport"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -25,6 +24,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	gioutil "github.com/go-git/go-git/v5/utils/ioutil"
+
+	"github.com/gitdiary/diary/repo/odb"
+	"github.com/gitdiary/diary/repo/transport"
 )
 
 func init() {
@@ -88,15 +90,15 @@ func (k *uploadPack) UploadPack(ctx context.Context, req *packp.UploadPackReques
 	if len(req.Shallows) > 0 {
 		return nil, errors.New("shallow fetches are not served")
 	}
-	// What to send is worked out by objectsToSend, not by go-git's
+	// What to send is worked out by odb.ObjectsToSend, not by go-git's
 	// revlist, which would list every object of the whole history.
-	objs, err := objectsToSend(k.objects, req.Wants, req.Haves)
+	objs, err := odb.ObjectsToSend(k.objects, req.Wants, req.Haves)
 	if err != nil {
 		return nil, err
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(writePack(pw, k.objects, objs, !req.Capabilities.Supports(capability.OFSDelta)))
+		pw.CloseWithError(odb.WritePack(pw, k.objects, objs, !req.Capabilities.Supports(capability.OFSDelta)))
 	}()
 	return packp.NewUploadPackResponseWithPackfile(req, gioutil.NewContextReadCloser(ctx, pr)), nil
 }
@@ -367,7 +369,7 @@ func (r *Repo) restoreRef(ref string, old Hash, had bool) error {
 // It speaks the push protocol itself rather than through go-git's
 // Remote.Push, which lists every object of the remote's whole history to
 // decide what to send (seconds and hundreds of megabytes for a lifetime
-// diary): objectsToSend walks only the new commits.
+// diary): odb.ObjectsToSend walks only the new commits.
 func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) error {
 	err := r.push(ctx, remote, branch, o)
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
@@ -443,7 +445,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 			return fmt.Errorf("push to %s: %w: the remote has commits this laptop has not merged yet", remote, ErrRejected)
 		}
 	}
-	hashes, err := objectsToSend(r.git.Storer, []plumbing.Hash{local.Hash()}, haves)
+	hashes, err := odb.ObjectsToSend(r.git.Storer, []plumbing.Hash{local.Hash()}, haves)
 	if err != nil {
 		return err
 	}
@@ -471,7 +473,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	req.Packfile = rd
 	done := make(chan error, 1)
 	go func() {
-		err := writePack(wr, r.git.Storer, hashes, !caps.Supports(capability.OFSDelta))
+		err := odb.WritePack(wr, r.git.Storer, hashes, !caps.Supports(capability.OFSDelta))
 		done <- wr.CloseWithError(err)
 	}()
 	rs, err := sess.ReceivePack(ctx, req)
@@ -538,8 +540,8 @@ func (r *Repo) checkPushShape(c, old Hash, remote, branch string) error {
 // objectSize is an object's type and size, from its header.
 func (r *Repo) objectSize(h Hash) (plumbing.ObjectType, int64, error) {
 	if fs, ok := r.git.Storer.(*fastStorage); ok {
-		typ, n, err := fs.objs.size(plumbing.Hash(h))
-		if !errors.Is(err, errNotHere) {
+		typ, n, err := fs.objs.Size(plumbing.Hash(h))
+		if !errors.Is(err, odb.ErrNotHere) {
 			return typ, n, err
 		}
 	}

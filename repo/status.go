@@ -16,11 +16,12 @@ import (
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/gitdiary/diary/internal/regular"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // ChangeKind says how a path differs from HEAD.
@@ -374,8 +375,8 @@ func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
 		var target string
 		target, err = os.Readlink(full)
 		data = []byte(filepath.ToSlash(target))
-	} else if info.Size() > bigFile {
-		h, err := hashFileStream(full, rel, info.Size())
+	} else if info.Size() > odb.BigFile {
+		h, err := odb.HashFileStream(full, rel, info.Size())
 		return Hash(h), mode, err
 	} else {
 		// Never through a link, never a pipe or a device: one that took
@@ -385,7 +386,7 @@ func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
 	if err != nil {
 		return ZeroHash, 0, fmt.Errorf("read %s: %w", rel, err)
 	}
-	return Hash(objectHash(plumbing.BlobObject, data)), mode, nil
+	return Hash(odb.ObjectHash(plumbing.BlobObject, data)), mode, nil
 }
 
 // parallel calls f(0), f(1), … f(n-1) on as many goroutines as there

@@ -1,17 +1,16 @@
 package repo
 
 import (
-	"bytes"
-	"encoding/hex"
 	"errors"
 	"fmt"
-
 	"sort"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // Entry is one file of a tree.
@@ -92,14 +91,14 @@ func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
 	// written through the link.
 	names := make(map[string]struct{}, len(raw)/56) // an entry is some 56 bytes: mode, a post's name, hash
 	for at := 0; at < len(raw); {
-		e, err := nextRawEntry(raw, at)
+		rawMode, rawName, eh, next, err := odb.NextTreeEntry(raw, at)
 		if err != nil {
 			// A tree that does not decode (a truncated entry) is as
 			// unsafe to check out as a hostile name.
 			return fmt.Errorf("%w: commit %s has a malformed tree at %q: %v; nothing was written", ErrUnsafePath, short(c), prefix, err)
 		}
-		at = e.end
-		name := string(e.name)
+		at = next
+		name := string(rawName)
 		p := name
 		if prefix != "" {
 			p = prefix + "/" + name
@@ -111,17 +110,17 @@ func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
 			return fmt.Errorf("%w: commit %s has %q twice in one directory; nothing was written", ErrUnsafePath, short(c), p)
 		}
 		names[name] = struct{}{}
-		mode, err := filemode.New(string(raw[e.start : e.start+bytes.IndexByte(raw[e.start:], ' ')]))
+		mode, err := filemode.New(string(rawMode))
 		if err != nil {
 			return fmt.Errorf("%w: commit %s has %q with a bad mode: %v; nothing was written", ErrUnsafePath, short(c), p, err)
 		}
 		if mode == filemode.Dir {
-			if err := r.readTree(c, Hash(e.hash), p, t); err != nil {
+			if err := r.readTree(c, Hash(eh), p, t); err != nil {
 				return err
 			}
 			continue
 		}
-		t[p] = Entry{Hash: Hash(e.hash), Mode: Mode(mode)}
+		t[p] = Entry{Hash: Hash(eh), Mode: Mode(mode)}
 	}
 	return nil
 }
@@ -208,7 +207,7 @@ func (r *Repo) CommitTree(tree Hash, parents []Hash, message string, author Sign
 }
 
 // short is the seven-digit form of a hash, diary's or go-git's alike.
-func short[H ~[20]byte](h H) string { return hex.EncodeToString(h[:4])[:7] }
+func short[H ~[20]byte](h H) string { return odb.Short(h) }
 
 // Short is the seven-digit form of a hash, as git shows it.
 func Short(h Hash) string { return short(h) }
@@ -273,13 +272,13 @@ var ErrTooLarge = errors.New("file too large")
 // BlobSize returns a blob's size without reading it.
 func (r *Repo) BlobSize(h Hash) (int64, error) {
 	if fs, ok := r.git.Storer.(*fastStorage); ok {
-		typ, n, err := fs.objs.size(plumbing.Hash(h))
+		typ, n, err := fs.objs.Size(plumbing.Hash(h))
 		switch {
 		case err == nil && typ != plumbing.BlobObject:
 			return 0, fmt.Errorf("read blob %s: %s is a %s", short(h), short(h), typ)
 		case err == nil:
 			return n, nil
-		case !errors.Is(err, errNotHere):
+		case !errors.Is(err, odb.ErrNotHere):
 			return 0, fmt.Errorf("read blob %s: %w", short(h), err)
 		}
 	}

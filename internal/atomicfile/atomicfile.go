@@ -68,11 +68,21 @@ func (f *File) Commit() error {
 		os.Remove(f.Name())
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
-	if d, err := os.Open(filepath.Dir(f.path)); err == nil {
-		d.Sync() // best effort: not every system can flush a directory
-		d.Close()
-	}
+	SyncDir(filepath.Dir(f.path)) // best effort: the rename stands
 	return nil
+}
+
+// SyncDir flushes a directory's entries (a rename into it) to disk. Some
+// systems (Windows) cannot flush a directory; the rename stands all the
+// same, so that failure is not one: only a directory that cannot be
+// opened is.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	d.Sync()
+	return d.Close()
 }
 
 // Abort drops the file: the name keeps what it had.

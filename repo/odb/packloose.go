@@ -1,4 +1,4 @@
-package repo
+package odb
 
 import (
 	"bytes"
@@ -27,12 +27,14 @@ import (
 // Nothing is lost on the way: a loose object whose content does not
 // match its name stays as it is, the pack and its index are written to
 // temporary files, flushed to disk and renamed into place (the index
-// first: see PackfileWriter for why), every
+// first: see NewPackWriter for why), every
 // object is read back from the new pack and checked against its name,
 // and only then are the loose copies removed. A crash at any point
 // leaves each object loose, packed, or both.
-func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
-	dir := r.objectsDir()
+//
+// dir is the objects directory; hook, when not nil, is called at the
+// named points where the crash tests stop it.
+func PackLoose(ctx context.Context, dir string, min int, hook func(point string)) (int, error) {
 	// Most syncs have far fewer: guess from a sixteenth of the fan-out
 	// directories, as git gc --auto guesses from one, before listing
 	// all 256 (for a limit large enough to guess at).
@@ -43,7 +45,7 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	if err != nil || len(loose) < min {
 		return 0, err
 	}
-	store := newObjectStore(dir)
+	store := NewStore(dir)
 
 	// First pass: check each object against its name, and note its type
 	// and size; only one object is in memory at a time. Files larger than
@@ -59,11 +61,11 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		if _, n, err := store.size(h); err != nil || n > maxPacked {
+		if _, n, err := store.Size(h); err != nil || n > maxPacked {
 			continue
 		}
 		typ, data, ok := store.readLoose(h)
-		if !ok || objectHash(typ, data) != h {
+		if !ok || ObjectHash(typ, data) != h {
 			continue // damaged or being written: left alone
 		}
 		items = append(items, item{h, typ, len(data)})
@@ -90,7 +92,7 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 		return 0, err
 	}
 	// The pack and its index are a pair that placeIndexAndPack puts in
-	// place in its order (see PackfileWriter), so not internal/atomicfile.
+	// place in its order (see NewPackWriter), so not internal/atomicfile.
 	tmp, err := os.CreateTemp(packDir, "tmp_pack_")
 	if err != nil {
 		return 0, fmt.Errorf("pack loose objects: %w", err)
@@ -157,7 +159,9 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("pack loose objects: %w", err)
 	}
-	r.hook("pack:written")
+	if hook != nil {
+		hook("pack:written") // a test's kill point
+	}
 
 	// Read every object back from the new pack before a loose copy goes.
 	p, err := openPack(name + ".idx")
@@ -165,15 +169,15 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 		return 0, fmt.Errorf("pack loose objects: read the new pack: %w", err)
 	}
 	defer p.f.Close()
-	check := &objectStore{dir: dir, packs: []*pack{p}, scanned: true}
+	check := &Store{dir: dir, packs: []*pack{p}, scanned: true}
 	for _, it := range items {
 		off, ok := p.find(it.h)
 		if !ok {
-			return 0, fmt.Errorf("pack loose objects: %s is not in the new pack; the loose objects are kept", short(it.h))
+			return 0, fmt.Errorf("pack loose objects: %s is not in the new pack; the loose objects are kept", Short(it.h))
 		}
 		typ, data, err := check.entry(p, off, 0)
-		if err != nil || objectHash(typ, data) != it.h {
-			return 0, fmt.Errorf("pack loose objects: %s reads back wrong from the new pack (%v); the loose objects are kept", short(it.h), err)
+		if err != nil || ObjectHash(typ, data) != it.h {
+			return 0, fmt.Errorf("pack loose objects: %s reads back wrong from the new pack (%v); the loose objects are kept", Short(it.h), err)
 		}
 	}
 	for _, it := range items {
@@ -189,11 +193,11 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	return len(items), nil
 }
 
-// objectHash is an object's name: the SHA-1 of its header and content.
+// ObjectHash is an object's name: the SHA-1 of its header and content.
 // (go-git's ComputeHash also checks for SHA-1 collision attacks, which
 // costs three times as much and guards nothing here: these objects are
 // the repository's own.)
-func objectHash(typ plumbing.ObjectType, data []byte) plumbing.Hash {
+func ObjectHash(typ plumbing.ObjectType, data []byte) plumbing.Hash {
 	h := sha1.New()
 	h.Write(typ.Bytes())
 	h.Write([]byte(" " + strconv.Itoa(len(data)) + "\x00"))
@@ -215,7 +219,7 @@ func trailer(path string) ([]byte, error) {
 		return nil, err
 	}
 	if info.Size() < 32 {
-		return nil, errors.New("the pack is too short")
+		return nil, errors.New("the pack is too Short")
 	}
 	sum := make([]byte, 20)
 	if _, err := f.ReadAt(sum, info.Size()-20); err != nil {
@@ -302,16 +306,4 @@ func packIndex(n int, get func(i int) (plumbing.Hash, int64, uint32), packSum []
 	sum := sha1.Sum(b.Bytes())
 	b.Write(sum[:])
 	return b.Bytes()
-}
-
-// syncDir flushes a directory's entries (a rename) to disk. Some
-// systems (Windows) cannot sync a directory; the rename stands all the
-// same, so that failure is not one.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	d.Sync()
-	return d.Close()
 }
