@@ -23,7 +23,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
 	"github.com/go-git/go-git/v5/storage/filesystem"
-	gioutil "github.com/go-git/go-git/v5/utils/ioutil"
 
 	"github.com/gitdiary/diary/repo/odb"
 	"github.com/gitdiary/diary/repo/transport"
@@ -35,7 +34,7 @@ func init() {
 	// The server's storage is diary's (safeLoader), so that a push into
 	// a path remote writes its pack and its refs as safely as a fetch
 	// into the laptop does.
-	client.InstallProtocol("file", localTransport{server.NewServer(safeLoader{})})
+	transport.ServePaths(safeLoader{})
 }
 
 // safeLoader opens a path remote's storage as go-git's server does, and
@@ -54,53 +53,6 @@ func (safeLoader) Load(ep *gittransport.Endpoint) (storer.Storer, error) {
 		return newFastStorage(fst, root, root), nil
 	}
 	return st, nil
-}
-
-// localTransport is go-git's in-process server with its upload-pack
-// replaced: go-git's fails with "object not found" when the client says
-// it has commits the server does not (a laptop's own new entries, on
-// every fetch after it wrote one), where git's upload-pack ignores them,
-// and it lists every object of the whole history to decide what to send.
-type localTransport struct{ gittransport.Transport }
-
-func (t localTransport) NewUploadPackSession(ep *gittransport.Endpoint, auth gittransport.AuthMethod) (gittransport.UploadPackSession, error) {
-	s, err := t.Transport.NewUploadPackSession(ep, auth)
-	if err != nil {
-		return nil, err
-	}
-	st, err := safeLoader{}.Load(ep)
-	if err != nil {
-		return nil, err
-	}
-	return &uploadPack{UploadPackSession: s, objects: st}, nil
-}
-
-type uploadPack struct {
-	gittransport.UploadPackSession
-	objects storer.EncodedObjectStorer
-}
-
-func (k *uploadPack) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
-	if req.IsEmpty() {
-		return nil, gittransport.ErrEmptyUploadPackRequest
-	}
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	if len(req.Shallows) > 0 {
-		return nil, errors.New("shallow fetches are not served")
-	}
-	// What to send is worked out by odb.ObjectsToSend, not by go-git's
-	// revlist, which would list every object of the whole history.
-	objs, err := odb.ObjectsToSend(k.objects, req.Wants, req.Haves)
-	if err != nil {
-		return nil, err
-	}
-	pr, pw := io.Pipe()
-	go func() {
-		pw.CloseWithError(odb.WritePack(pw, k.objects, objs, !req.Capabilities.Supports(capability.OFSDelta)))
-	}()
-	return packp.NewUploadPackResponseWithPackfile(req, gioutil.NewContextReadCloser(ctx, pr)), nil
 }
 
 // Sentinel errors of the network steps.

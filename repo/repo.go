@@ -7,9 +7,10 @@
 // no caller sees a go-git type. Behind it are its rooms, which only repo
 // imports: repo/odb stores objects (packs, loose objects, packing, the
 // object walk), repo/transport talks to other machines (credentials,
-// known_hosts, ssh, https, git://). repo itself keeps what ties them to a
-// work tree: the index and the change scan, checkout, commits, refs and
-// locks, history, and path remotes, served from repo's own storage.
+// known_hosts, ssh, https, git://, path remotes). repo itself keeps what
+// ties them to a work tree: the index and the change scan, checkout,
+// commits, refs and locks, history, and the go-git storage that joins
+// odb's objects to repo's refs.
 package repo
 
 import (
