@@ -1,7 +1,10 @@
-// Package atomicfile is diary's one writer of whole files outside repo/:
-// a temporary file beside the final one, written, flushed to disk,
-// renamed over the name, and the directory flushed, so that a crash
-// leaves the old file or the new one, never a mix.
+// Package atomicfile is diary's one writer of whole files: a temporary
+// file beside the final one, written, flushed to disk, renamed over the
+// name, and the directory flushed, so that a crash leaves the old file or
+// the new one, never a mix. repo uses it too, for the files it writes
+// whole under .git/diary; its git protocols (lock files, packs, loose
+// objects, the work tree) keep their own steps, and flush directories
+// with SyncDir.
 //
 // github.com/google/renameio/v2 does the first three steps, but it does
 // not flush the directory after the rename (its pull request #42, for an
