@@ -42,20 +42,11 @@ func (s *fastStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plu
 	if _, n, err := s.objs.Size(h); err == nil && n > largeObject {
 		return s.Storage.EncodedObject(t, h)
 	}
-	typ, data, err := s.objs.Read(h)
+	obj, err := s.objs.Object(t, h)
 	if errors.Is(err, odb.ErrNotHere) {
 		return s.Storage.EncodedObject(t, h)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if t != plumbing.AnyObject && t != typ {
-		return nil, plumbing.ErrObjectNotFound
-	}
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(typ)
-	obj.Write(data)
-	return obj, nil
+	return obj, err
 }
 
 // EncodedObjectSize is object h's size, read from headers.

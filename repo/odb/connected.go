@@ -26,20 +26,11 @@ type onDisk struct {
 }
 
 func (d onDisk) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	typ, data, err := d.objs.Read(h)
+	obj, err := d.objs.Object(t, h)
 	if errors.Is(err, ErrNotHere) {
 		return nil, plumbing.ErrObjectNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	if t != plumbing.AnyObject && t != typ {
-		return nil, plumbing.ErrObjectNotFound
-	}
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(typ)
-	obj.Write(data)
-	return obj, nil
+	return obj, err
 }
 
 // has reports whether object h is on disk.

@@ -61,6 +61,23 @@ const baseCacheBytes = 16 << 20
 // NewStore reads the objects directory dir.
 func NewStore(dir string) *Store { return &Store{dir: dir} }
 
+// Object reads object h as go-git holds one in memory; one not of type t
+// (AnyObject: any) is plumbing.ErrObjectNotFound, as in go-git's
+// storage, and one not here ErrNotHere, as for Read.
+func (s *Store) Object(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	typ, data, err := s.Read(h)
+	if err != nil {
+		return nil, err
+	}
+	if t != plumbing.AnyObject && t != typ {
+		return nil, plumbing.ErrObjectNotFound
+	}
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(typ)
+	obj.Write(data)
+	return obj, nil
+}
+
 // Dir is the objects directory s reads.
 func (s *Store) Dir() string { return s.dir }
 
