@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // The ancestry of commits, as git finds it: a walk down from both
@@ -25,34 +29,17 @@ const (
 	result             // a common ancestor found
 )
 
-type walkItem struct {
-	hash Hash
-	when time.Time
-}
-
-type walkQueue []walkItem
-
-func (q walkQueue) Len() int           { return len(q) }
-func (q walkQueue) Less(i, j int) bool { return q[i].when.After(q[j].when) }
-func (q walkQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
-func (q *walkQueue) Push(x any)        { *q = append(*q, x.(walkItem)) }
-func (q *walkQueue) Pop() any {
-	old := *q
-	it := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return it
-}
-
 // commonAncestors returns the common ancestors of a and b that the
 // paint-down walk finds, newest first: every merge base is among them,
 // and a (or b) is among them exactly when it is an ancestor of the other.
-func (r *Repo) commonAncestors(a, b Hash) ([]Hash, error) {
+func (r *Repo) commonAncestors(ha, hb Hash) ([]plumbing.Hash, error) {
+	a, b := plumbing.Hash(ha), plumbing.Hash(hb)
 	type links struct {
-		parents []Hash
+		parents []plumbing.Hash
 		when    time.Time
 	}
-	seen := map[Hash]links{}
-	read := func(h Hash) (links, error) {
+	seen := map[plumbing.Hash]links{}
+	read := func(h plumbing.Hash) (links, error) {
 		if l, ok := seen[h]; ok {
 			return l, nil
 		}
@@ -64,22 +51,22 @@ func (r *Repo) commonAncestors(a, b Hash) ([]Hash, error) {
 		seen[h] = l
 		return l, nil
 	}
-	flags := map[Hash]int{}
-	q := &walkQueue{}
-	push := func(h Hash, f int) error {
+	flags := map[plumbing.Hash]int{}
+	q := &odb.DateQueue{}
+	push := func(h plumbing.Hash, f int) error {
 		l, err := read(h)
 		if err != nil {
 			return err
 		}
 		flags[h] |= f
-		heap.Push(q, walkItem{h, l.when})
+		heap.Push(q, odb.Dated{Hash: h, When: l.when})
 		return nil
 	}
 	// The walk goes on while anything queued is not yet known to lie
 	// below a common ancestor.
 	live := func() bool {
 		for _, e := range *q {
-			if flags[e.hash]&stale == 0 {
+			if flags[e.Hash]&stale == 0 {
 				return true
 			}
 		}
@@ -91,9 +78,9 @@ func (r *Repo) commonAncestors(a, b Hash) ([]Hash, error) {
 	if err := push(b, fromB); err != nil {
 		return nil, err
 	}
-	var found []Hash
+	var found []plumbing.Hash
 	for live() {
-		h := heap.Pop(q).(walkItem).hash
+		h := heap.Pop(q).(odb.Dated).Hash
 		paint := flags[h] & (fromA | fromB | stale)
 		if paint == fromA|fromB {
 			if flags[h]&result == 0 {
@@ -133,8 +120,8 @@ func (r *Repo) MergeBase(a, b Hash) (base Hash, ok bool, err error) {
 	// those below another, and take the newest of the rest. Any common
 	// ancestor loses nothing in a 3-way merge; the lowest one only
 	// conflicts more.
-	best := found[0]
-	for _, h := range found[1:] {
+	best := Hash(found[0])
+	for _, h := range ownHashes(found[1:]) {
 		if below, err := r.IsAncestor(best, h); err == nil && below {
 			best = h
 		}
@@ -151,5 +138,5 @@ func (r *Repo) IsAncestor(a, b Hash) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return slices.Contains(found, a), nil
+	return slices.Contains(found, plumbing.Hash(a)), nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gitdiary/diary/internal/gittest"
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // TestAncestryAgreesWithGit builds seeded random histories with git
@@ -66,8 +67,8 @@ func TestAncestryAgreesWithGit(t *testing.T) {
 			}
 			for range pairs {
 				a, b := hashes[rng.IntN(len(hashes))], hashes[rng.IntN(len(hashes))]
-				ha, _ := parseHash(a)
-				hb, _ := parseHash(b)
+				ha, _ := ParseHash(a)
+				hb, _ := ParseHash(b)
 
 				isAnc, err := r.IsAncestor(ha, hb)
 				if err != nil {
@@ -103,7 +104,7 @@ func TestAncestryAgreesWithGit(t *testing.T) {
 	}
 }
 
-// TestObjectsToSend checks objectsToSend, what fetch and push send, on
+// TestObjectsToSend checks odb.ObjectsToSend, what fetch and push send, on
 // seeded random histories (merges, clocks that go backwards, files
 // deleted and restored) against git rev-list --objects: every object the
 // wants reach and the haves do not is sent, and nothing the wants do not
@@ -158,7 +159,7 @@ func TestObjectsToSend(t *testing.T) {
 				t.Fatal(err)
 			}
 			tip := func(i int) Hash {
-				h, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", fmt.Sprintf("refs/heads/b%d", i))))
+				h, _ := ParseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", fmt.Sprintf("refs/heads/b%d", i))))
 				return h
 			}
 			for range 25 {
@@ -167,7 +168,7 @@ func TestObjectsToSend(t *testing.T) {
 				for range rng.IntN(3) {
 					haves = append(haves, tip(1+rng.IntN(commits)))
 				}
-				got, err := objectsToSend(r.git.Storer, wants, haves)
+				got, err := odb.ObjectsToSend(r.git.Storer, gitHashes(wants), gitHashes(haves))
 				if err != nil {
 					t.Fatal(err)
 				}

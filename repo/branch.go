@@ -35,7 +35,7 @@ func (r *Repo) branchAt(h Hash) string {
 	}
 	var names []string
 	iter.ForEach(func(ref *plumbing.Reference) error {
-		if ref.Name().IsBranch() && ref.Type() == plumbing.HashReference && ref.Hash() == h {
+		if ref.Name().IsBranch() && ref.Type() == plumbing.HashReference && Hash(ref.Hash()) == h {
 			names = append(names, ref.Name().Short())
 		}
 		return nil

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
@@ -118,7 +120,7 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 				writeIndex()
 				return fmt.Errorf("make %s: %w", p, err)
 			}
-			set = append(set, &index.Entry{Hash: e.Hash, Name: p, Mode: e.Mode})
+			set = append(set, &index.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: filemode.FileMode(e.Mode)})
 			continue
 		}
 		if err := r.writeWorkFile(p, e); err != nil {
@@ -131,7 +133,7 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 			writeIndex()
 			return err
 		}
-		ie := &index.Entry{Hash: e.Hash, Name: p, Mode: e.Mode, Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
+		ie := &index.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: filemode.FileMode(e.Mode), Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
 		fillStat(ie, info)
 		set = append(set, ie)
 	}
@@ -217,7 +219,7 @@ func (r *Repo) linkTarget(h Hash) (string, error) {
 // is made under a temporary name and renamed into place, through
 // directories opened without following links (writeAt).
 func (r *Repo) writeWorkFile(rel string, e Entry) error {
-	blob, err := r.git.BlobObject(e.Hash)
+	blob, err := r.git.BlobObject(plumbing.Hash(e.Hash))
 	if err != nil {
 		return err
 	}

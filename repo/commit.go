@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/gitdiary/diary/internal/regular"
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // Signature names who made a commit, and when.
@@ -73,7 +74,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		return "", fmt.Errorf("read %s: %w", indexPath, err)
 	}
 
-	changes := map[string]*rawChange{} // nil: remove
+	changes := map[string]*odb.Change{} // nil: remove
 	var set []*index.Entry
 	remove := map[string]bool{}
 	for _, p := range opts.Paths {
@@ -89,7 +90,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 			remove[p] = true
 			continue
 		}
-		changes[p] = &rawChange{mode: te.Mode, hash: te.Hash}
+		changes[p] = &odb.Change{Mode: te.Mode, Hash: te.Hash}
 		set = append(set, ie)
 	}
 
@@ -99,7 +100,8 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		baseTree = parent.TreeHash
 		parents = []plumbing.Hash{parent.Hash}
 	}
-	tree, err := r.spliceTree(baseTree, changes)
+	ph, err := odb.SpliceTree(r.git.Storer, r.objectsDir(), baseTree, changes)
+	tree := Hash(ph)
 	if err != nil {
 		return "", err
 	}
@@ -111,7 +113,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		Author:       object.Signature{Name: opts.Author.Name, Email: opts.Author.Email, When: opts.Author.When},
 		Committer:    object.Signature{Name: committer.Name, Email: committer.Email, When: committer.When},
 		Message:      ensureNewline(opts.Message),
-		TreeHash:     tree,
+		TreeHash:     plumbing.Hash(tree),
 		ParentHashes: parents,
 	}
 	hash, err := r.writeObject(c)
@@ -119,7 +121,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		return "", fmt.Errorf("write commit: %w", err)
 	}
 	r.hook("commit:objects-written")
-	if err := r.moveHead(headRef, parent, hash); err != nil {
+	if err := r.moveHead(headRef, parent, plumbing.Hash(hash)); err != nil {
 		return "", err
 	}
 	r.hook("commit:branch-moved")
@@ -129,7 +131,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		err = r.updateIndexSlowly(lock, set, remove)
 	} else if err == nil {
 		if err = lock.commitRaw(newIndex); err == nil && parent != nil {
-			r.carryIndexHead(indexSum(rawIndex), parent.Hash, hash, newIndex)
+			r.carryIndexHead(indexSum(rawIndex), Hash(parent.Hash), Hash(hash), newIndex)
 		}
 	}
 	if err != nil {
@@ -187,7 +189,7 @@ func (r *Repo) headRef() (plumbing.ReferenceName, Hash, error) {
 			return "", ZeroHash, fmt.Errorf("read %s: %w", name, err)
 		}
 	}
-	return name, ref.Hash(), nil
+	return name, Hash(ref.Hash()), nil
 }
 
 // head returns the reference HEAD names (HEAD itself when detached) and
@@ -197,7 +199,7 @@ func (r *Repo) head() (plumbing.ReferenceName, *object.Commit, error) {
 	if err != nil || h.IsZero() {
 		return name, nil, err
 	}
-	c, err := r.git.CommitObject(h)
+	c, err := r.git.CommitObject(plumbing.Hash(h))
 	if err != nil {
 		return "", nil, fmt.Errorf("read commit %s of %s: %w", h, name, err)
 	}
@@ -234,10 +236,12 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 	var hash Hash
 	mode := filemode.Regular
 	switch {
-	case fi.Mode().IsRegular() && fi.Size() > bigFile:
-		if hash, err = r.writeLooseFile(full, p, fi.Size()); err != nil {
+	case fi.Mode().IsRegular() && fi.Size() > odb.BigFile:
+		var ph plumbing.Hash
+		if ph, err = odb.WriteLooseFile(r.objectsDir(), full, p, fi.Size()); err != nil {
 			return nil, nil, err
 		}
+		hash = Hash(ph)
 		if fi.Mode()&0o111 != 0 {
 			mode = filemode.Executable
 		}
@@ -259,19 +263,21 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 		return nil, nil, fmt.Errorf("commit %s: not a file", p)
 	}
 	if hash.IsZero() {
-		if hash, err = r.writeLoose(plumbing.BlobObject, content); err != nil {
+		var ph plumbing.Hash
+		if ph, err = r.writeLoose(plumbing.BlobObject, content); err != nil {
 			return nil, nil, fmt.Errorf("write blob of %s: %w", p, err)
 		}
+		hash = Hash(ph)
 	}
 	ie := &index.Entry{
-		Hash:       hash,
+		Hash:       plumbing.Hash(hash),
 		Name:       p,
 		Mode:       mode,
 		Size:       uint32(fi.Size()),
 		ModifiedAt: fi.ModTime(),
 	}
 	fillStat(ie, fi)
-	return &object.TreeEntry{Name: path.Base(p), Mode: mode, Hash: hash}, ie, nil
+	return &object.TreeEntry{Name: path.Base(p), Mode: mode, Hash: plumbing.Hash(hash)}, ie, nil
 }
 
 func setIndexEntry(idx *index.Index, p string, e *index.Entry) {
@@ -290,8 +296,6 @@ func setIndexEntry(idx *index.Index, p string, e *index.Entry) {
 	}
 }
 
-var emptyTree = plumbing.NewHash("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
-
 func treeKey(e object.TreeEntry) string {
 	if e.Mode == filemode.Dir {
 		return e.Name + "/"
@@ -306,20 +310,21 @@ type encoder interface {
 // writeObject encodes a tree or commit and stores it through writeLoose,
 // like every object diary writes (go-git's own writer compresses at the
 // slow default level, which the 600 KB _posts tree of a merge feels).
-func (r *Repo) writeObject(o encoder) (plumbing.Hash, error) {
+func (r *Repo) writeObject(o encoder) (Hash, error) {
 	obj := &plumbing.MemoryObject{}
 	if err := o.Encode(obj); err != nil {
-		return plumbing.ZeroHash, err
+		return ZeroHash, err
 	}
 	rd, err := obj.Reader()
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return ZeroHash, err
 	}
 	data, err := io.ReadAll(rd)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return ZeroHash, err
 	}
-	return r.writeLoose(obj.Type(), data)
+	h, err := r.writeLoose(obj.Type(), data)
+	return Hash(h), err
 }
 
 // indexLock is .git/index.lock, taken the way git takes it: it is

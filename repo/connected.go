@@ -1,9 +1,6 @@
 package repo
 
 import (
-	"bytes"
-	"crypto/sha1"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -12,10 +9,10 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // ErrIncomplete: a ref points at a commit whose objects this repository
@@ -23,60 +20,24 @@ import (
 // older diary).
 var ErrIncomplete = errors.New("objects are missing")
 
-// onDisk reads objects only from the files under .git/objects, through
-// objectStore, never from what go-git holds in memory: a pack whose index
-// go-git failed to write (a full disk) is known to the go-git storage of
-// this process, but to no later process.
-type onDisk struct {
-	storer.EncodedObjectStorer
-	objs *objectStore
-}
-
-func (d onDisk) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	typ, data, err := d.objs.read(h)
-	if errors.Is(err, errNotHere) {
-		return nil, plumbing.ErrObjectNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	if t != plumbing.AnyObject && t != typ {
-		return nil, plumbing.ErrObjectNotFound
-	}
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(typ)
-	obj.Write(data)
-	return obj, nil
-}
-
-// has reports whether object h is on disk.
-func (d onDisk) has(h Hash) error {
-	_, _, err := d.objs.size(h)
-	if errors.Is(err, errNotHere) {
-		return plumbing.ErrObjectNotFound
-	}
-	return err
-}
-
 // disk is the repository's objects as later processes will see them.
-func (r *Repo) disk() (storer.EncodedObjectStorer, func(Hash) error) {
+func (r *Repo) disk() (storer.EncodedObjectStorer, func(plumbing.Hash) error) {
 	if fs, ok := r.git.Storer.(*fastStorage); ok {
-		d := onDisk{fs, fs.objs}
-		return d, d.has
+		return odb.OnDisk(fs, fs.objs)
 	}
-	return r.git.Storer, func(h Hash) error { return r.git.Storer.HasEncodedObject(h) }
+	return r.git.Storer, func(h plumbing.Hash) error { return r.git.Storer.HasEncodedObject(h) }
 }
 
 // Connected checks that commit tip and everything it needs are in the
 // repository, down to where its history meets the commits of haves,
 // which are trusted to be whole: git's connectivity check after a fetch
 // (check_connected in git's connected.c does it with rev-list --objects),
-// walking only the new objects. The walk is objectsToSend's: what another
+// walking only the new objects. The walk is odb.ObjectsToSend's: what another
 // repository that has haves would need of tip is exactly what must be
 // here. A have that is itself missing is passed over.
 func (r *Repo) Connected(tip Hash, haves []Hash) error {
 	st, has := r.disk()
-	hashes, err := objectsToSend(st, []plumbing.Hash{tip}, haves)
+	hashes, err := odb.ObjectsToSend(st, []plumbing.Hash{plumbing.Hash(tip)}, gitHashes(haves))
 	if err != nil {
 		return fmt.Errorf("commit %s: %w: %v", short(tip), ErrIncomplete, err)
 	}
@@ -96,10 +57,10 @@ func (r *Repo) Connected(tip Hash, haves []Hash) error {
 // before it checked, or another tool).
 func (r *Repo) looksWhole(h Hash) bool {
 	st, has := r.disk()
-	if has(h) != nil {
+	if has(plumbing.Hash(h)) != nil {
 		return false
 	}
-	data, err := readTyped(st, h, plumbing.CommitObject)
+	data, err := odb.ReadTyped(st, plumbing.Hash(h), plumbing.CommitObject)
 	if err != nil {
 		return false
 	}
@@ -108,8 +69,8 @@ func (r *Repo) looksWhole(h Hash) bool {
 	if len(data) < at+40 {
 		return false
 	}
-	tree, ok := parseHash(string(data[at : at+40]))
-	return ok && has(tree) == nil
+	tree, ok := ParseHash(string(data[at : at+40]))
+	return ok && has(plumbing.Hash(tree)) == nil
 }
 
 // Intact checks that commit h can be read whole from disk: the commit,
@@ -118,7 +79,7 @@ func (r *Repo) looksWhole(h Hash) bool {
 // is doctor's check of a branch: the whole history is not walked.
 func (r *Repo) Intact(h Hash) error {
 	st, has := r.disk()
-	data, err := readTyped(st, h, plumbing.CommitObject)
+	data, err := odb.ReadTyped(st, plumbing.Hash(h), plumbing.CommitObject)
 	if err != nil {
 		return fmt.Errorf("commit %s: %w: %v", short(h), ErrIncomplete, err)
 	}
@@ -134,14 +95,14 @@ func (r *Repo) Intact(h Hash) error {
 			return fmt.Errorf("commit %s: %w: its parent %s: %v", short(h), ErrIncomplete, short(p), err)
 		}
 	}
-	seen := map[Hash]bool{}
-	var walk func(t Hash) error
-	walk = func(t Hash) error {
+	seen := map[plumbing.Hash]bool{}
+	var walk func(t plumbing.Hash) error
+	walk = func(t plumbing.Hash) error {
 		if seen[t] {
 			return nil
 		}
 		seen[t] = true
-		return eachEntry(st, t, func(mode filemode.FileMode, eh plumbing.Hash) error {
+		return odb.EachEntry(st, t, func(mode filemode.FileMode, eh plumbing.Hash) error {
 			switch {
 			case mode == filemode.Dir:
 				return walk(eh)
@@ -178,11 +139,11 @@ func (r *Repo) mendPackIndexes() (int, error) {
 	n := 0
 	for _, p := range packs {
 		idx := strings.TrimSuffix(p, ".pack") + ".idx"
-		if checkIndex(idx) == nil {
+		if odb.CheckIndex(idx) == nil {
 			continue
 		}
 		n++
-		if err := writeIndex(p, idx); err != nil {
+		if err := odb.WriteIndex(p, idx); err != nil {
 			os.Remove(idx)
 			if rerr := os.Rename(p, p+".broken"); rerr != nil {
 				return n, fmt.Errorf("set the unreadable pack %s aside: %w", p, rerr)
@@ -190,76 +151,6 @@ func (r *Repo) mendPackIndexes() (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// writeIndex reads the pack at p through and writes its index at idx,
-// through a temporary file, flushed and renamed into place.
-func writeIndex(p, idx string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	w := new(idxfile.Writer)
-	parser, err := packfile.NewParser(packfile.NewScanner(f), w)
-	if err != nil {
-		return err
-	}
-	if _, err := parser.Parse(); err != nil {
-		return fmt.Errorf("read %s: %w", p, err)
-	}
-	index, err := w.Index()
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(idx), "tmp_idx_")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = idxfile.NewEncoder(tmp).Encode(index)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		os.Chmod(tmp.Name(), 0o444)
-		err = os.Rename(tmp.Name(), idx)
-	}
-	return err
-}
-
-// checkIndex checks a version 2 pack index (git's
-// Documentation/gitformat-pack.txt): its header, that its length fits its
-// object count, its own SHA-1 trailer, and that the pack checksum it
-// records is the pack's.
-func checkIndex(name string) error {
-	idx, err := os.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	const head = 8 + 256*4
-	if len(idx) < head+40 || !bytes.Equal(idx[:8], []byte{0xff, 't', 'O', 'c', 0, 0, 0, 2}) {
-		return fmt.Errorf("%s: not a version 2 pack index", name)
-	}
-	count := int64(binary.BigEndian.Uint32(idx[head-4 : head]))
-	if int64(len(idx)) < head+count*28+40 {
-		return fmt.Errorf("%s: truncated", name)
-	}
-	sum := sha1.Sum(idx[:len(idx)-20])
-	if !bytes.Equal(sum[:], idx[len(idx)-20:]) {
-		return fmt.Errorf("%s: its checksum does not match", name)
-	}
-	want, err := trailer(strings.TrimSuffix(name, ".idx") + ".pack")
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(want, idx[len(idx)-40:len(idx)-20]) {
-		return fmt.Errorf("%s: made for another pack", name)
-	}
-	return nil
 }
 
 // reopen drops go-git's view of the storage, which keeps the indexes it

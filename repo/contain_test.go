@@ -9,10 +9,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/gitdiary/diary/internal/gittest"
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/gitdiary/diary/internal/gittest"
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 func TestIsDotGit(t *testing.T) {
@@ -88,7 +90,7 @@ func TestFoldName(t *testing.T) {
 }
 
 func TestCheckShape(t *testing.T) {
-	blob := func(s string) Hash { return objectHash(plumbing.BlobObject, []byte(s)) }
+	blob := func(s string) Hash { return Hash(odb.ObjectHash(plumbing.BlobObject, []byte(s))) }
 	links := map[Hash]string{}
 	link := func(target string) Entry {
 		h := blob(target)
@@ -193,8 +195,8 @@ func checkoutWorld(t *testing.T, before, after map[string]string) (dir string, r
 	if err != nil {
 		t.Fatal(err)
 	}
-	from, _ = parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")))
-	to, _ = parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD~1")))
+	from, _ = ParseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")))
+	to, _ = ParseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD~1")))
 	return dir, r, from, to
 }
 

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/gitdiary/diary/internal/gittest"
 	"github.com/gitdiary/diary/repo"
 )
@@ -53,7 +51,7 @@ func TestFetchNeverSetsARefAtMissingObjects(t *testing.T) {
 	if err := r.Intact(before); err != nil {
 		t.Errorf("Intact(origin/main as cloned): %v", err)
 	}
-	if h := plumbing.NewHash(tip); !errors.Is(r.Intact(h), repo.ErrIncomplete) {
+	if h, _ := repo.ParseHash(tip); !errors.Is(r.Intact(h), repo.ErrIncomplete) {
 		t.Errorf("Intact(%s) = %v, want %v", tip[:7], r.Intact(h), repo.ErrIncomplete)
 	}
 }
@@ -124,7 +122,8 @@ func TestFetchHealsATruncatedPackIndex(t *testing.T) {
 	if after, _, _ := r.RemoteBranch("origin", "main"); after.String() != tip {
 		t.Errorf("origin/main is %s, want %s", after, tip)
 	}
-	if err := r.Intact(plumbing.NewHash(tip)); err != nil {
+	want, _ := repo.ParseHash(tip)
+	if err := r.Intact(want); err != nil {
 		t.Errorf("Intact(origin/main): %v", err)
 	}
 	gittest.Fsck(t, dir)

@@ -68,7 +68,9 @@ func (r *Repo) readConfig() (*format.Config, error) {
 
 // writeLocked replaces path under git's lock protocol: PATH.lock is
 // created exclusively (an existing one belongs to a running git), filled,
-// flushed, and renamed over path.
+// flushed, and renamed over path. It is not internal/atomicfile's
+// writer: the temporary file must be PATH.lock itself, the name git
+// takes and respects as the lock.
 func writeLocked(path string, data []byte) error {
 	lock := path + ".lock"
 	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)

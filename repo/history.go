@@ -11,10 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/internal/atomicfile"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/transport"
+	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage/memory"
 )
 
@@ -89,7 +90,7 @@ func (r *Repo) parents(h Hash) ([]Hash, error) {
 			break // the end of the header
 		}
 		if rest, ok := bytes.CutPrefix(line, []byte("parent ")); ok {
-			p, ok := parseHash(string(rest))
+			p, ok := ParseHash(string(rest))
 			if !ok {
 				return nil, fmt.Errorf("read commit %s: a malformed parent line", short(h))
 			}
@@ -103,6 +104,11 @@ func (r *Repo) parents(h Hash) ([]Hash, error) {
 // leaves it behind, and the next Clone into the same directory starts
 // again instead of calling the directory not empty.
 const cloneMark = "diary/clone-unfinished"
+
+// privateFile is the mode of the files diary writes whole under
+// .git/diary (the clone mark, the last sync, the index-head record):
+// readable by the user alone, as they always were.
+const privateFile = 0o600
 
 // Clone makes dir a copy of the repository at url, checked out on the
 // remote's default branch, through the same steps as sync: its objects
@@ -153,7 +159,7 @@ func Clone(ctx context.Context, url, dir string, o NetOptions) (*Repo, error) {
 	}
 	made = true
 	// The mark comes first, before anything of the repository.
-	if err := replaceFile(filepath.Join(abs, ".git", filepath.FromSlash(cloneMark)), []byte(Redact(url)+"\n")); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(abs, ".git", filepath.FromSlash(cloneMark)), []byte(Redact(url)+"\n"), privateFile); err != nil {
 		return fail(fmt.Errorf("clone into %s: %w", abs, err))
 	}
 	r, err := Init(abs, branch.Short())
@@ -193,13 +199,13 @@ func (r *Repo) CloneDone() error {
 	if err := os.Remove(filepath.Join(r.gitDir, filepath.FromSlash(cloneMark))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("finish the clone: %w", err)
 	}
-	return syncDir(filepath.Join(r.gitDir, "diary"))
+	return atomicfile.SyncDir(filepath.Join(r.gitDir, "diary"))
 }
 
 // unfinishedClone reports whether dir holds a clone that a kill cut
 // short: one with the mark, or one killed while the mark itself was being
-// written (nothing but .git/diary holding replaceFile's temporary
-// files).
+// written (nothing but .git/diary holding atomicfile's temporary
+// files of the mark).
 func unfinishedClone(dir string) bool {
 	if _, err := os.Stat(filepath.Join(dir, ".git", filepath.FromSlash(cloneMark))); err == nil {
 		return true
@@ -218,7 +224,7 @@ func unfinishedClone(dir string) bool {
 	}
 	return only(dir, func(n string) bool { return n == ".git" }) &&
 		only(filepath.Join(dir, ".git"), func(n string) bool { return n == "diary" }) &&
-		only(filepath.Join(dir, ".git", "diary"), func(n string) bool { return strings.HasPrefix(n, ".diary-tmp-") })
+		only(filepath.Join(dir, ".git", "diary"), func(n string) bool { return strings.HasPrefix(n, atomicfile.TempPrefix(cloneMark)) })
 }
 
 // checkoutClone writes the files of a fresh clone's HEAD into its empty
@@ -244,7 +250,7 @@ func (r *Repo) checkoutClone(ctx context.Context) error {
 // ever pushed, which go-git's clone cannot check out.
 func defaultBranch(ctx context.Context, url string, o NetOptions) (plumbing.ReferenceName, error) {
 	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{url}})
-	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth})
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth.method()})
 	if err != nil {
 		return "", err
 	}
@@ -268,7 +274,7 @@ func defaultBranch(ctx context.Context, url string, o NetOptions) (plumbing.Refe
 		}
 	}
 	if first == "" {
-		return "", fmt.Errorf("the remote has no branch yet: make the diary with diary init DIR --remote %s, then diary sync: %w", Redact(url), transport.ErrEmptyRemoteRepository)
+		return "", fmt.Errorf("the remote has no branch yet: make the diary with diary init DIR --remote %s, then diary sync: %w", Redact(url), gittransport.ErrEmptyRemoteRepository)
 	}
 	return first, nil
 }
@@ -279,7 +285,7 @@ func (r *Repo) RecordSync(t time.Time) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return replaceFile(filepath.Join(dir, "last-sync"), []byte(t.UTC().Format(time.RFC3339)+"\n"))
+	return atomicfile.WriteFile(filepath.Join(dir, "last-sync"), []byte(t.UTC().Format(time.RFC3339)+"\n"), privateFile)
 }
 
 // LastSync is the time RecordSync noted; zero when none.
@@ -294,7 +300,7 @@ func (r *Repo) LastSync() time.Time {
 
 // CommitTime returns when commit c was committed.
 func (r *Repo) CommitTime(c Hash) (time.Time, error) {
-	commit, err := r.git.CommitObject(c)
+	commit, err := r.git.CommitObject(plumbing.Hash(c))
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read commit %s: %w", short(c), err)
 	}
@@ -325,7 +331,7 @@ func (r *Repo) OnlyOn(branch string, head, base Hash) ([]Kept, error) {
 	var others []Hash
 	iter.ForEach(func(ref *plumbing.Reference) error {
 		if ref.Type() == plumbing.HashReference && ref.Name() != mine && ref.Name() != plumbing.HEAD {
-			others = append(others, ref.Hash())
+			others = append(others, Hash(ref.Hash()))
 		}
 		return nil
 	})

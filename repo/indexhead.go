@@ -2,8 +2,8 @@ package repo
 
 import (
 	"bytes"
-	"encoding/hex"
 	"fmt"
+	"github.com/gitdiary/diary/internal/atomicfile"
 	"os"
 	"path/filepath"
 )
@@ -56,7 +56,7 @@ func (r *Repo) readIndexHead() (indexHead, bool) {
 		s string
 		h *Hash
 	}{{c, &rec.commit}, {i, &rec.index}} {
-		h, ok := parseHash(f.s)
+		h, ok := ParseHash(f.s)
 		if !ok || h.IsZero() {
 			return indexHead{}, false
 		}
@@ -77,7 +77,7 @@ func (r *Repo) writeIndexHead(rec indexHead) {
 	}
 	data := fmt.Sprintf("%scommit %s\nindex %s\n", indexHeadMagic, rec.commit, rec.index)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-		if err = replaceFile(path, []byte(data)); err == nil {
+		if err = atomicfile.WriteFile(path, []byte(data), privateFile); err == nil {
 			return
 		}
 	}
@@ -192,39 +192,4 @@ func (r *Repo) noteIndexHolds(c Hash, t Tree) {
 		return
 	}
 	r.writeIndexHead(indexHead{commit: c, index: meta.sum})
-}
-
-// replaceFile writes data to path through a temporary file, flushed to
-// disk, and a rename, so that a reader sees the old content or the new,
-// never part, even after a power cut. (It is the twin of the root
-// package's writeFileAtomic, which repo cannot import.)
-func replaceFile(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".diary-tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	return err
-}
-
-// parseHash reads a full hexadecimal object name.
-func parseHash(s string) (Hash, bool) {
-	var h Hash
-	if len(s) != 2*len(h) {
-		return h, false
-	}
-	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
-		return h, false
-	}
-	return h, true
 }

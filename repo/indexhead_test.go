@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gitdiary/diary/internal/gittest"
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // objectTree reads commit c's files from the objects alone, as ReadTree
@@ -21,11 +22,11 @@ func objectTree(t *testing.T, r *Repo, c Hash) Tree {
 	if c.IsZero() {
 		return tree
 	}
-	commit, err := r.git.CommitObject(c)
+	commit, err := r.git.CommitObject(plumbing.Hash(c))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.readTree(c, commit.TreeHash, "", tree); err != nil {
+	if err := r.readTree(c, Hash(commit.TreeHash), "", tree); err != nil {
 		t.Fatal(err)
 	}
 	return tree
@@ -43,13 +44,13 @@ func fromIndex(t *testing.T, dir string) bool {
 	if err != nil || head.Hash.IsZero() {
 		t.Fatalf("HEAD: %v", err)
 	}
-	commit, err := r.git.CommitObject(head.Hash)
+	commit, err := r.git.CommitObject(plumbing.Hash(head.Hash))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := objectTree(t, r, head.Hash)
 	// diary's record alone first, then with git's cache tree too.
-	for _, tree := range []Hash{ZeroHash, commit.TreeHash} {
+	for _, tree := range []Hash{ZeroHash, Hash(commit.TreeHash)} {
 		got, ok := r.treeFromIndex(head.Hash, tree)
 		if !ok {
 			continue
@@ -249,7 +250,7 @@ func TestIndexHeadRandom(t *testing.T) {
 					if err != nil {
 						break
 					}
-					p, _ := parseHash(prev[:40])
+					p, _ := ParseHash(prev[:40])
 					from, to := objectTree(t, r, head.Hash), objectTree(t, r, p)
 					if ch, _ := r.Changes(ctx); len(ch) > 0 {
 						break // Update refuses to overwrite changes

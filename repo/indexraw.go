@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
@@ -186,7 +184,7 @@ func (r *Repo) indexEntries() (map[string]*indexEntry, error) {
 	m := make(map[string]*indexEntry, len(idx.Entries))
 	for _, e := range idx.Entries {
 		if e.Stage == stage0 {
-			m[e.Name] = &indexEntry{Hash: e.Hash, Mode: e.Mode, Size: e.Size,
+			m[e.Name] = &indexEntry{Hash: Hash(e.Hash), Mode: Mode(e.Mode), Size: e.Size,
 				Sec: uint32(e.ModifiedAt.Unix()), Nsec: uint32(e.ModifiedAt.Nanosecond())}
 		}
 	}
@@ -251,7 +249,7 @@ func parseIndex(data []byte) (map[string]*indexEntry, indexMeta, error) {
 			e := &entries[staged]
 			staged++
 			e.Sec, e.Nsec = get(b[8:]), get(b[12:])
-			e.Mode = filemode.FileMode(get(b[24:]))
+			e.Mode = Mode(get(b[24:]))
 			e.Size = get(b[36:])
 			copy(e.Hash[:], b[40:60])
 			m[string(b[nameAt:nameAt+end])] = e

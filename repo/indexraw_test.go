@@ -105,8 +105,8 @@ func TestParseIndexAgreesWithGoGit(t *testing.T) {
 			t.Fatal(err)
 		}
 		mt := idx.Entries[1].ModifiedAt
-		if len(m) != 2 || m["a"].Hash != idx.Entries[0].Hash || m["b/c"].Sec != uint32(mt.Unix()) || m["b/c"].Nsec != uint32(mt.Nanosecond()) ||
-			m["a"].Size != 1 || m["a"].Mode != idx.Entries[0].Mode {
+		if len(m) != 2 || m["a"].Hash != Hash(idx.Entries[0].Hash) || m["b/c"].Sec != uint32(mt.Unix()) || m["b/c"].Nsec != uint32(mt.Nanosecond()) ||
+			m["a"].Size != 1 || m["a"].Mode != Mode(idx.Entries[0].Mode) {
 			t.Errorf("v%d: %+v", version, m)
 		}
 	}

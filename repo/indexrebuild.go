@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
@@ -24,16 +26,16 @@ func (r *Repo) headIndex() (*index.Index, error) {
 	if err != nil || head.IsZero() {
 		return idx, err
 	}
-	commit, err := r.git.CommitObject(head)
+	commit, err := r.git.CommitObject(plumbing.Hash(head))
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", short(head), err)
 	}
 	t := Tree{}
-	if err := r.readTree(head, commit.TreeHash, "", t); err != nil {
+	if err := r.readTree(head, Hash(commit.TreeHash), "", t); err != nil {
 		return nil, err
 	}
 	for p, e := range t {
-		idx.Entries = append(idx.Entries, &index.Entry{Name: p, Hash: e.Hash, Mode: e.Mode})
+		idx.Entries = append(idx.Entries, &index.Entry{Name: p, Hash: plumbing.Hash(e.Hash), Mode: filemode.FileMode(e.Mode)})
 	}
 	sort.Slice(idx.Entries, func(i, j int) bool { return idx.Entries[i].Name < idx.Entries[j].Name })
 	return idx, nil
@@ -53,7 +55,7 @@ func (r *Repo) rebuildIndex(cause error) (map[string]*indexEntry, error) {
 	}
 	m := make(map[string]*indexEntry, len(idx.Entries))
 	for _, e := range idx.Entries {
-		m[e.Name] = &indexEntry{Hash: e.Hash, Mode: e.Mode}
+		m[e.Name] = &indexEntry{Hash: Hash(e.Hash), Mode: Mode(e.Mode)}
 	}
 	r.indexMemo, r.indexKey = nil, ""
 	return m, nil

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/gitdiary/diary/internal/atomicfile"
 )
 
 // Lock files that appear whole.
@@ -26,6 +28,10 @@ import (
 // process is gone (same host, pid not running) is a dead diary's and is
 // taken over; a lock without one is git's (or another program's), and is
 // respected.
+//
+// This is a protocol of its own, not internal/atomicfile's writer: the
+// file that appears is NAME.lock, by link(2), never by a rename over it,
+// and its temporary twin outlives the write.
 
 // lockTempPrefix starts the name of the temporary twin of every lock
 // diary holds.
@@ -233,7 +239,7 @@ func takeOver(path string, stale func(moved string) bool, done func()) bool {
 func (l *heldLock) commit(target string) error {
 	err := os.Rename(l.path, target)
 	if err == nil {
-		err = syncDir(filepath.Dir(target))
+		err = atomicfile.SyncDir(filepath.Dir(target))
 	}
 	if err != nil {
 		l.release()

@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/transport"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 
@@ -63,7 +62,7 @@ func (h *home) write(rel, content string) {
 	}
 }
 
-func (h *home) auth(url string) transport.AuthMethod {
+func (h *home) auth(url string) *repo.Credentials {
 	h.t.Helper()
 	a, err := repo.Auth(url, h.opts())
 	if err != nil {

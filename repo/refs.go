@@ -14,6 +14,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage"
+
+	"github.com/gitdiary/diary/internal/atomicfile"
 )
 
 // refStore reads and writes refs as git's files backend does, in place of
@@ -76,8 +78,8 @@ func parseRefFile(n plumbing.ReferenceName, path string, data []byte) (*plumbing
 	if target, ok := strings.CutPrefix(line, "ref: "); ok {
 		return plumbing.NewSymbolicReference(n, plumbing.ReferenceName(strings.TrimSpace(target))), nil
 	}
-	if h, ok := parseHash(line); ok {
-		return plumbing.NewHashReference(n, h), nil
+	if h, ok := ParseHash(line); ok {
+		return plumbing.NewHashReference(n, plumbing.Hash(h)), nil
 	}
 	if line == "" {
 		return nil, fmt.Errorf("ref file %s is empty: the repository is damaged (an earlier crash); git reflog %s shows where it pointed", path, n.Short())
@@ -138,11 +140,11 @@ func (s *refStore) packed() ([]*plumbing.Reference, error) {
 			continue
 		}
 		hx, name, ok := strings.Cut(line, " ")
-		h, hok := parseHash(hx)
+		h, hok := ParseHash(hx)
 		if !ok || !hok {
 			return nil, fmt.Errorf("%s: a line that is no ref (%q): the repository is damaged", filepath.Join(s.commonDir, "packed-refs"), line)
 		}
-		out = append(out, plumbing.NewHashReference(plumbing.ReferenceName(name), h))
+		out = append(out, plumbing.NewHashReference(plumbing.ReferenceName(name), plumbing.Hash(h)))
 	}
 	return out, sc.Err()
 }
@@ -277,7 +279,7 @@ func (s *refStore) RemoveReference(n plumbing.ReferenceName) error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove %s: %w", n, err)
 	}
-	return syncDir(filepath.Dir(path))
+	return atomicfile.SyncDir(filepath.Dir(path))
 }
 
 // unpack rewrites packed-refs without n, under packed-refs.lock.

@@ -35,7 +35,7 @@ func twoCommits(t *testing.T) (*Repo, string, Hash, Hash) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hh, _ := parseHash(h)
+		hh, _ := ParseHash(h)
 		hs = append(hs, hh)
 	}
 	return r, dir, hs[0], hs[1]

@@ -19,11 +19,13 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/storer"
-	"github.com/go-git/go-git/v5/plumbing/transport"
+	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
 	"github.com/go-git/go-git/v5/storage/filesystem"
-	gioutil "github.com/go-git/go-git/v5/utils/ioutil"
+
+	"github.com/gitdiary/diary/repo/odb"
+	"github.com/gitdiary/diary/repo/transport"
 )
 
 func init() {
@@ -32,7 +34,7 @@ func init() {
 	// The server's storage is diary's (safeLoader), so that a push into
 	// a path remote writes its pack and its refs as safely as a fetch
 	// into the laptop does.
-	client.InstallProtocol("file", localTransport{server.NewServer(safeLoader{})})
+	transport.ServePaths(safeLoader{})
 }
 
 // safeLoader opens a path remote's storage as go-git's server does, and
@@ -40,7 +42,7 @@ func init() {
 // temporary names and flushed, refs under git's lock protocol.
 type safeLoader struct{}
 
-func (safeLoader) Load(ep *transport.Endpoint) (storer.Storer, error) {
+func (safeLoader) Load(ep *gittransport.Endpoint) (storer.Storer, error) {
 	st, err := server.DefaultLoader.Load(ep)
 	if err != nil {
 		return nil, err
@@ -53,53 +55,6 @@ func (safeLoader) Load(ep *transport.Endpoint) (storer.Storer, error) {
 	return st, nil
 }
 
-// localTransport is go-git's in-process server with its upload-pack
-// replaced: go-git's fails with "object not found" when the client says
-// it has commits the server does not (a laptop's own new entries, on
-// every fetch after it wrote one), where git's upload-pack ignores them,
-// and it lists every object of the whole history to decide what to send.
-type localTransport struct{ transport.Transport }
-
-func (t localTransport) NewUploadPackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.UploadPackSession, error) {
-	s, err := t.Transport.NewUploadPackSession(ep, auth)
-	if err != nil {
-		return nil, err
-	}
-	st, err := safeLoader{}.Load(ep)
-	if err != nil {
-		return nil, err
-	}
-	return &uploadPack{UploadPackSession: s, objects: st}, nil
-}
-
-type uploadPack struct {
-	transport.UploadPackSession
-	objects storer.EncodedObjectStorer
-}
-
-func (k *uploadPack) UploadPack(ctx context.Context, req *packp.UploadPackRequest) (*packp.UploadPackResponse, error) {
-	if req.IsEmpty() {
-		return nil, transport.ErrEmptyUploadPackRequest
-	}
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	if len(req.Shallows) > 0 {
-		return nil, errors.New("shallow fetches are not served")
-	}
-	// What to send is worked out by objectsToSend, not by go-git's
-	// revlist, which would list every object of the whole history.
-	objs, err := objectsToSend(k.objects, req.Wants, req.Haves)
-	if err != nil {
-		return nil, err
-	}
-	pr, pw := io.Pipe()
-	go func() {
-		pw.CloseWithError(writePack(pw, k.objects, objs, !req.Capabilities.Supports(capability.OFSDelta)))
-	}()
-	return packp.NewUploadPackResponseWithPackfile(req, gioutil.NewContextReadCloser(ctx, pr)), nil
-}
-
 // Sentinel errors of the network steps.
 var (
 	// ErrUnreachable: the remote could not be reached (offline, DNS,
@@ -108,8 +63,6 @@ var (
 	// ErrRejected: the remote refused a push that is not a fast-forward;
 	// fetch and merge, then push again.
 	ErrRejected = errors.New("push rejected")
-	// ErrAuth: the remote refused the credentials.
-	ErrAuth = errors.New("remote refused the credentials")
 	// ErrNoRemote: no remote of that name is configured.
 	ErrNoRemote = errors.New("no such remote")
 	// ErrDiskFull: a write failed for want of space, on this laptop or on
@@ -147,9 +100,9 @@ func (r *Repo) SetBranch(branch string, from, to Hash) error {
 	name := plumbing.NewBranchReferenceName(branch)
 	var old *plumbing.Reference
 	if !from.IsZero() {
-		old = plumbing.NewHashReference(name, from)
+		old = plumbing.NewHashReference(name, plumbing.Hash(from))
 	}
-	if err := r.git.Storer.CheckAndSetReference(plumbing.NewHashReference(name, to), old); err != nil {
+	if err := r.git.Storer.CheckAndSetReference(plumbing.NewHashReference(name, plumbing.Hash(to)), old); err != nil {
 		if errors.Is(err, ErrRefLocked) {
 			return fmt.Errorf("update %s: %w", name, err)
 		}
@@ -169,7 +122,7 @@ func (r *Repo) Backup(h Hash, now time.Time) error {
 		return nil
 	}
 	name := plumbing.ReferenceName(fmt.Sprintf("refs/diary/backup/%s-%s", now.UTC().Format("20060102T150405.000000000"), short(h)))
-	if err := r.git.Storer.SetReference(plumbing.NewHashReference(name, h)); err != nil {
+	if err := r.git.Storer.SetReference(plumbing.NewHashReference(name, plumbing.Hash(h))); err != nil {
 		return fmt.Errorf("record backup %s: %w", name, err)
 	}
 	refs, err := r.Backups()
@@ -197,7 +150,7 @@ func (r *Repo) Backups() ([]BackupRef, error) {
 	var out []BackupRef
 	iter.ForEach(func(ref *plumbing.Reference) error {
 		if strings.HasPrefix(ref.Name().String(), "refs/diary/backup/") && ref.Type() == plumbing.HashReference {
-			out = append(out, BackupRef{ref.Name().String(), ref.Hash()})
+			out = append(out, BackupRef{ref.Name().String(), Hash(ref.Hash())})
 		}
 		return nil
 	})
@@ -241,16 +194,13 @@ func (r *Repo) Ref(name string) (Hash, bool, error) {
 	if err != nil {
 		return ZeroHash, false, err
 	}
-	return ref.Hash(), true, nil
+	return Hash(ref.Hash()), true, nil
 }
-
-// AuthMethod is a remote's credentials, as Auth finds them.
-type AuthMethod = transport.AuthMethod
 
 // NetOptions are what every network step takes.
 type NetOptions struct {
-	Auth     transport.AuthMethod // nil: none (local paths, anonymous)
-	Progress io.Writer            // nil: quiet
+	Auth     *Credentials // nil: none (local paths, anonymous)
+	Progress io.Writer    // nil: quiet
 }
 
 // Fetch brings the remote's branch into refs/remotes/REMOTE/BRANCH. It
@@ -325,7 +275,7 @@ func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 	err = r.git.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: remote,
 		RefSpecs:   []config.RefSpec{spec},
-		Auth:       o.Auth,
+		Auth:       o.Auth.method(),
 		Progress:   o.Progress,
 		Tags:       git.NoTags,
 	})
@@ -350,7 +300,7 @@ func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return true, nil
-	case errors.Is(err, transport.ErrEmptyRemoteRepository), errors.As(err, &noMatch):
+	case errors.Is(err, gittransport.ErrEmptyRemoteRepository), errors.As(err, &noMatch):
 		return false, nil
 	}
 	return false, r.netError("fetch from "+remote, remote, err)
@@ -374,7 +324,7 @@ func (r *Repo) restoreRef(ref string, old Hash, had bool) error {
 // It speaks the push protocol itself rather than through go-git's
 // Remote.Push, which lists every object of the remote's whole history to
 // decide what to send (seconds and hundreds of megabytes for a lifetime
-// diary): objectsToSend walks only the new commits.
+// diary): odb.ObjectsToSend walks only the new commits.
 func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) error {
 	err := r.push(ctx, remote, branch, o)
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
@@ -395,7 +345,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err != nil {
 		return err
 	}
-	ep, err := transport.NewEndpoint(url)
+	ep, err := gittransport.NewEndpoint(url)
 	if err != nil {
 		return err
 	}
@@ -403,7 +353,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err != nil {
 		return err
 	}
-	sess, err := cl.NewReceivePackSession(ep, o.Auth)
+	sess, err := cl.NewReceivePackSession(ep, o.Auth.method())
 	if err != nil {
 		return err
 	}
@@ -413,7 +363,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 		}
 	}()
 	ar, err := sess.AdvertisedReferencesContext(ctx)
-	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+	if err != nil && !errors.Is(err, gittransport.ErrEmptyRemoteRepository) {
 		return err
 	}
 	name := plumbing.NewBranchReferenceName(branch)
@@ -446,18 +396,18 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 		if r.git.Storer.HasEncodedObject(old) != nil {
 			return fmt.Errorf("push to %s: %w: the remote has commits this laptop has not fetched yet", remote, ErrRejected)
 		}
-		if ok, err := r.IsAncestor(old, local.Hash()); err != nil || !ok {
+		if ok, err := r.IsAncestor(Hash(old), Hash(local.Hash())); err != nil || !ok {
 			return fmt.Errorf("push to %s: %w: the remote has commits this laptop has not merged yet", remote, ErrRejected)
 		}
 	}
-	hashes, err := objectsToSend(r.git.Storer, []plumbing.Hash{local.Hash()}, haves)
+	hashes, err := odb.ObjectsToSend(r.git.Storer, []plumbing.Hash{local.Hash()}, haves)
 	if err != nil {
 		return err
 	}
-	if err := r.checkSizes(hashes, remote, branch); err != nil {
+	if err := r.checkSizes(ownHashes(hashes), remote, branch); err != nil {
 		return err
 	}
-	if err := r.checkPushShape(local.Hash(), old, remote, branch); err != nil {
+	if err := r.checkPushShape(Hash(local.Hash()), Hash(old), remote, branch); err != nil {
 		return err
 	}
 	caps := capability.NewList()
@@ -478,7 +428,7 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	req.Packfile = rd
 	done := make(chan error, 1)
 	go func() {
-		err := writePack(wr, r.git.Storer, hashes, !caps.Supports(capability.OFSDelta))
+		err := odb.WritePack(wr, r.git.Storer, hashes, !caps.Supports(capability.OFSDelta))
 		done <- wr.CloseWithError(err)
 	}()
 	rs, err := sess.ReceivePack(ctx, req)
@@ -545,12 +495,12 @@ func (r *Repo) checkPushShape(c, old Hash, remote, branch string) error {
 // objectSize is an object's type and size, from its header.
 func (r *Repo) objectSize(h Hash) (plumbing.ObjectType, int64, error) {
 	if fs, ok := r.git.Storer.(*fastStorage); ok {
-		typ, n, err := fs.objs.size(h)
-		if !errors.Is(err, errNotHere) {
+		typ, n, err := fs.objs.Size(plumbing.Hash(h))
+		if !errors.Is(err, odb.ErrNotHere) {
 			return typ, n, err
 		}
 	}
-	obj, err := r.git.Storer.EncodedObject(plumbing.AnyObject, h)
+	obj, err := r.git.Storer.EncodedObject(plumbing.AnyObject, plumbing.Hash(h))
 	if err != nil {
 		return 0, 0, fmt.Errorf("read object %s: %w", short(h), err)
 	}
@@ -574,13 +524,13 @@ func (r *Repo) netError(step, remote string, err error) error {
 		return fmt.Errorf("%s: %w: it did not answer in time (the timeout setting)", step, ErrUnreachable)
 	}
 	// Refused keys, tokens and host keys, with what to do about each.
-	if e := authNetError(step, err); e != nil {
+	if e := transport.NetError(step, err); e != nil {
 		return e
 	}
 	switch {
-	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+	case errors.Is(err, gittransport.ErrAuthenticationRequired), errors.Is(err, gittransport.ErrAuthorizationFailed):
 		return fmt.Errorf("%s: %w: check the token or key (diary doctor tells which)", step, ErrAuth)
-	case errors.Is(err, transport.ErrRepositoryNotFound):
+	case errors.Is(err, gittransport.ErrRepositoryNotFound):
 		return fmt.Errorf("%s: %w: no repository at the remote's URL (a disk not mounted, or a wrong URL: git remote -v shows it)", step, ErrUnreachable)
 	case errors.As(err, &opErr), errors.As(err, &dnsErr), errors.As(err, &urlErr), errors.As(err, &netErr):
 		return fmt.Errorf("%s: %w: %v", step, ErrUnreachable, Redact(err.Error()))
@@ -630,8 +580,8 @@ func (r *Repo) Probe(ctx context.Context, remote string, o NetOptions) (int, err
 	if err != nil {
 		return 0, fmt.Errorf("%w: %s", ErrNoRemote, remote)
 	}
-	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth})
-	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth.method()})
+	if errors.Is(err, gittransport.ErrEmptyRemoteRepository) {
 		return 0, nil
 	}
 	if err != nil {
@@ -654,7 +604,7 @@ func (r *Repo) ProbePush(ctx context.Context, remote string, o NetOptions) error
 	if err != nil {
 		return err
 	}
-	ep, err := transport.NewEndpoint(url)
+	ep, err := gittransport.NewEndpoint(url)
 	if err != nil {
 		return fmt.Errorf("remote %s: %s", remote, Redact(err.Error()))
 	}
@@ -662,12 +612,12 @@ func (r *Repo) ProbePush(ctx context.Context, remote string, o NetOptions) error
 	if err != nil {
 		return fmt.Errorf("remote %s: %s", remote, Redact(err.Error()))
 	}
-	sess, err := cl.NewReceivePackSession(ep, o.Auth)
+	sess, err := cl.NewReceivePackSession(ep, o.Auth.method())
 	if err != nil {
 		return r.netError("open a push to "+remote, remote, err)
 	}
 	defer sess.Close()
-	if _, err := sess.AdvertisedReferencesContext(ctx); err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+	if _, err := sess.AdvertisedReferencesContext(ctx); err != nil && !errors.Is(err, gittransport.ErrEmptyRemoteRepository) {
 		return r.netError("open a push to "+remote, remote, err)
 	}
 	return nil

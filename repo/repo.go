@@ -2,6 +2,15 @@
 // where that is safe and fast, and drops to its plumbing where it is not:
 // a commit of one path writes the blob, the changed trees and the commit
 // itself, and touches one index entry, without a status of the whole tree.
+//
+// Its API is in its own types (Hash, Mode, Tree, Signature, Credentials):
+// no caller sees a go-git type. Behind it are its rooms, which only repo
+// imports: repo/odb stores objects (packs, loose objects, packing, the
+// object walk), repo/transport talks to other machines (credentials,
+// known_hosts, ssh, https, git://, path remotes). repo itself keeps what
+// ties them to a work tree: the index and the change scan, checkout,
+// commits, refs and locks, history, and the go-git storage that joins
+// odb's objects to repo's refs.
 package repo
 
 import (
@@ -113,7 +122,7 @@ func open(dir string, detect bool) (*Repo, error) {
 	// go-git's default storage opens the pack file again, through its
 	// path-checking file system, and builds a new reader for every object
 	// it reads; and it inflates through a byte-at-a-time scanner. diary
-	// reads objects itself (objectStore), and what go-git still reads it
+	// reads objects itself (odb.Store), and what go-git still reads it
 	// reads with a few packs kept open, large objects as streams.
 	if st, ok := r.Storer.(*filesystem.Storage); ok {
 		st = filesystem.NewStorageWithOptions(st.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{MaxOpenDescriptors: 16, LargeObjectThreshold: largeObject})

@@ -16,10 +16,12 @@ import (
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/gitdiary/diary/internal/regular"
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // ChangeKind says how a path differs from HEAD.
@@ -267,7 +269,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		// HEAD holds something the user staged, which stays.
 		he, _ := headTree.get(c.path)
 		if st, ok := stats[c.path]; ok && st.Hash == he.Hash && st.Mode == he.Mode && c.info.ModTime().Before(time.Now().Add(-2*time.Second)) {
-			ie := &index.Entry{Hash: he.Hash, Name: c.path, Mode: he.Mode, Size: uint32(c.info.Size()), ModifiedAt: c.info.ModTime()}
+			ie := &index.Entry{Hash: plumbing.Hash(he.Hash), Name: c.path, Mode: filemode.FileMode(he.Mode), Size: uint32(c.info.Size()), ModifiedAt: c.info.ModTime()}
 			fillStat(ie, c.info)
 			refresh = append(refresh, ie)
 		}
@@ -383,9 +385,9 @@ func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
 		var target string
 		target, err = os.Readlink(full)
 		data = []byte(filepath.ToSlash(target))
-	} else if info.Size() > bigFile {
-		h, err := hashFileStream(full, rel, info.Size())
-		return h, mode, err
+	} else if info.Size() > odb.BigFile {
+		h, err := odb.HashFileStream(full, rel, info.Size())
+		return Hash(h), mode, err
 	} else {
 		// Never through a link, never a pipe or a device: one that took
 		// a file's place since the lstat is refused, not read.
@@ -394,7 +396,7 @@ func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
 	if err != nil {
 		return ZeroHash, 0, fmt.Errorf("read %s: %w", rel, err)
 	}
-	return objectHash(plumbing.BlobObject, data), mode, nil
+	return Hash(odb.ObjectHash(plumbing.BlobObject, data)), mode, nil
 }
 
 // parallel calls f(0), f(1), … f(n-1) on as many goroutines as there
@@ -530,7 +532,7 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 		if err != nil || h != he.Hash || mode != he.Mode {
 			continue
 		}
-		ie := &index.Entry{Hash: h, Name: p, Mode: mode, Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
+		ie := &index.Entry{Hash: plumbing.Hash(h), Name: p, Mode: filemode.FileMode(mode), Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
 		fillStat(ie, info)
 		set = append(set, ie)
 	}

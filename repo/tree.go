@@ -1,34 +1,16 @@
 package repo
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-
 	"sort"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
-)
 
-// Hash names a git object. It is go-git's type under diary's name, so
-// that the sync engine reads and writes trees without importing go-git.
-type Hash = plumbing.Hash
-
-// ZeroHash is the hash of nothing: no commit, no blob.
-var ZeroHash = plumbing.ZeroHash
-
-// Mode is a tree entry's kind.
-type Mode = filemode.FileMode
-
-// The modes a work tree holds.
-const (
-	ModeRegular    = filemode.Regular
-	ModeExecutable = filemode.Executable
-	ModeSymlink    = filemode.Symlink
-	ModeSubmodule  = filemode.Submodule
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // Entry is one file of a tree.
@@ -77,20 +59,20 @@ func (r *Repo) readCommitTree(c Hash) (Tree, error) {
 	if t, ok := r.treeFromIndex(c, ZeroHash); ok {
 		return t, nil
 	}
-	commit, err := r.git.CommitObject(c)
+	commit, err := r.git.CommitObject(plumbing.Hash(c))
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", short(c), err)
 	}
 	_, head, _ := r.headRef()
 	isHead := c == head
 	if isHead {
-		if t, ok := r.treeFromIndex(c, commit.TreeHash); ok {
+		if t, ok := r.treeFromIndex(c, Hash(commit.TreeHash)); ok {
 			r.fromIndex = c
 			return t, nil
 		}
 	}
 	t := Tree{}
-	if err := r.readTree(c, commit.TreeHash, "", t); err != nil {
+	if err := r.readTree(c, Hash(commit.TreeHash), "", t); err != nil {
 		return nil, err
 	}
 	if isHead {
@@ -109,14 +91,14 @@ func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
 	// written through the link.
 	names := make(map[string]struct{}, len(raw)/56) // an entry is some 56 bytes: mode, a post's name, hash
 	for at := 0; at < len(raw); {
-		e, err := nextRawEntry(raw, at)
+		rawMode, rawName, eh, next, err := odb.NextTreeEntry(raw, at)
 		if err != nil {
 			// A tree that does not decode (a truncated entry) is as
 			// unsafe to check out as a hostile name.
 			return fmt.Errorf("%w: commit %s has a malformed tree at %q: %v; nothing was written", ErrUnsafePath, short(c), prefix, err)
 		}
-		at = e.end
-		name := string(e.name)
+		at = next
+		name := string(rawName)
 		p := name
 		if prefix != "" {
 			p = prefix + "/" + name
@@ -128,17 +110,17 @@ func (r *Repo) readTree(c, h Hash, prefix string, t Tree) error {
 			return fmt.Errorf("%w: commit %s has %q twice in one directory; nothing was written", ErrUnsafePath, short(c), p)
 		}
 		names[name] = struct{}{}
-		mode, err := filemode.New(string(raw[e.start : e.start+bytes.IndexByte(raw[e.start:], ' ')]))
+		mode, err := filemode.New(string(rawMode))
 		if err != nil {
 			return fmt.Errorf("%w: commit %s has %q with a bad mode: %v; nothing was written", ErrUnsafePath, short(c), p, err)
 		}
 		if mode == filemode.Dir {
-			if err := r.readTree(c, e.hash, p, t); err != nil {
+			if err := r.readTree(c, Hash(eh), p, t); err != nil {
 				return err
 			}
 			continue
 		}
-		t[p] = Entry{Hash: e.hash, Mode: mode}
+		t[p] = Entry{Hash: Hash(eh), Mode: Mode(mode)}
 	}
 	return nil
 }
@@ -180,7 +162,7 @@ func (r *Repo) WriteTree(t Tree) (Hash, error) {
 			}
 			d = sub
 		}
-		d.entries = append(d.entries, object.TreeEntry{Name: parts[len(parts)-1], Mode: e.Mode, Hash: e.Hash})
+		d.entries = append(d.entries, object.TreeEntry{Name: parts[len(parts)-1], Mode: filemode.FileMode(e.Mode), Hash: plumbing.Hash(e.Hash)})
 	}
 	var write func(d *dir) (Hash, error)
 	write = func(d *dir) (Hash, error) {
@@ -190,7 +172,7 @@ func (r *Repo) WriteTree(t Tree) (Hash, error) {
 			if err != nil {
 				return ZeroHash, err
 			}
-			entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+			entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: plumbing.Hash(h)})
 		}
 		sort.Slice(entries, func(i, j int) bool { return treeKey(entries[i]) < treeKey(entries[j]) })
 		for i := 1; i < len(entries); i++ {
@@ -214,16 +196,18 @@ func (r *Repo) ReadBlob(h Hash) ([]byte, error) {
 
 // WriteBlob stores data and returns its hash.
 func (r *Repo) WriteBlob(data []byte) (Hash, error) {
-	return r.writeLoose(plumbing.BlobObject, data)
+	h, err := r.writeLoose(plumbing.BlobObject, data)
+	return Hash(h), err
 }
 
 // CommitTree writes a commit of tree with parents, as `git commit-tree`.
 func (r *Repo) CommitTree(tree Hash, parents []Hash, message string, author Signature) (Hash, error) {
 	s := object.Signature{Name: author.Name, Email: author.Email, When: author.When}
-	return r.writeObject(&object.Commit{Author: s, Committer: s, Message: ensureNewline(message), TreeHash: tree, ParentHashes: parents})
+	return r.writeObject(&object.Commit{Author: s, Committer: s, Message: ensureNewline(message), TreeHash: plumbing.Hash(tree), ParentHashes: gitHashes(parents)})
 }
 
-func short(h Hash) string { return h.String()[:7] }
+// short is the seven-digit form of a hash, diary's or go-git's alike.
+func short[H ~[20]byte](h H) string { return odb.Short(h) }
 
 // Short is the seven-digit form of a hash, as git shows it.
 func Short(h Hash) string { return short(h) }
@@ -288,17 +272,17 @@ var ErrTooLarge = errors.New("file too large")
 // BlobSize returns a blob's size without reading it.
 func (r *Repo) BlobSize(h Hash) (int64, error) {
 	if fs, ok := r.git.Storer.(*fastStorage); ok {
-		typ, n, err := fs.objs.size(h)
+		typ, n, err := fs.objs.Size(plumbing.Hash(h))
 		switch {
 		case err == nil && typ != plumbing.BlobObject:
 			return 0, fmt.Errorf("read blob %s: %s is a %s", short(h), short(h), typ)
 		case err == nil:
 			return n, nil
-		case !errors.Is(err, errNotHere):
+		case !errors.Is(err, odb.ErrNotHere):
 			return 0, fmt.Errorf("read blob %s: %w", short(h), err)
 		}
 	}
-	obj, err := r.git.Storer.EncodedObject(plumbing.BlobObject, h)
+	obj, err := r.git.Storer.EncodedObject(plumbing.BlobObject, plumbing.Hash(h))
 	if err != nil {
 		return 0, fmt.Errorf("read blob %s: %w", short(h), err)
 	}
@@ -307,7 +291,7 @@ func (r *Repo) BlobSize(h Hash) (int64, error) {
 
 // SetRef points a ref at h, as git update-ref does.
 func (r *Repo) SetRef(name string, h Hash) error {
-	return r.git.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(name), h))
+	return r.git.Storer.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(name), plumbing.Hash(h)))
 }
 
 // ChangedPaths lists, sorted, the paths whose entries differ between

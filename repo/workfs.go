@@ -19,6 +19,9 @@ func (e *parentError) Is(target error) bool { return target == ErrUnsafePath }
 
 // tempName is a fresh name for a file on its way into the work tree,
 // one IsTemp knows (so that a kill never leaves one that is committed).
+// The work-tree writer (writeAt) is not internal/atomicfile's: it goes
+// through no link on the way (an openat walk where the system has one),
+// writes links as well as files, and names its temporary files so.
 func tempName() string {
 	var b [8]byte
 	rand.Read(b[:])

@@ -158,6 +158,6 @@ func load(r *repo.Repo, how string, opts Options) (*Diary, error) {
 // auth finds the credentials for a remote URL: none for local paths,
 // ssh-agent, ~/.ssh/config and keys for SSH, a token or git's credential
 // helper for HTTPS.
-func auth(url string, opts Options) (repo.AuthMethod, error) {
+func auth(url string, opts Options) (*repo.Credentials, error) {
 	return repo.Auth(url, repo.AuthOptions{Env: opts.Env, Interactive: opts.Passphrase != nil, Passphrase: opts.Passphrase})
 }

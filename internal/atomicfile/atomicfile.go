@@ -1,7 +1,10 @@
-// Package atomicfile is diary's one writer of whole files outside repo/:
-// a temporary file beside the final one, written, flushed to disk,
-// renamed over the name, and the directory flushed, so that a crash
-// leaves the old file or the new one, never a mix.
+// Package atomicfile is diary's one writer of whole files: a temporary
+// file beside the final one, written, flushed to disk, renamed over the
+// name, and the directory flushed, so that a crash leaves the old file or
+// the new one, never a mix. repo uses it too, for the files it writes
+// whole under .git/diary; its git protocols (lock files, packs, loose
+// objects, the work tree) keep their own steps, and flush directories
+// with SyncDir.
 //
 // github.com/google/renameio/v2 does the first three steps, but it does
 // not flush the directory after the rename (its pull request #42, for an
@@ -68,11 +71,21 @@ func (f *File) Commit() error {
 		os.Remove(f.Name())
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
-	if d, err := os.Open(filepath.Dir(f.path)); err == nil {
-		d.Sync() // best effort: not every system can flush a directory
-		d.Close()
-	}
+	SyncDir(filepath.Dir(f.path)) // best effort: the rename stands
 	return nil
+}
+
+// SyncDir flushes a directory's entries (a rename into it) to disk. Some
+// systems (Windows) cannot flush a directory; the rename stands all the
+// same, so that failure is not one: only a directory that cannot be
+// opened is.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	d.Sync()
+	return d.Close()
 }
 
 // Abort drops the file: the name keeps what it had.

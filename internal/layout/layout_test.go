@@ -97,6 +97,9 @@ func breaches(root, module string, pkgs []pkg) ([]string, error) {
 			if strings.HasPrefix(imp, "github.com/go-git/") && !under(p.ImportPath, repoPkg) {
 				say("%s imports %s: only repo/... may import go-git", p.ImportPath, imp)
 			}
+			if strings.HasPrefix(imp, repoPkg+"/") && !under(p.ImportPath, repoPkg) {
+				say("%s imports %s: a room of repo is repo's own; call repo, whose API has its own types", p.ImportPath, imp)
+			}
 			if under(imp, "github.com/spf13/viper") && !under(p.ImportPath, configPkg) {
 				say("%s imports %s: only config/ may import viper", p.ImportPath, imp)
 			}
@@ -240,6 +243,7 @@ func TestLayoutCatches(t *testing.T) {
 	write("diary.go", "package diary\n")
 	write("config/config.go", "package config\n\nimport _ \"github.com/spf13/viper\"\n")
 	write("repo/repo.go", "package repo\n\nimport _ \"github.com/go-git/go-git/v5\"\n")
+	write("repo/odb/odb.go", "package odb\n\nimport _ \"github.com/go-git/go-git/v5/plumbing\"\n")
 	write("util/util.go", "package util\n\nimport _ \"example.com/d/config\"\n")
 	write("entry/entry.go", "package entry\n\nimport _ \"example.com/d/util\"\n")
 	write("entry/git.go", "package entry\n\nimport _ \"example.com/d/repo\"\n")
@@ -247,7 +251,7 @@ func TestLayoutCatches(t *testing.T) {
 	write("sync/merge/merge_test.go", "package merge\n\nimport (\n\t\"fmt\"\n\t\"testing\"\n)\n\nfunc TestX(t *testing.T) { fmt.Println() }\n")
 	write("sync/merge/merge.go", "package merge\n")
 	write("internal/app/app.go", "package app\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc say() { fmt.Fprintln(os.Stderr) }\n")
-	write("cmd/d/main.go", "package main\n\nimport (\n\t_ \"github.com/go-git/go-git/v5/plumbing\"\n\t_ \"github.com/spf13/viper\"\n)\n\nfunc main() {}\n")
+	write("cmd/d/main.go", "package main\n\nimport (\n\t_ \"example.com/d/repo/odb\"\n\t_ \"github.com/go-git/go-git/v5/plumbing\"\n\t_ \"github.com/spf13/viper\"\n)\n\nfunc main() {}\n")
 
 	module, pkgs := listModule(t, dir)
 	found, err := breaches(dir, module, pkgs)
@@ -258,6 +262,7 @@ func TestLayoutCatches(t *testing.T) {
 		"diary.go: a .go file in the module root",
 		"example.com/d/cmd/d imports github.com/go-git/go-git/v5/plumbing: only repo/...",
 		"example.com/d/cmd/d imports github.com/spf13/viper: only config/",
+		"example.com/d/cmd/d imports example.com/d/repo/odb: a room of repo",
 		"example.com/d/entry depends on example.com/d/repo:",
 		"example.com/d/entry depends on example.com/d/config:",
 		"sync.go:5:14: fmt.Println",

@@ -1,4 +1,4 @@
-package repo
+package transport
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
-	"github.com/go-git/go-git/v5/plumbing/transport"
+	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	gitgit "github.com/go-git/go-git/v5/plumbing/transport/git"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
@@ -52,31 +52,31 @@ func init() {
 
 type netTransport struct {
 	proto string
-	inner transport.Transport
+	inner gittransport.Transport
 }
 
-func (t netTransport) NewUploadPackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.UploadPackSession, error) {
+func (t netTransport) NewUploadPackSession(ep *gittransport.Endpoint, auth gittransport.AuthMethod) (gittransport.UploadPackSession, error) {
 	return &lazySession{t: t, ep: ep, auth: auth, upload: true}, nil
 }
 
-func (t netTransport) NewReceivePackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.ReceivePackSession, error) {
+func (t netTransport) NewReceivePackSession(ep *gittransport.Endpoint, auth gittransport.AuthMethod) (gittransport.ReceivePackSession, error) {
 	return &lazySession{t: t, ep: ep, auth: auth}, nil
 }
 
 // lazySession is a go-git session that connects on its first request.
 type lazySession struct {
 	t      netTransport
-	ep     *transport.Endpoint
-	auth   transport.AuthMethod
+	ep     *gittransport.Endpoint
+	auth   gittransport.AuthMethod
 	upload bool
 
 	mu     sync.Mutex
-	up     transport.UploadPackSession
-	rp     transport.ReceivePackSession
+	up     gittransport.UploadPackSession
+	rp     gittransport.ReceivePackSession
 	closed bool
 }
 
-func (s *lazySession) session() transport.Session {
+func (s *lazySession) session() gittransport.Session {
 	if s.up != nil {
 		return s.up
 	}
@@ -87,7 +87,7 @@ func (s *lazySession) session() transport.Session {
 }
 
 // connect opens the real session within ctx.
-func (s *lazySession) connect(ctx context.Context) (transport.Session, error) {
+func (s *lazySession) connect(ctx context.Context) (gittransport.Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if sess := s.session(); sess != nil {
@@ -122,7 +122,7 @@ func (s *lazySession) connect(ctx context.Context) (transport.Session, error) {
 		ep.Host, ep.Port, ep.User = sa.host, sa.port, sa.user
 	}
 	type result struct {
-		sess transport.Session
+		sess gittransport.Session
 		err  error
 	}
 	done := make(chan result, 1)
@@ -131,7 +131,7 @@ func (s *lazySession) connect(ctx context.Context) (transport.Session, error) {
 			id := strconv.FormatUint(dialSeq.Add(1), 10)
 			dialContexts.Store(id, ctx)
 			defer dialContexts.Delete(id)
-			ep.Proxy = transport.ProxyOptions{URL: ctxDialScheme + "://" + id}
+			ep.Proxy = gittransport.ProxyOptions{URL: ctxDialScheme + "://" + id}
 		}
 		var r result
 		if s.upload {
@@ -158,9 +158,9 @@ func (s *lazySession) connect(ctx context.Context) (transport.Session, error) {
 		return nil, s.translate(ctx, r.err)
 	}
 	if s.upload {
-		s.up = r.sess.(transport.UploadPackSession)
+		s.up = r.sess.(gittransport.UploadPackSession)
 	} else {
-		s.rp = r.sess.(transport.ReceivePackSession)
+		s.rp = r.sess.(gittransport.ReceivePackSession)
 	}
 	return r.sess, nil
 }
@@ -224,7 +224,7 @@ func (s *lazySession) Close() error {
 
 // defaultAuth is Auth for a session that was given none: the process's
 // environment and home, no prompting.
-func defaultAuth(proto string, ep *transport.Endpoint) (transport.AuthMethod, error) {
+func defaultAuth(proto string, ep *gittransport.Endpoint) (gittransport.AuthMethod, error) {
 	o := AuthOptions{}.withDefaults()
 	registerEnvSecrets(o.Env)
 	switch proto {
@@ -284,9 +284,9 @@ func (s *lazySession) translate(ctx context.Context, err error) error {
 		}
 	case *httpAuth:
 		switch {
-		case errors.Is(err, transport.ErrAuthenticationRequired):
+		case errors.Is(err, gittransport.ErrAuthenticationRequired):
 			return a.refused(false)
-		case errors.Is(err, transport.ErrAuthorizationFailed):
+		case errors.Is(err, gittransport.ErrAuthorizationFailed):
 			return a.refused(true)
 		}
 	}

@@ -1,4 +1,4 @@
-package repo
+package odb
 
 import (
 	"bufio"
@@ -15,7 +15,7 @@ import (
 	"github.com/klauspost/compress/zlib"
 )
 
-// writePack writes a pack of the objects hashes, read from st, to w: the
+// WritePack writes a pack of the objects hashes, read from st, to w: the
 // pack that push and the in-process upload-pack send.
 //
 // go-git's encoder compresses at zlib's slow default level and looks for
@@ -24,14 +24,14 @@ import (
 // objects are compressed at zlib's fastest level (git's own default for
 // loose objects), and a tree is sent as a delta of the newest of the
 // last trees sent that is of a like size (the same directory in the
-// previous commit, as objectsToSend lists them): a delta that copies the
+// previous commit, as ObjectsToSend lists them): a delta that copies the
 // runs of entries both share and inserts the rest. Blobs and commits go
 // whole. A base always comes first in the pack, named by offset, or by
 // hash when refDeltas is set (a remote without ofs-delta), and no chain
 // of deltas is longer than git's default of 50.
-func writePack(w io.Writer, st storer.EncodedObjectStorer, hashes []Hash, refDeltas bool) error {
-	return encodePack(w, len(hashes), func(i int) (Hash, plumbing.ObjectType, []byte, error) {
-		typ, data, err := readAnyObject(st, hashes[i])
+func WritePack(w io.Writer, st storer.EncodedObjectStorer, hashes []plumbing.Hash, refDeltas bool) error {
+	return encodePack(w, len(hashes), func(i int) (plumbing.Hash, plumbing.ObjectType, []byte, error) {
+		typ, data, err := ReadAny(st, hashes[i])
 		return hashes[i], typ, data, err
 	}, refDeltas, nil)
 }
@@ -42,8 +42,8 @@ const maxPackDepth = 50
 // encodePack writes a pack of n objects, the i-th one given by get, and
 // tells record (when not nil) where each entry starts and the CRC-32 of
 // its bytes, which a pack index holds.
-func encodePack(w io.Writer, n int, get func(i int) (Hash, plumbing.ObjectType, []byte, error), refDeltas bool,
-	record func(h Hash, off int64, crc uint32)) error {
+func encodePack(w io.Writer, n int, get func(i int) (plumbing.Hash, plumbing.ObjectType, []byte, error), refDeltas bool,
+	record func(h plumbing.Hash, off int64, crc uint32)) error {
 	sum := sha1.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 64<<10)
 	var hdr [12]byte
@@ -57,7 +57,7 @@ func encodePack(w io.Writer, n int, get func(i int) (Hash, plumbing.ObjectType, 
 		return err
 	}
 	type sentTree struct {
-		hash  Hash
+		hash  plumbing.Hash
 		data  []byte
 		at    int64
 		depth int
@@ -66,7 +66,7 @@ func encodePack(w io.Writer, n int, get func(i int) (Hash, plumbing.ObjectType, 
 	for i := range n {
 		h, typ, data, err := get(i)
 		if err != nil {
-			return fmt.Errorf("pack %s: %w", short(h), err)
+			return fmt.Errorf("pack %s: %w", Short(h), err)
 		}
 		at := pw.off
 		pw.crc.Reset()

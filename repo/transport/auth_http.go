@@ -1,4 +1,4 @@
-package repo
+package transport
 
 import (
 	"bufio"
@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/transport"
+	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 )
 
 // credentialFillTimeout bounds `git credential fill`: a helper that would
@@ -56,13 +56,13 @@ func (a *httpAuth) refused(forbidden bool) error {
 	case a.source == "":
 		return &credentialError{msg: fmt.Sprintf("%s asks for credentials and diary has none: set DIARY_TOKEN to a token that may read and write the repository (GitHub: a fine-grained personal access token with Contents read and write), or store them with git's credential helper", a.host)}
 	case forbidden:
-		return &credentialError{msg: fmt.Sprintf("%s accepted the credentials from %s but refused access (HTTP 403): the token may lack the right to this repository (GitHub: Contents read and write)", a.host, a.source), cause: transport.ErrAuthorizationFailed}
+		return &credentialError{msg: fmt.Sprintf("%s accepted the credentials from %s but refused access (HTTP 403): the token may lack the right to this repository (GitHub: Contents read and write)", a.host, a.source), cause: gittransport.ErrAuthorizationFailed}
 	}
 	return &credentialError{msg: fmt.Sprintf("%s refused the credentials from %s (HTTP 401): they are wrong or expired; make a new token that may read and write the repository and set DIARY_TOKEN", a.host, a.source)}
 }
 
 // newHTTPAuth finds the credentials for an http(s) endpoint.
-func newHTTPAuth(ep *transport.Endpoint, o AuthOptions) (*httpAuth, error) {
+func newHTTPAuth(ep *gittransport.Endpoint, o AuthOptions) (*httpAuth, error) {
 	hostPort := ep.Host
 	if ep.Port > 0 && !(ep.Protocol == "https" && ep.Port == 443) && !(ep.Protocol == "http" && ep.Port == 80) {
 		hostPort = net.JoinHostPort(ep.Host, strconv.Itoa(ep.Port))
@@ -125,7 +125,7 @@ func isLoopback(host string) bool {
 
 // credentialFill asks git's credential helpers, when git is installed,
 // never letting git prompt.
-func credentialFill(ep *transport.Endpoint, hostPort string, o AuthOptions) (user, pass string, ok bool) {
+func credentialFill(ep *gittransport.Endpoint, hostPort string, o AuthOptions) (user, pass string, ok bool) {
 	gitBin, err := exec.LookPath("git")
 	if err != nil {
 		return "", "", false
@@ -189,7 +189,7 @@ func credentialEnv(o AuthOptions) []string {
 // gitCredentialsFile reads git's credential store, ~/.git-credentials and
 // $XDG_CONFIG_HOME/git/credentials: lines like
 // https://user:password@host[:port][/path], the first match winning.
-func gitCredentialsFile(ep *transport.Endpoint, hostPort string, o AuthOptions) (user, pass, file string, ok bool) {
+func gitCredentialsFile(ep *gittransport.Endpoint, hostPort string, o AuthOptions) (user, pass, file string, ok bool) {
 	xdg := o.getenv("XDG_CONFIG_HOME")
 	if xdg == "" {
 		xdg = filepath.Join(o.Home, ".config")

@@ -1,4 +1,4 @@
-package repo
+package transport
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
-	"github.com/go-git/go-git/v5/plumbing/transport"
+	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
@@ -147,7 +147,7 @@ Match exec "true"
 	write(".ssh/diary_writer", "not a key")
 	o := AuthOptions{Env: envMap(map[string]string{"HOME": home, "USER": "me"}), Home: home}.withDefaults()
 
-	ep, _ := transport.NewEndpoint("diary:posts.git")
+	ep, _ := gittransport.NewEndpoint("diary:posts.git")
 	_, err := newSSHAuth(ep, true, o)
 	if err == nil || !strings.Contains(err.Error(), "~/.ssh/diary_writer") {
 		t.Fatalf("a configured IdentityFile that is no key: %v", err)
@@ -164,21 +164,21 @@ Match exec "true"
 		t.Errorf("resolved %s@%s:%d known as %s with %d keys", a.user, a.host, a.port, a.khName, len(a.keys))
 	}
 	// A port in the URL wins over the config's; the URL's user too.
-	ep, _ = transport.NewEndpoint("ssh://other@diary:2222/posts.git")
+	ep, _ = gittransport.NewEndpoint("ssh://other@diary:2222/posts.git")
 	if a, err := newSSHAuth(ep, false, o); err != nil || a.port != 2222 || a.user != "other" {
 		t.Errorf("ssh:// with port and user: %v %v", a, err)
 	}
-	other, _ := transport.NewEndpoint("elsewhere:posts.git")
-	same, _ := transport.NewEndpoint("diary:other.git")
+	other, _ := gittransport.NewEndpoint("elsewhere:posts.git")
+	same, _ := gittransport.NewEndpoint("diary:other.git")
 	if a.madeFor(other) || !a.madeFor(same) {
 		t.Error("madeFor: a method made for one host goes to another")
 	}
-	ep, _ = transport.NewEndpoint("jump:posts.git")
+	ep, _ = gittransport.NewEndpoint("jump:posts.git")
 	if _, err := newSSHAuth(ep, true, o); err == nil || !strings.Contains(err.Error(), "ProxyJump") {
 		t.Errorf("a host behind ProxyJump: %v", err)
 	}
 	// Without IdentityFile, the defaults; the local user by default.
-	ep, _ = transport.NewEndpoint("ssh://elsewhere/posts.git")
+	ep, _ = gittransport.NewEndpoint("ssh://elsewhere/posts.git")
 	if _, err := newSSHAuth(ep, false, o); err == nil || !strings.Contains(err.Error(), "no id_ed25519") {
 		t.Errorf("no key at all: %v", err)
 	}
@@ -291,15 +291,10 @@ func TestRedact(t *testing.T) {
 	}
 }
 
-// What netError gives once it calls authNetError first: the sentinel,
-// and the advice.
+// What repo's netError gives for a refusal, as it calls NetError
+// first: the sentinel, and the advice.
 func TestAuthNetError(t *testing.T) {
-	netErr := func(step string, err error) error {
-		if e := authNetError(step, err); e != nil {
-			return e
-		}
-		return (&Repo{}).netError(step, "", err)
-	}
+	netErr := NetError
 	a := &sshAuth{host: "127.0.0.1", port: 2222, alias: "diary", user: "git", keys: []*sshKey{{shown: "~/.ssh/id_ed25519"}}}
 	// As x/crypto and go-git wrap it.
 	refused := fmt.Errorf("ssh: handshake failed: %w", a.refused())
@@ -314,11 +309,11 @@ func TestAuthNetError(t *testing.T) {
 	}
 	h := &httpAuth{host: "github.com", source: "DIARY_TOKEN"}
 	err = netErr("fetch from origin", h.refused(false))
-	if !errors.Is(err, ErrAuth) || !errors.Is(err, transport.ErrAuthenticationRequired) || !strings.Contains(err.Error(), "DIARY_TOKEN") {
+	if !errors.Is(err, ErrAuth) || !errors.Is(err, gittransport.ErrAuthenticationRequired) || !strings.Contains(err.Error(), "DIARY_TOKEN") {
 		t.Errorf("refused token: %v", err)
 	}
-	if authNetError("x", errors.New("other")) != nil {
-		t.Error("authNetError took an error of another kind")
+	if NetError("x", errors.New("other")) != nil {
+		t.Error("NetError took an error of another kind")
 	}
 }
 
@@ -337,7 +332,7 @@ type fakeSession struct {
 	closed bool
 }
 
-func (f *fakeTransport) NewUploadPackSession(*transport.Endpoint, transport.AuthMethod) (transport.UploadPackSession, error) {
+func (f *fakeTransport) NewUploadPackSession(*gittransport.Endpoint, gittransport.AuthMethod) (gittransport.UploadPackSession, error) {
 	if f.wait != nil {
 		<-f.wait
 	}
@@ -348,7 +343,7 @@ func (f *fakeTransport) NewUploadPackSession(*transport.Endpoint, transport.Auth
 	return s, nil
 }
 
-func (f *fakeTransport) NewReceivePackSession(*transport.Endpoint, transport.AuthMethod) (transport.ReceivePackSession, error) {
+func (f *fakeTransport) NewReceivePackSession(*gittransport.Endpoint, gittransport.AuthMethod) (gittransport.ReceivePackSession, error) {
 	return nil, errors.New("not here")
 }
 
@@ -374,7 +369,7 @@ func (s *fakeSession) UploadPack(context.Context, *packp.UploadPackRequest) (*pa
 
 func TestUploadPackRetriesWhenTheServerHungUpFirst(t *testing.T) {
 	f := &fakeTransport{}
-	ep, _ := transport.NewEndpoint("git://example.org/diary.git")
+	ep, _ := gittransport.NewEndpoint("git://example.org/diary.git")
 	s, _ := netTransport{proto: "git", inner: f}.NewUploadPackSession(ep, nil)
 	ctx := context.Background()
 	if _, err := s.AdvertisedReferencesContext(ctx); err != nil {
@@ -393,7 +388,7 @@ func TestUploadPackRetriesWhenTheServerHungUpFirst(t *testing.T) {
 // end on Ctrl-C; the session it makes late is closed.
 func TestConnectEndsWithTheContext(t *testing.T) {
 	f := &fakeTransport{wait: make(chan struct{})}
-	ep, _ := transport.NewEndpoint("git://example.org/diary.git")
+	ep, _ := gittransport.NewEndpoint("git://example.org/diary.git")
 	s, _ := netTransport{proto: "git", inner: f}.NewUploadPackSession(ep, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)

@@ -1,4 +1,4 @@
-package repo
+package transport
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/transport"
+	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/kevinburke/ssh_config"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
@@ -75,7 +75,7 @@ func (a *sshAuth) ClientConfig() (*ssh.ClientConfig, error) {
 
 // madeFor says whether a was made for the endpoint ep: a method made
 // for another remote must not send ep's session to its host.
-func (a *sshAuth) madeFor(ep *transport.Endpoint) bool {
+func (a *sshAuth) madeFor(ep *gittransport.Endpoint) bool {
 	return strings.EqualFold(a.alias, ep.Host) && a.epPort == ep.Port && a.epUser == ep.User
 }
 
@@ -136,7 +136,7 @@ func (a *sshAuth) refused() error {
 		pub = a.keys[0].shown + ".pub"
 	}
 	fmt.Fprintf(&b, ": add the public key (%s) to the account on the server (GitHub: Settings, SSH and GPG keys), or name the right key with IdentityFile under Host %s in ~/.ssh/config", pub, a.alias)
-	return &credentialError{msg: b.String(), cause: transport.ErrAuthorizationFailed}
+	return &credentialError{msg: b.String(), cause: gittransport.ErrAuthorizationFailed}
 }
 
 // lazySigner asks for a key's passphrase only when the server is ready to
@@ -386,7 +386,7 @@ func (c *sshConfig) getAll(alias, key string) (out []string) {
 
 // newSSHAuth builds the method for an ssh endpoint. scpLike: the URL had
 // no place for a port (user@host:path), so ~/.ssh/config's Port applies.
-func newSSHAuth(ep *transport.Endpoint, scpLike bool, o AuthOptions) (*sshAuth, error) {
+func newSSHAuth(ep *gittransport.Endpoint, scpLike bool, o AuthOptions) (*sshAuth, error) {
 	cfg, err := loadSSHConfig(o.Home)
 	if err != nil {
 		return nil, err

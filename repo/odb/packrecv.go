@@ -1,4 +1,4 @@
-package repo
+package odb
 
 import (
 	"bytes"
@@ -8,13 +8,16 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
-// PackfileWriter receives a pack (a fetch into this repository, or a
-// push into a path remote through go-git's in-process receive-pack) in
-// place of go-git's writer.
+// NewPackWriter returns the writer of a pack received into the objects
+// directory objectsDir (a fetch into this repository, or a push into a
+// path remote through go-git's in-process receive-pack), in place of
+// go-git's writer; reindex is called once the pack is in place, for the
+// storage to see it.
 //
 // go-git's writer streams the pack to a temporary file, but then writes
 // the pack index straight under its final name in many small writes and
@@ -31,9 +34,13 @@ import (
 // without its pack, but go-git finds them by their .pack and refuses to
 // read any object while a pack has no index. With the index first, a
 // kill between the renames leaves a lone index that git, go-git and
-// objectStore all pass over.
-func (s *fastStorage) PackfileWriter() (io.WriteCloser, error) {
-	dir := filepath.Join(s.objs.dir, "pack")
+// Store all pass over.
+//
+// That is why it is not internal/atomicfile's writer, which places one
+// file: the pack and its index are placed as a pair in this order, under
+// git's tmp_pack_*/tmp_idx_* temporary names that git gc prunes.
+func NewPackWriter(objectsDir string, reindex func()) (io.WriteCloser, error) {
+	dir := filepath.Join(objectsDir, "pack")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("receive a pack: %w", err)
 	}
@@ -41,14 +48,14 @@ func (s *fastStorage) PackfileWriter() (io.WriteCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("receive a pack: %w", err)
 	}
-	return &safePackWriter{st: s, dir: dir, f: f}, nil
+	return &safePackWriter{reindex: reindex, dir: dir, f: f}, nil
 }
 
 type safePackWriter struct {
-	st  *fastStorage
-	dir string
-	f   *os.File
-	n   int64
+	reindex func()
+	dir     string
+	f       *os.File
+	n       int64
 }
 
 func (w *safePackWriter) Write(p []byte) (int, error) {
@@ -122,12 +129,12 @@ func (w *safePackWriter) store() error {
 		return err
 	}
 	// go-git lists the packs again on its next read.
-	w.st.Storage.Reindex()
+	w.reindex()
 	return nil
 }
 
 // placeIndexAndPack renames a flushed index and pack to name.idx and
-// name.pack (the index first: see PackfileWriter), keeping a pair
+// name.pack (the index first: see NewPackWriter), keeping a pair
 // already in place (packs are named by their content), and flushes the
 // directory.
 func placeIndexAndPack(tmpIdx, tmpPack, name string) error {
@@ -142,5 +149,5 @@ func placeIndexAndPack(tmpIdx, tmpPack, name string) error {
 	if err := os.Rename(tmpPack, name+".pack"); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(name))
+	return atomicfile.SyncDir(filepath.Dir(name))
 }

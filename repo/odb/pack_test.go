@@ -1,9 +1,8 @@
-package repo
+package odb
 
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -16,7 +15,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/gitdiary/diary/internal/gittest"
 )
@@ -72,7 +74,7 @@ func packedHistory(t *testing.T, refDeltas bool) string {
 
 // catFile returns every object git knows in dir, by hash: type and
 // content, from git cat-file --batch.
-func catFile(t *testing.T, dir string) map[Hash]cachedObject {
+func catFile(t *testing.T, dir string) map[plumbing.Hash]cachedObject {
 	t.Helper()
 	cmd := exec.Command("git", "cat-file", "--batch-all-objects", "--batch")
 	cmd.Dir = dir
@@ -80,7 +82,7 @@ func catFile(t *testing.T, dir string) map[Hash]cachedObject {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs := map[Hash]cachedObject{}
+	objs := map[plumbing.Hash]cachedObject{}
 	rd := bufio.NewReader(bytes.NewReader(out))
 	for {
 		line, err := rd.ReadString('\n')
@@ -88,7 +90,7 @@ func catFile(t *testing.T, dir string) map[Hash]cachedObject {
 			break
 		}
 		f := strings.Fields(line)
-		h, _ := parseHash(f[0])
+		h, _ := ParseHash(f[0])
 		typ, _ := plumbing.ParseObjectType(f[1])
 		n, _ := strconv.Atoi(f[2])
 		data := make([]byte, n+1)
@@ -118,9 +120,9 @@ func TestObjectStoreAgreesWithGit(t *testing.T) {
 			if len(want) < 500 || deltas < 100 {
 				t.Fatalf("%d objects, %d deltas: the history is too small to test much", len(want), deltas)
 			}
-			s := newObjectStore(filepath.Join(dir, ".git", "objects"))
+			s := NewStore(filepath.Join(dir, ".git", "objects"))
 			for h, w := range want {
-				typ, data, err := s.read(h)
+				typ, data, err := s.Read(h)
 				if err != nil {
 					t.Fatalf("%s: %v", h, err)
 				}
@@ -129,11 +131,11 @@ func TestObjectStoreAgreesWithGit(t *testing.T) {
 				}
 				// The size from headers alone (what CheckCommit holds to
 				// MaxBlobSize before anything is inflated).
-				if typ, n, err := s.size(h); err != nil || typ != w.typ || n != int64(len(w.data)) {
+				if typ, n, err := s.Size(h); err != nil || typ != w.typ || n != int64(len(w.data)) {
 					t.Fatalf("%s: size says %s of %d bytes (%v), git says %s of %d", h, typ, n, err, w.typ, len(w.data))
 				}
 			}
-			if _, _, err := s.read(Hash{1, 2, 3}); err != errNotHere {
+			if _, _, err := s.Read(plumbing.Hash{1, 2, 3}); err != ErrNotHere {
 				t.Errorf("a missing object: %v", err)
 			}
 		})
@@ -174,9 +176,9 @@ func TestObjectStoreSurvivesBrokenPacks(t *testing.T) {
 		if err := os.WriteFile(packFile, damaged, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		s := newObjectStore(filepath.Join(dir, ".git", "objects"))
+		s := NewStore(filepath.Join(dir, ".git", "objects"))
 		for h := range want {
-			if _, _, err := s.read(h); err != nil {
+			if _, _, err := s.Read(h); err != nil {
 				failed++
 				if !strings.Contains(err.Error(), "git fsck") {
 					t.Fatalf("%s: %v: the error does not say what to do", h, err)
@@ -195,15 +197,9 @@ func TestObjectStoreSurvivesBrokenPacks(t *testing.T) {
 // reads back as the source has it.
 func TestWritePackGitReads(t *testing.T) {
 	src := packedHistory(t, false)
-	r, err := Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, err := r.Head()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hashes, err := objectsToSend(r.git.Storer, []Hash{head.Hash}, nil)
+	st := filesystem.NewStorage(osfs.New(filepath.Join(src, ".git")), cache.NewObjectLRUDefault())
+	head, _ := ParseHash(strings.TrimSpace(gittest.Git(t, src, "rev-parse", "HEAD")))
+	hashes, err := ObjectsToSend(st, []plumbing.Hash{head}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +207,7 @@ func TestWritePackGitReads(t *testing.T) {
 	for _, refDeltas := range []bool{false, true} {
 		t.Run(fmt.Sprint("refDeltas=", refDeltas), func(t *testing.T) {
 			var pack bytes.Buffer
-			if err := writePack(&pack, r.git.Storer, hashes, refDeltas); err != nil {
+			if err := WritePack(&pack, st, hashes, refDeltas); err != nil {
 				t.Fatal(err)
 			}
 			size := pack.Len()
@@ -322,7 +318,7 @@ func TestObjectSizeReadsNoContent(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "big.bin")))
+	h, _ := ParseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "big.bin")))
 	allocated := func() uint64 {
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
@@ -334,9 +330,9 @@ func TestObjectSizeReadsNoContent(t *testing.T) {
 			gittest.Git(t, dir, "commit", "-q", "-m", "big")
 			gittest.Git(t, dir, "repack", "-q", "-a", "-d")
 		}
-		s := newObjectStore(filepath.Join(dir, ".git", "objects"))
+		s := NewStore(filepath.Join(dir, ".git", "objects"))
 		before := allocated()
-		typ, n, err := s.size(h)
+		typ, n, err := s.Size(h)
 		used := allocated() - before
 		if err != nil || typ != plumbing.BlobObject || n != int64(len(big)) {
 			t.Fatalf("%s: %s of %d bytes, %v", where, typ, n, err)
@@ -344,55 +340,5 @@ func TestObjectSizeReadsNoContent(t *testing.T) {
 		if used > 4<<20 {
 			t.Errorf("%s: reading the size of a %d MB blob allocated %d MB", where, len(big)>>20, used>>20)
 		}
-	}
-}
-
-// TestLargeFileWrittenAsAStream: a 32 MB file a remote sent, loose or
-// packed, is written into the work tree without being held whole in
-// memory (go-git streams large objects; diary's reader would copy them).
-func TestLargeFileWrittenAsAStream(t *testing.T) {
-	gittest.NeedGit(t)
-	for _, packed := range []bool{false, true} {
-		t.Run(fmt.Sprint("packed=", packed), func(t *testing.T) {
-			dir := t.TempDir()
-			gittest.Git(t, dir, "init", "-q", "-b", "main")
-			gittest.Write(t, dir, "a.md", "a\n")
-			gittest.Git(t, dir, "add", "a.md")
-			gittest.Git(t, dir, "commit", "-q", "-m", "a")
-			big := bytes.Repeat([]byte("0123456789abcdef"), 2<<20)
-			gittest.Write(t, dir, "photo.jpg", string(big))
-			gittest.Git(t, dir, "add", "photo.jpg")
-			gittest.Git(t, dir, "commit", "-q", "-m", "photo")
-			if packed {
-				gittest.Git(t, dir, "repack", "-q", "-a", "-d")
-			}
-			gittest.Git(t, dir, "reset", "-q", "--hard", "HEAD~1")
-			r, err := Open(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			from, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "HEAD")))
-			to, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "rev-parse", "main@{1}")))
-			ft, err := r.ReadTree(from)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tt, err := r.ReadTree(to)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			if err := r.Update(context.Background(), from, to, ft, tt); err != nil {
-				t.Fatal(err)
-			}
-			runtime.ReadMemStats(&after)
-			if got := gittest.Read(t, dir, "photo.jpg"); got != string(big) {
-				t.Fatalf("photo.jpg: %d bytes written, want %d", len(got), len(big))
-			}
-			if used := after.TotalAlloc - before.TotalAlloc; used > uint64(len(big))/2 {
-				t.Errorf("writing a %d MB file allocated %d MB", len(big)>>20, used>>20)
-			}
-		})
 	}
 }

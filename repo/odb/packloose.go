@@ -1,4 +1,4 @@
-package repo
+package odb
 
 import (
 	"bytes"
@@ -27,12 +27,14 @@ import (
 // Nothing is lost on the way: a loose object whose content does not
 // match its name stays as it is, the pack and its index are written to
 // temporary files, flushed to disk and renamed into place (the index
-// first: see PackfileWriter for why), every
+// first: see NewPackWriter for why), every
 // object is read back from the new pack and checked against its name,
 // and only then are the loose copies removed. A crash at any point
 // leaves each object loose, packed, or both.
-func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
-	dir := r.objectsDir()
+//
+// dir is the objects directory; hook, when not nil, is called at the
+// named points where the crash tests stop it.
+func PackLoose(ctx context.Context, dir string, min int, hook func(point string)) (int, error) {
 	// Most syncs have far fewer: guess from a sixteenth of the fan-out
 	// directories, as git gc --auto guesses from one, before listing
 	// all 256 (for a limit large enough to guess at).
@@ -43,14 +45,14 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	if err != nil || len(loose) < min {
 		return 0, err
 	}
-	store := newObjectStore(dir)
+	store := NewStore(dir)
 
 	// First pass: check each object against its name, and note its type
 	// and size; only one object is in memory at a time. Files larger than
 	// maxPacked (photos a user added with git) stay loose: a pack saves
 	// them nothing, and reading them whole would not fit diary's memory.
 	type item struct {
-		h    Hash
+		h    plumbing.Hash
 		typ  plumbing.ObjectType
 		size int
 	}
@@ -59,11 +61,11 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		if _, n, err := store.size(h); err != nil || n > maxPacked {
+		if _, n, err := store.Size(h); err != nil || n > maxPacked {
 			continue
 		}
 		typ, data, ok := store.readLoose(h)
-		if !ok || objectHash(typ, data) != h {
+		if !ok || ObjectHash(typ, data) != h {
 			continue // damaged or being written: left alone
 		}
 		items = append(items, item{h, typ, len(data)})
@@ -89,25 +91,27 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	if err := os.MkdirAll(packDir, 0o755); err != nil {
 		return 0, err
 	}
+	// The pack and its index are a pair that placeIndexAndPack puts in
+	// place in its order (see NewPackWriter), so not internal/atomicfile.
 	tmp, err := os.CreateTemp(packDir, "tmp_pack_")
 	if err != nil {
 		return 0, fmt.Errorf("pack loose objects: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	type placed struct {
-		h   Hash
+		h   plumbing.Hash
 		off int64
 		crc uint32
 	}
 	var entries []placed
-	err = encodePack(tmp, len(items), func(i int) (Hash, plumbing.ObjectType, []byte, error) {
+	err = encodePack(tmp, len(items), func(i int) (plumbing.Hash, plumbing.ObjectType, []byte, error) {
 		it := items[i]
 		typ, data, ok := store.readLoose(it.h)
 		if !ok || typ != it.typ || len(data) != it.size {
 			return it.h, 0, nil, errors.New("a loose object changed while it was packed")
 		}
 		return it.h, typ, data, nil
-	}, false, func(h Hash, off int64, crc uint32) {
+	}, false, func(h plumbing.Hash, off int64, crc uint32) {
 		entries = append(entries, placed{h, off, crc})
 	})
 	if err == nil {
@@ -126,7 +130,7 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	name := filepath.Join(packDir, "pack-"+hex.EncodeToString(packSum))
 
 	sort.Slice(entries, func(i, j int) bool { return bytes.Compare(entries[i].h[:], entries[j].h[:]) < 0 })
-	idx := packIndex(len(entries), func(i int) (Hash, int64, uint32) {
+	idx := packIndex(len(entries), func(i int) (plumbing.Hash, int64, uint32) {
 		return entries[i].h, entries[i].off, entries[i].crc
 	}, packSum)
 	tmpIdx, err := os.CreateTemp(packDir, "tmp_idx_")
@@ -155,7 +159,9 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("pack loose objects: %w", err)
 	}
-	r.hook("pack:written")
+	if hook != nil {
+		hook("pack:written") // a test's kill point
+	}
 
 	// Read every object back from the new pack before a loose copy goes.
 	p, err := openPack(name + ".idx")
@@ -163,15 +169,15 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 		return 0, fmt.Errorf("pack loose objects: read the new pack: %w", err)
 	}
 	defer p.f.Close()
-	check := &objectStore{dir: dir, packs: []*pack{p}, scanned: true}
+	check := &Store{dir: dir, packs: []*pack{p}, scanned: true}
 	for _, it := range items {
 		off, ok := p.find(it.h)
 		if !ok {
-			return 0, fmt.Errorf("pack loose objects: %s is not in the new pack; the loose objects are kept", short(it.h))
+			return 0, fmt.Errorf("pack loose objects: %s is not in the new pack; the loose objects are kept", Short(it.h))
 		}
 		typ, data, err := check.entry(p, off, 0)
-		if err != nil || objectHash(typ, data) != it.h {
-			return 0, fmt.Errorf("pack loose objects: %s reads back wrong from the new pack (%v); the loose objects are kept", short(it.h), err)
+		if err != nil || ObjectHash(typ, data) != it.h {
+			return 0, fmt.Errorf("pack loose objects: %s reads back wrong from the new pack (%v); the loose objects are kept", Short(it.h), err)
 		}
 	}
 	for _, it := range items {
@@ -187,16 +193,16 @@ func (r *Repo) PackLoose(ctx context.Context, min int) (int, error) {
 	return len(items), nil
 }
 
-// objectHash is an object's name: the SHA-1 of its header and content.
+// ObjectHash is an object's name: the SHA-1 of its header and content.
 // (go-git's ComputeHash also checks for SHA-1 collision attacks, which
 // costs three times as much and guards nothing here: these objects are
 // the repository's own.)
-func objectHash(typ plumbing.ObjectType, data []byte) Hash {
+func ObjectHash(typ plumbing.ObjectType, data []byte) plumbing.Hash {
 	h := sha1.New()
 	h.Write(typ.Bytes())
 	h.Write([]byte(" " + strconv.Itoa(len(data)) + "\x00"))
 	h.Write(data)
-	var out Hash
+	var out plumbing.Hash
 	h.Sum(out[:0])
 	return out
 }
@@ -213,7 +219,7 @@ func trailer(path string) ([]byte, error) {
 		return nil, err
 	}
 	if info.Size() < 32 {
-		return nil, errors.New("the pack is too short")
+		return nil, errors.New("the pack is too Short")
 	}
 	sum := make([]byte, 20)
 	if _, err := f.ReadAt(sum, info.Size()-20); err != nil {
@@ -237,8 +243,8 @@ func looseIn(dir string, from, to int) int {
 const maxPacked = 16 << 20
 
 // looseObjects lists the loose objects of an objects directory.
-func looseObjects(dir string) ([]Hash, error) {
-	var out []Hash
+func looseObjects(dir string) ([]plumbing.Hash, error) {
+	var out []plumbing.Hash
 	for b := 0; b < 256; b++ {
 		sub := fmt.Sprintf("%02x", b)
 		des, err := os.ReadDir(filepath.Join(dir, sub))
@@ -252,8 +258,8 @@ func looseObjects(dir string) ([]Hash, error) {
 			if len(de.Name()) != 38 || !de.Type().IsRegular() {
 				continue
 			}
-			if h, ok := parseHash(sub + de.Name()); ok {
-				out = append(out, h)
+			if h, ok := ParseHash(sub + de.Name()); ok {
+				out = append(out, plumbing.Hash(h))
 			}
 		}
 	}
@@ -262,7 +268,7 @@ func looseObjects(dir string) ([]Hash, error) {
 
 // packIndex makes a version 2 pack index of n objects, the i-th in
 // hash order given by get, for the pack whose checksum is packSum.
-func packIndex(n int, get func(i int) (Hash, int64, uint32), packSum []byte) []byte {
+func packIndex(n int, get func(i int) (plumbing.Hash, int64, uint32), packSum []byte) []byte {
 	var b bytes.Buffer
 	b.Write([]byte{0xff, 't', 'O', 'c', 0, 0, 0, 2})
 	var fanout [256]uint32
@@ -300,16 +306,4 @@ func packIndex(n int, get func(i int) (Hash, int64, uint32), packSum []byte) []b
 	sum := sha1.Sum(b.Bytes())
 	b.Write(sum[:])
 	return b.Bytes()
-}
-
-// syncDir flushes a directory's entries (a rename) to disk. Some
-// systems (Windows) cannot sync a directory; the rename stands all the
-// same, so that failure is not one.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	d.Sync()
-	return d.Close()
 }

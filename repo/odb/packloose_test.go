@@ -1,4 +1,4 @@
-package repo
+package odb
 
 import (
 	"context"
@@ -26,15 +26,22 @@ func dirSize(t *testing.T, dir string) int64 {
 
 // commitEntries commits n new entries one by one, as diary new does,
 // each leaving a new loose version of the _posts tree.
-func commitEntries(t *testing.T, r *Repo, n int) {
+func commitEntries(t *testing.T, dir string, n int) {
 	t.Helper()
 	for i := range n {
 		p := fmt.Sprintf("_posts/2022-02-%03d-new.md", i)
-		gittest.Write(t, r.Root(), p, fmt.Sprintf("new %d\n", i))
-		if _, err := r.Commit(context.Background(), CommitOptions{Paths: []string{p}, Message: p, Author: sig}); err != nil {
-			t.Fatal(err)
-		}
+		gittest.Write(t, dir, p, fmt.Sprintf("new %d\n", i))
+		gittest.Git(t, dir, "add", p)
+		gittest.Git(t, dir, "commit", "-q", "-m", p)
 	}
+}
+
+// initRepo makes dir a repository on main, as git init does, and
+// returns its objects directory.
+func initRepo(t *testing.T, dir string) string {
+	t.Helper()
+	gittest.Git(t, dir, "init", "-q", "-b", "main")
+	return filepath.Join(dir, ".git", "objects")
 }
 
 // TestPackLoose commits a diary's entries one by one (each a new loose
@@ -46,20 +53,16 @@ func TestPackLoose(t *testing.T) {
 	gittest.NeedGit(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	r, err := Init(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	objects := initRepo(t, dir)
 	var paths []string
 	for i := range 150 {
 		p := fmt.Sprintf("_posts/2022-01-%03d-entry-with-a-long-name.md", i)
 		gittest.Write(t, dir, p, fmt.Sprintf("post %d\n", i))
 		paths = append(paths, p)
 	}
-	if _, err := r.Commit(ctx, CommitOptions{Paths: paths, Message: "all", Author: sig}); err != nil {
-		t.Fatal(err)
-	}
-	commitEntries(t, r, 30)
+	gittest.Git(t, dir, append([]string{"add"}, paths...)...)
+	gittest.Git(t, dir, "commit", "-q", "-m", "all")
+	commitEntries(t, dir, 30)
 	before := catFile(t, dir)
 	// A loose object whose content is not what its name says.
 	bad := filepath.Join(dir, ".git", "objects", "ab", strings.Repeat("c", 38))
@@ -67,9 +70,8 @@ func TestPackLoose(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("not an object"), 0o444); err != nil {
 		t.Fatal(err)
 	}
-	objects := filepath.Join(dir, ".git", "objects")
 	looseBytes := dirSize(t, objects) - int64(len("not an object"))
-	n, err := r.PackLoose(ctx, 10)
+	n, err := PackLoose(ctx, objects, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,7 @@ func TestPackLoose(t *testing.T) {
 	if packed*4 > looseBytes {
 		t.Errorf("%d bytes loose became %d packed", looseBytes, packed)
 	}
-	if n, err := r.PackLoose(ctx, 10); err != nil || n != 0 {
+	if n, err := PackLoose(ctx, objects, 10, nil); err != nil || n != 0 {
 		t.Errorf("again: %d, %v", n, err)
 	}
 	if got := gittest.Git(t, dir, "status", "--porcelain"); got != "" {
@@ -109,39 +111,31 @@ func TestPackLooseCrash(t *testing.T) {
 	gittest.NeedGit(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	r, err := Init(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitEntries(t, r, 12)
+	objects := initRepo(t, dir)
+	commitEntries(t, dir, 12)
 	before := catFile(t, dir)
 	type crash struct{}
-	r.SetHook(func(point string) {
+	hook := func(point string) {
 		if point == "pack:written" {
 			panic(crash{})
 		}
-	})
+	}
 	func() {
 		defer func() {
 			if v := recover(); v != (crash{}) {
 				t.Fatalf("recovered %v", v)
 			}
 		}()
-		r.PackLoose(ctx, 10)
+		PackLoose(ctx, objects, 10, hook)
 	}()
-	r.SetHook(nil)
 	gittest.Git(t, dir, "fsck", "--strict", "--no-dangling")
 	if after := catFile(t, dir); len(after) != len(before) {
 		t.Fatalf("%d objects after the crash, %d before", len(after), len(before))
 	}
-	r2, err := Open(dir)
-	if err != nil {
+	if _, err := PackLoose(ctx, objects, 10, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r2.PackLoose(ctx, 10); err != nil {
-		t.Fatal(err)
-	}
-	if left, _ := looseObjects(filepath.Join(dir, ".git", "objects")); len(left) != 0 {
+	if left, _ := looseObjects(objects); len(left) != 0 {
 		t.Errorf("%d loose objects left", len(left))
 	}
 	gittest.Git(t, dir, "fsck", "--strict", "--no-dangling")
@@ -155,18 +149,15 @@ func TestPackLooseCrash(t *testing.T) {
 func TestPackLooseLeavesLargeFiles(t *testing.T) {
 	gittest.NeedGit(t)
 	dir := t.TempDir()
-	r, err := Init(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitEntries(t, r, 5)
+	objects := initRepo(t, dir)
+	commitEntries(t, dir, 5)
 	gittest.Write(t, dir, "photo.jpg", strings.Repeat("0123456789abcdef", maxPacked/16+1))
-	photo, _ := parseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "photo.jpg")))
-	n, err := r.PackLoose(context.Background(), 1)
+	photo, _ := ParseHash(strings.TrimSpace(gittest.Git(t, dir, "hash-object", "-w", "photo.jpg")))
+	n, err := PackLoose(context.Background(), objects, 1, nil)
 	if err != nil || n == 0 {
 		t.Fatalf("packed %d, %v", n, err)
 	}
-	left, err := looseObjects(filepath.Join(dir, ".git", "objects"))
+	left, err := looseObjects(objects)
 	if err != nil || len(left) != 1 || left[0] != photo {
 		t.Errorf("loose objects left: %v, %v; want only the photo %s", left, err, photo)
 	}

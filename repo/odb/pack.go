@@ -1,4 +1,4 @@
-package repo
+package odb
 
 import (
 	"bufio"
@@ -15,11 +15,10 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/klauspost/compress/zlib"
 )
 
-// objectStore reads the objects of one objects directory, loose and
+// Store reads the objects of one objects directory, loose and
 // packed, itself.
 //
 // go-git's pack reader inflates through a byte-at-a-time scanner and
@@ -29,8 +28,8 @@ import (
 // inflates it in one go, resolving deltas (by offset or by name) with a
 // small cache of bases. What it cannot read (objects behind alternates,
 // a pack index of another version) is left to go-git, the caller's
-// fallback: read says errNotHere.
-type objectStore struct {
+// fallback: read says ErrNotHere.
+type Store struct {
 	dir string
 
 	mu      sync.Mutex
@@ -50,8 +49,8 @@ type cachedObject struct {
 	data []byte
 }
 
-// errNotHere: neither a loose object nor in a pack this store reads.
-var errNotHere = errors.New("object not found here")
+// ErrNotHere: neither a loose object nor in a pack this store reads.
+var ErrNotHere = errors.New("object not found here")
 
 // maxDeltaDepth bounds a chain of deltas (git's own packs stop at 4095).
 const maxDeltaDepth = 10000
@@ -59,24 +58,45 @@ const maxDeltaDepth = 10000
 // baseCacheBytes bounds the cache of delta bases.
 const baseCacheBytes = 16 << 20
 
-func newObjectStore(dir string) *objectStore { return &objectStore{dir: dir} }
+// NewStore reads the objects directory dir.
+func NewStore(dir string) *Store { return &Store{dir: dir} }
+
+// Object reads object h as go-git holds one in memory; one not of type t
+// (AnyObject: any) is plumbing.ErrObjectNotFound, as in go-git's
+// storage, and one not here ErrNotHere, as for Read.
+func (s *Store) Object(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	typ, data, err := s.Read(h)
+	if err != nil {
+		return nil, err
+	}
+	if t != plumbing.AnyObject && t != typ {
+		return nil, plumbing.ErrObjectNotFound
+	}
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(typ)
+	obj.Write(data)
+	return obj, nil
+}
+
+// Dir is the objects directory s reads.
+func (s *Store) Dir() string { return s.dir }
 
 // read returns object h's type and content.
-func (s *objectStore) read(h Hash) (plumbing.ObjectType, []byte, error) {
+func (s *Store) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	typ, data, err := s.readDepth(h, 0)
 	return typ, data, damaged(h, err)
 }
 
 // damaged says what to do about an object that cannot be read: the
 // repository's files are damaged, and git fsck tells which.
-func damaged(h Hash, err error) error {
-	if err == nil || errors.Is(err, errNotHere) {
+func damaged(h plumbing.Hash, err error) error {
+	if err == nil || errors.Is(err, ErrNotHere) {
 		return err
 	}
-	return fmt.Errorf("read object %s: %w: the repository's object files are damaged (git fsck says which; a fresh diary clone is a way out)", short(h), err)
+	return fmt.Errorf("read object %s: %w: the repository's object files are damaged (git fsck says which; a fresh diary clone is a way out)", Short(h), err)
 }
 
-func (s *objectStore) readDepth(h Hash, depth int) (plumbing.ObjectType, []byte, error) {
+func (s *Store) readDepth(h plumbing.Hash, depth int) (plumbing.ObjectType, []byte, error) {
 	if typ, data, ok := s.readLoose(h); ok {
 		return typ, data, nil
 	}
@@ -93,17 +113,17 @@ func (s *objectStore) readDepth(h Hash, depth int) (plumbing.ObjectType, []byte,
 		// A pack written since the list was made (a fetch): look again,
 		// once.
 	}
-	return 0, nil, errNotHere
+	return 0, nil, ErrNotHere
 }
 
 // size returns object h's type and size without inflating its content:
 // a loose object's header, or a packed entry's (see entrySize).
-func (s *objectStore) size(h Hash) (plumbing.ObjectType, int64, error) {
+func (s *Store) Size(h plumbing.Hash) (plumbing.ObjectType, int64, error) {
 	typ, n, err := s.sizeDepth(h, 0)
 	return typ, n, damaged(h, err)
 }
 
-func (s *objectStore) sizeDepth(h Hash, depth int) (plumbing.ObjectType, int64, error) {
+func (s *Store) sizeDepth(h plumbing.Hash, depth int) (plumbing.ObjectType, int64, error) {
 	if typ, n, _, done, ok := s.openLoose(h); ok {
 		done()
 		return typ, n, nil
@@ -119,11 +139,11 @@ func (s *objectStore) sizeDepth(h Hash, depth int) (plumbing.ObjectType, int64, 
 			}
 		}
 	}
-	return 0, 0, errNotHere
+	return 0, 0, ErrNotHere
 }
 
 // readLoose reads a loose object of any type.
-func (s *objectStore) readLoose(h Hash) (plumbing.ObjectType, []byte, bool) {
+func (s *Store) readLoose(h plumbing.Hash) (plumbing.ObjectType, []byte, bool) {
 	typ, n, br, done, ok := s.openLoose(h)
 	if !ok {
 		return 0, nil, false
@@ -138,7 +158,7 @@ func (s *objectStore) readLoose(h Hash) (plumbing.ObjectType, []byte, bool) {
 
 // openLoose opens loose object h and reads its header: its type and
 // size, a reader at its content, and what closes it all.
-func (s *objectStore) openLoose(h Hash) (typ plumbing.ObjectType, size int64, content *bufio.Reader, done func(), ok bool) {
+func (s *Store) openLoose(h plumbing.Hash) (typ plumbing.ObjectType, size int64, content *bufio.Reader, done func(), ok bool) {
 	hex := h.String()
 	f, err := os.Open(filepath.Join(s.dir, hex[:2], hex[2:]))
 	if err != nil {
@@ -164,7 +184,7 @@ func (s *objectStore) openLoose(h Hash) (typ plumbing.ObjectType, size int64, co
 
 // packList returns the packs, listing the pack directory the first time
 // or when again is set.
-func (s *objectStore) packList(again bool) ([]*pack, error) {
+func (s *Store) packList(again bool) ([]*pack, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.scanned && !again {
@@ -232,7 +252,7 @@ func openPack(idxName string) (*pack, error) {
 }
 
 // find returns where object h starts in the pack.
-func (p *pack) find(h Hash) (int64, bool) {
+func (p *pack) find(h plumbing.Hash) (int64, bool) {
 	lo := 0
 	if h[0] > 0 {
 		lo = int(binary.BigEndian.Uint32(p.fanout[(int(h[0])-1)*4:]))
@@ -274,7 +294,7 @@ type entryHeader struct {
 	size     int64
 	data     int64
 	baseOff  int64
-	baseName Hash
+	baseName plumbing.Hash
 }
 
 // header reads the header of the entry at off.
@@ -341,7 +361,7 @@ func (p *pack) header(off int64) (entryHeader, error) {
 }
 
 // entry reads the object at off, resolving deltas.
-func (s *objectStore) entry(p *pack, off int64, depth int) (plumbing.ObjectType, []byte, error) {
+func (s *Store) entry(p *pack, off int64, depth int) (plumbing.ObjectType, []byte, error) {
 	if depth > maxDeltaDepth {
 		return 0, nil, fmt.Errorf("%s: a delta chain deeper than %d", p.name, maxDeltaDepth)
 	}
@@ -393,7 +413,7 @@ func (s *objectStore) entry(p *pack, off int64, depth int) (plumbing.ObjectType,
 // entrySize is the type and size of the object at off, from headers:
 // a delta's own first bytes give the size it makes, and its base's
 // header the type.
-func (s *objectStore) entrySize(p *pack, off int64, depth int) (plumbing.ObjectType, int64, error) {
+func (s *Store) entrySize(p *pack, off int64, depth int) (plumbing.ObjectType, int64, error) {
 	if depth > maxDeltaDepth {
 		return 0, 0, fmt.Errorf("%s: a delta chain deeper than %d", p.name, maxDeltaDepth)
 	}
@@ -443,7 +463,7 @@ func (s *objectStore) entrySize(p *pack, off int64, depth int) (plumbing.ObjectT
 }
 
 // remember keeps a delta base for the next delta that needs it.
-func (s *objectStore) remember(at packPos, typ plumbing.ObjectType, data []byte) {
+func (s *Store) remember(at packPos, typ plumbing.ObjectType, data []byte) {
 	if len(data) > baseCacheBytes/4 {
 		return
 	}
@@ -552,75 +572,12 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	return out, nil
 }
 
-// fastStorage is go-git's storage with objects read by objectStore
-// first, refs read and written by refStore (git's lock protocol), and
-// received packs written by safePackWriter (temporary names, flushed,
-// renamed): go-git's storage writes both in place, see there for why.
-// The rest (the index, config, loose objects, which diary writes itself)
-// is go-git's.
-type fastStorage struct {
-	*filesystem.Storage
-	*refStore
-	objs *objectStore
-}
-
-// newFastStorage wraps st, the storage of the repository whose
-// directory is gitDir (.git, or a bare repository's) and whose shared
-// directory is commonDir (gitDir but in a linked work tree).
-func newFastStorage(st *filesystem.Storage, gitDir, commonDir string) *fastStorage {
-	return &fastStorage{Storage: st, refStore: &refStore{gitDir: gitDir, commonDir: commonDir}, objs: newObjectStore(filepath.Join(commonDir, "objects"))}
-}
-
-// largeObject is the size from which go-git, not objectStore, reads an
-// object for go-git's callers: go-git hands out such an object as a
-// stream (LargeObjectThreshold), where objectStore's whole copy, copied
-// again into a MemoryObject, would hold a 100 MB photo in memory twice
-// while it is written to the work tree.
-const largeObject = 1 << 20
-
-// EncodedObject reads object h, of type t (AnyObject: any).
-func (s *fastStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	if _, n, err := s.objs.size(h); err == nil && n > largeObject {
-		return s.Storage.EncodedObject(t, h)
-	}
-	typ, data, err := s.objs.read(h)
-	if errors.Is(err, errNotHere) {
-		return s.Storage.EncodedObject(t, h)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if t != plumbing.AnyObject && t != typ {
-		return nil, plumbing.ErrObjectNotFound
-	}
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(typ)
-	obj.Write(data)
-	return obj, nil
-}
-
-// EncodedObjectSize is object h's size, read from headers.
-func (s *fastStorage) EncodedObjectSize(h plumbing.Hash) (int64, error) {
-	_, n, err := s.objs.size(h)
-	if errors.Is(err, errNotHere) {
-		return s.Storage.EncodedObjectSize(h)
-	}
-	return n, err
-}
-
-// DeltaObject hands go-git's pack encoder whole objects, which it
-// deltifies itself: go-git's own DeltaObject reads through the slow
-// reader this storage exists to avoid.
-func (s *fastStorage) DeltaObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	return s.EncodedObject(t, h)
-}
-
-// readAnyObject reads object h from st, through diary's reader when st
-// is a fastStorage.
-func readAnyObject(st storer.EncodedObjectStorer, h Hash) (plumbing.ObjectType, []byte, error) {
-	if fs, ok := st.(*fastStorage); ok {
-		typ, data, err := fs.objs.read(h)
-		if !errors.Is(err, errNotHere) {
+// ReadAny reads object h from st, through a Store first when st has one
+// (repo's storage does: its Objects method).
+func ReadAny(st storer.EncodedObjectStorer, h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	if fs, ok := st.(interface{ Objects() *Store }); ok {
+		typ, data, err := fs.Objects().Read(h)
+		if !errors.Is(err, ErrNotHere) {
 			return typ, data, err
 		}
 	}
@@ -640,15 +597,15 @@ func readAnyObject(st storer.EncodedObjectStorer, h Hash) (plumbing.ObjectType, 
 	return obj.Type(), data.Bytes(), nil
 }
 
-// readTyped reads object h from st as readAnyObject does, and refuses
+// ReadTyped reads object h from st as ReadAny does, and refuses
 // it when it is not of type t.
-func readTyped(st storer.EncodedObjectStorer, h Hash, t plumbing.ObjectType) ([]byte, error) {
-	typ, data, err := readAnyObject(st, h)
+func ReadTyped(st storer.EncodedObjectStorer, h plumbing.Hash, t plumbing.ObjectType) ([]byte, error) {
+	typ, data, err := ReadAny(st, h)
 	if err != nil {
 		return nil, err
 	}
 	if typ != t {
-		return nil, fmt.Errorf("%s is a %s, not a %s", short(h), typ, t)
+		return nil, fmt.Errorf("%s is a %s, not a %s", Short(h), typ, t)
 	}
 	return data, nil
 }

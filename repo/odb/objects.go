@@ -1,4 +1,4 @@
-package repo
+package odb
 
 import (
 	"bytes"
@@ -10,9 +10,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"time"
 )
 
-// objectsToSend lists what another repository needs to have the commits
+// ObjectsToSend lists what another repository needs to have the commits
 // wants, when it has haves: the commits between them, and of their trees
 // and blobs only those not in the trees of the commits it already has
 // where the new history meets the old.
@@ -27,14 +28,14 @@ import (
 // every subtree whose hash it already knows. What the other side has but
 // the walk did not get to (a commit dated wrongly, a file deleted and
 // later restored) may be sent again: harmless.
-func objectsToSend(st storer.EncodedObjectStorer, wants, haves []plumbing.Hash) ([]plumbing.Hash, error) {
+func ObjectsToSend(st storer.EncodedObjectStorer, wants, haves []plumbing.Hash) ([]plumbing.Hash, error) {
 	const (
 		wanted = 1 << iota
 		had
 	)
 	flags := map[plumbing.Hash]int{}
 	commits := map[plumbing.Hash]*object.Commit{}
-	q := &walkQueue{}
+	q := &DateQueue{}
 	push := func(h plumbing.Hash, f int) error {
 		c, ok := commits[h]
 		if !ok {
@@ -43,12 +44,12 @@ func objectsToSend(st storer.EncodedObjectStorer, wants, haves []plumbing.Hash) 
 				if f == had && errors.Is(err, plumbing.ErrObjectNotFound) {
 					return nil // a shallow history, or a have we lack: its end is the boundary
 				}
-				return fmt.Errorf("read commit %s: %w", short(h), err)
+				return fmt.Errorf("read commit %s: %w", Short(h), err)
 			}
 			commits[h] = c
 		}
 		flags[h] |= f
-		heap.Push(q, walkItem{h, c.Committer.When})
+		heap.Push(q, Dated{h, c.Committer.When})
 		return nil
 	}
 	for _, h := range haves {
@@ -65,7 +66,7 @@ func objectsToSend(st storer.EncodedObjectStorer, wants, haves []plumbing.Hash) 
 	}
 	live := func() bool {
 		for _, e := range *q {
-			if flags[e.hash]&had == 0 {
+			if flags[e.Hash]&had == 0 {
 				return true
 			}
 		}
@@ -74,7 +75,7 @@ func objectsToSend(st storer.EncodedObjectStorer, wants, haves []plumbing.Hash) 
 	var order []plumbing.Hash // wanted commits, in the order found
 	listed := map[plumbing.Hash]bool{}
 	for live() {
-		h := heap.Pop(q).(walkItem).hash
+		h := heap.Pop(q).(Dated).Hash
 		f := flags[h]
 		if f&had == 0 && !listed[h] {
 			listed[h] = true
@@ -127,7 +128,7 @@ func markTree(st storer.EncodedObjectStorer, h plumbing.Hash, known map[plumbing
 		return nil
 	}
 	known[h] = true
-	return eachEntry(st, h, func(mode filemode.FileMode, eh plumbing.Hash) error {
+	return EachEntry(st, h, func(mode filemode.FileMode, eh plumbing.Hash) error {
 		if mode == filemode.Dir {
 			return markTree(st, eh, known)
 		}
@@ -143,7 +144,7 @@ func addTree(st storer.EncodedObjectStorer, h plumbing.Hash, known map[plumbing.
 	}
 	known[h] = true
 	*out = append(*out, h)
-	return eachEntry(st, h, func(mode filemode.FileMode, eh plumbing.Hash) error {
+	return EachEntry(st, h, func(mode filemode.FileMode, eh plumbing.Hash) error {
 		switch {
 		case mode == filemode.Dir:
 			return addTree(st, eh, known, out)
@@ -156,16 +157,16 @@ func addTree(st storer.EncodedObjectStorer, h plumbing.Hash, known map[plumbing.
 	})
 }
 
-// eachEntry calls f on each entry of a tree, read as raw bytes.
-func eachEntry(st storer.EncodedObjectStorer, h plumbing.Hash, f func(filemode.FileMode, plumbing.Hash) error) error {
-	t, err := readTyped(st, h, plumbing.TreeObject)
+// EachEntry calls f on each entry of a tree, read as raw bytes.
+func EachEntry(st storer.EncodedObjectStorer, h plumbing.Hash, f func(filemode.FileMode, plumbing.Hash) error) error {
+	t, err := ReadTyped(st, h, plumbing.TreeObject)
 	if err != nil {
-		return fmt.Errorf("read tree %s: %w", short(h), err)
+		return fmt.Errorf("read tree %s: %w", Short(h), err)
 	}
 	for at := 0; at < len(t); {
 		e, err := nextRawEntry(t, at)
 		if err != nil {
-			return fmt.Errorf("tree %s: %w", short(h), err)
+			return fmt.Errorf("tree %s: %w", Short(h), err)
 		}
 		mode := filemode.Regular
 		sp := bytes.IndexByte(t[at:], ' ')
@@ -178,4 +179,25 @@ func eachEntry(st storer.EncodedObjectStorer, h plumbing.Hash, f func(filemode.F
 		at = e.end
 	}
 	return nil
+}
+
+// Dated is a commit queued by its commit time.
+type Dated struct {
+	Hash plumbing.Hash
+	When time.Time
+}
+
+// DateQueue is a container/heap of commits, newest first: the order of
+// git's walks down a history (ObjectsToSend, and repo's ancestry).
+type DateQueue []Dated
+
+func (q DateQueue) Len() int           { return len(q) }
+func (q DateQueue) Less(i, j int) bool { return q[i].When.After(q[j].When) }
+func (q DateQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *DateQueue) Push(x any)        { *q = append(*q, x.(Dated)) }
+func (q *DateQueue) Pop() any {
+	old := *q
+	it := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return it
 }

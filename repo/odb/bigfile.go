@@ -1,4 +1,4 @@
-package repo
+package odb
 
 import (
 	"crypto/sha1"
@@ -11,9 +11,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// bigFile is the size from which a work-tree file is hashed and stored
+// BigFile is the size from which a work-tree file is hashed and stored
 // as a stream, never held whole: a 963 MB file once took 3.3 GB.
-const bigFile = 16 << 20
+const BigFile = 16 << 20
 
 // blobHeader is what a blob's hash and loose object start with.
 func blobHeader(size int64) string {
@@ -33,58 +33,58 @@ func copyExactly(w io.Writer, f *os.File, size int64, name string) error {
 	return nil
 }
 
-// hashFileStream is objectHash of a blob read from the file full as a
+// HashFileStream is ObjectHash of a blob read from the file full as a
 // stream.
-func hashFileStream(full, rel string, size int64) (Hash, error) {
+func HashFileStream(full, rel string, size int64) (plumbing.Hash, error) {
 	f, err := os.Open(full)
 	if err != nil {
-		return ZeroHash, fmt.Errorf("read %s: %w", rel, err)
+		return plumbing.ZeroHash, fmt.Errorf("read %s: %w", rel, err)
 	}
 	defer f.Close()
 	h := sha1.New()
 	io.WriteString(h, blobHeader(size))
 	if err := copyExactly(h, f, size, rel); err != nil {
-		return ZeroHash, err
+		return plumbing.ZeroHash, err
 	}
-	var out Hash
+	var out plumbing.Hash
 	h.Sum(out[:0])
 	return out, nil
 }
 
-// writeLooseFile stores the file full as a loose blob, as writeLoose
+// WriteLooseFile stores the file full as a loose blob, as WriteLoose
 // does with bytes in memory, reading it as a stream: hashed while it is
 // compressed into a temporary file, which takes the hash's name.
-func (r *Repo) writeLooseFile(full, rel string, size int64) (Hash, error) {
+func WriteLooseFile(objectsDir, full, rel string, size int64) (plumbing.Hash, error) {
 	f, err := os.Open(full)
 	if err != nil {
-		return ZeroHash, fmt.Errorf("read %s: %w", rel, err)
+		return plumbing.ZeroHash, fmt.Errorf("read %s: %w", rel, err)
 	}
 	defer f.Close()
-	if err := os.MkdirAll(r.objectsDir(), 0o755); err != nil {
-		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
+	if err := os.MkdirAll(objectsDir, 0o755); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
 	}
 	h := sha1.New()
-	tmp, err := compressTemp(r.objectsDir(), func(zw io.Writer) error {
+	tmp, err := compressTemp(objectsDir, func(zw io.Writer) error {
 		both := io.MultiWriter(zw, h)
 		io.WriteString(both, blobHeader(size))
 		return copyExactly(both, f, size, rel)
 	})
 	if err != nil {
-		return ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
+		return plumbing.ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
 	}
 	defer os.Remove(tmp)
-	var hash Hash
+	var hash plumbing.Hash
 	h.Sum(hash[:0])
 	hex := hash.String()
-	final := filepath.Join(r.objectsDir(), hex[:2], hex[2:])
+	final := filepath.Join(objectsDir, hex[:2], hex[2:])
 	if _, err := os.Stat(final); err == nil {
 		return hash, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
-		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+		return plumbing.ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
 	if err := placeLoose(tmp, final); err != nil {
-		return ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
+		return plumbing.ZeroHash, fmt.Errorf("write object %s: %w", hex[:7], err)
 	}
 	return hash, nil
 }
