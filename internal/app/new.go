@@ -203,8 +203,18 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	return res, nil
 }
 
-// commit records paths in one commit named for this host.
+// commit records paths in one commit named for this host; with autosync
+// on, a sync then starts in the background.
 func (d *Diary) commit(ctx context.Context, paths []string, what string) (string, error) {
+	hash, err := d.commitLocked(ctx, paths, what)
+	if err == nil && d.Config.Autosync {
+		// After the lock is let go, so that the sync does not wait for it.
+		d.startSync()
+	}
+	return hash, err
+}
+
+func (d *Diary) commitLocked(ctx context.Context, paths []string, what string) (string, error) {
 	id, err := identity(d.Repo, d.Config, d.opts.Env)
 	if err != nil {
 		return "", err
