@@ -207,11 +207,19 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 // on, a sync then starts in the background.
 func (d *Diary) commit(ctx context.Context, paths []string, what string) (string, error) {
 	hash, err := d.commitLocked(ctx, paths, what)
-	if err == nil && d.Config.Autosync {
+	if err != nil {
+		return hash, err
+	}
+	// The writer hears of a background sync that failed at the next
+	// command that writes, not only in status.
+	if w := d.UnattendedFailure(); w != "" {
+		d.opts.warn(w)
+	}
+	if d.Config.Autosync {
 		// After the lock is let go, so that the sync does not wait for it.
 		d.startSync()
 	}
-	return hash, err
+	return hash, nil
 }
 
 func (d *Diary) commitLocked(ctx context.Context, paths []string, what string) (string, error) {
