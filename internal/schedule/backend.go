@@ -202,10 +202,22 @@ func (s *systemd) Status(ctx context.Context) (Installed, error) {
 	}
 	st.On = true
 	st.What = []string{svc, tmr}
-	if out, err := run(ctx, nil, "systemctl", "--user", "show", Unit+".timer", "-p", "NextElapseUSecRealtime", "--value"); err == nil {
-		st.Next = strings.TrimSpace(string(out))
+	// The timer is monotonic (OnUnitInactiveSec), so show's
+	// NextElapseUSecRealtime is empty; list-timers gives the wall time.
+	if out, err := run(ctx, nil, "systemctl", "--user", "list-timers", Unit+".timer", "--no-legend", "--no-pager"); err == nil {
+		st.Next = timerNext(string(out))
 	}
 	return st, nil
+}
+
+// timerNext is the NEXT column of systemctl list-timers' line: its
+// first four words ("Wed 2026-12-02 18:05:00 KST"), "" when it is n/a.
+func timerNext(out string) string {
+	f := strings.Fields(out)
+	if len(f) < 4 || f[0] == "n/a" || f[0] == "-" {
+		return ""
+	}
+	return strings.Join(f[:4], " ")
 }
 
 // cron: one line in the user's crontab, read with crontab -l and

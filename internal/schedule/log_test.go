@@ -96,3 +96,15 @@ func TestPickPinned(t *testing.T) {
 		t.Errorf("StateDir = %s", got)
 	}
 }
+
+func TestTimerNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"Wed 2026-12-02 18:05:00 KST 4min 1s left Wed 2026-12-02 18:00:02 KST 57s ago diary-sync.timer diary-sync.service\n": "Wed 2026-12-02 18:05:00 KST",
+		"n/a n/a n/a n/a diary-sync.timer diary-sync.service\n":                                                              "",
+		"": "",
+	} {
+		if got := timerNext(in); got != want {
+			t.Errorf("timerNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
