@@ -10,6 +10,7 @@ package config
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	// Time zone names must resolve on machines without a zoneinfo
@@ -33,12 +34,14 @@ var (
 // keys in the order `diary config list` shows them.
 var keys = []string{
 	"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone",
-	"slug", "ext", "folders", "editor", "remote", "branch", "host", "timeout", "repo",
+	"slug", "ext", "folders", "editor", "remote", "branch", "host", "timeout",
+	"autosync", "watch_interval", "repo",
 }
 
 // Keys returns the setting names, in the order `diary config list` shows
 // them: author, category, category_style, layout, disclaimer, date_format,
-// timezone, slug, ext, folders, editor, remote, branch, host, timeout, repo.
+// timezone, slug, ext, folders, editor, remote, branch, host, timeout,
+// autosync, watch_interval, repo.
 func Keys() []string {
 	return append([]string(nil), keys...)
 }
@@ -98,7 +101,11 @@ const (
 	defaultEditor   = "vi"
 	defaultRemote   = "origin"
 	defaultTimeout  = "60s"
-	defaultRepo     = "~/diary"
+	defaultAutosync = "false"
+	// How often the scheduled sync (diary autosync on) and diary watch
+	// ask the remote for news.
+	defaultWatchInterval = "5m"
+	defaultRepo          = "~/diary"
 )
 
 // Settings are the resolved values.
@@ -108,9 +115,13 @@ type Settings struct {
 	CategoryStyle string // CategorySingle or CategoryList
 	Folders       string // FoldersNone or FoldersCategory
 
-	Timeout  time.Duration
-	Repo     string         // user layer (and env/flag) only; "~" expanded
-	Location *time.Location // from Timezone; time.Local when Timezone resolves to ""
+	Timeout time.Duration
+	// Autosync: after a command commits, a sync starts detached.
+	Autosync bool
+	// WatchInterval: how often the scheduled sync runs.
+	WatchInterval time.Duration
+	Repo          string         // user layer (and env/flag) only; "~" expanded
+	Location      *time.Location // from Timezone; time.Local when Timezone resolves to ""
 }
 
 // Config is the resolved settings and where each came from.
@@ -168,6 +179,10 @@ func (c *Config) Get(key string) (string, error) {
 		return s.Host, nil
 	case "timeout":
 		return formatDuration(s.Timeout), nil
+	case "autosync":
+		return strconv.FormatBool(s.Autosync), nil
+	case "watch_interval":
+		return formatDuration(s.WatchInterval), nil
 	case "repo":
 		return s.Repo, nil
 	}

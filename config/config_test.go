@@ -103,7 +103,7 @@ func get(t *testing.T, c *Config, key string) string {
 }
 
 func TestKeys(t *testing.T) {
-	want := []string{"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone", "slug", "ext", "folders", "editor", "remote", "branch", "host", "timeout", "repo"}
+	want := []string{"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone", "slug", "ext", "folders", "editor", "remote", "branch", "host", "timeout", "autosync", "watch_interval", "repo"}
 	if got := Keys(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Keys() = %v", got)
 	}
@@ -132,6 +132,8 @@ func TestDefaults(t *testing.T) {
 		"branch":         "",
 		"host":           "laptop",
 		"timeout":        "1m",
+		"autosync":       "false",
+		"watch_interval": "5m",
 		"repo":           filepath.Join(f.home, "diary"),
 	}
 	for _, k := range Keys() {
@@ -171,6 +173,8 @@ var samples = map[string][4]string{
 	"branch":         {"fb", "eb", "rb", "ub"},
 	"host":           {"fh", "eh", "rh", "uh"},
 	"timeout":        {"1s", "2s", "3s", "4s"},
+	"autosync":       {"true", "false", "true", "false"},
+	"watch_interval": {"1m", "2m", "3m", "4m"},
 	"repo":           {"/f", "/e", "", "/u"}, // repo is not allowed in .diary.yml
 }
 
@@ -475,6 +479,11 @@ func TestValidationErrors(t *testing.T) {
 		{"branch space", inUser, "branch: my branch\n", "branch", ErrInvalid, nil},
 		{"author two lines", inRepo, "author: |\n  Kim\n  Lee\n", "author", ErrInvalid, []string{"one line"}},
 		{"list for author", inRepo, "author: [Kim, Lee]\n", "author", ErrInvalid, []string{"a list", "single value", "line 1"}},
+		{"autosync yes", inRepo, "autosync: yes\n", "autosync", ErrInvalid, []string{"true or false"}},
+		{"autosync word", inEnv, "soon", "autosync", ErrInvalid, []string{"true or false", "DIARY_AUTOSYNC"}},
+		{"watch_interval no unit", inUser, "watch_interval: 300\n", "watch_interval", ErrInvalid, []string{"Go duration", "300s"}},
+		{"watch_interval too short", inFlag, "10s", "watch_interval", ErrInvalid, []string{"shorter than 1m", "--watch-interval"}},
+		{"watch_interval negative", inRepo, "watch_interval: -5m\n", "watch_interval", ErrInvalid, []string{"positive"}},
 		{"map for timeout", inUser, "timeout:\n  seconds: 30\n", "timeout", ErrInvalid, []string{"a map"}},
 		{"broken yaml", inRepo, "author: Kim\nlayout: [post\n", "", ErrInvalid, []string{"line", "invalid YAML"}},
 		{"broken yaml indentation", inUser, "author: Kim\n  layout: post\n", "", ErrInvalid, []string{"line 2"}},

@@ -323,6 +323,8 @@ func Load(opts LoadOptions) (*Config, error) {
 	s.Host = values["host"]
 	// Validated above: these cannot fail.
 	s.Timeout, _ = time.ParseDuration(values["timeout"])
+	s.Autosync, _ = parseBool(values["autosync"])
+	s.WatchInterval, _ = time.ParseDuration(values["watch_interval"])
 	s.Location = time.Local
 	if s.Timezone != "" {
 		s.Location, _ = loadLocation(s.Timezone)
@@ -374,6 +376,10 @@ func defaultValue(key string, env Env, repoDir string, hostname func() (string, 
 		return defaultRemote, def, nil
 	case "timeout":
 		return defaultTimeout, def, nil
+	case "autosync":
+		return defaultAutosync, def, nil
+	case "watch_interval":
+		return defaultWatchInterval, def, nil
 	case "repo":
 		return defaultRepo, def, nil
 	case "timezone":

@@ -113,16 +113,18 @@ func TestSetRoundTrip(t *testing.T) {
 		"disclaimer": append(append([]string{}, tricky...),
 			"line1\n  indented\n\nlast", "  leading space\nx", "a\n\n\nb", "# heading\ntext", "\ttab\nx", "x\n\ttab", "> quote\n> more",
 			"이 글은 개인 일기입니다.\nThis is my personal diary."),
-		"date_format": {"2006-01-02", "2006-01-02 15:04:05 -0700", "January 2, 2006", "02/01/06"},
-		"timezone":    {"Asia/Seoul", "UTC", "", "Local"},
-		"slug":        slugModes,
-		"ext":         {"md", "markdown", "2022"},
-		"editor":      {"vi", "code --wait", "emacs -nw", "'/Applications/My Editor.app' -w"},
-		"remote":      {"origin", "git@github.com:kim/diary.git", "https://kim:pw@github.com/kim/diary.git"},
-		"branch":      {"", "main", "gh-pages", "2022"},
-		"host":        {"laptop", "kims-MacBook-Air", "1"},
-		"timeout":     {"60s", "2m", "1h30m", "1.5s"},
-		"repo":        {"/srv/diary", "~/diary"},
+		"date_format":    {"2006-01-02", "2006-01-02 15:04:05 -0700", "January 2, 2006", "02/01/06"},
+		"timezone":       {"Asia/Seoul", "UTC", "", "Local"},
+		"slug":           slugModes,
+		"ext":            {"md", "markdown", "2022"},
+		"editor":         {"vi", "code --wait", "emacs -nw", "'/Applications/My Editor.app' -w"},
+		"remote":         {"origin", "git@github.com:kim/diary.git", "https://kim:pw@github.com/kim/diary.git"},
+		"branch":         {"", "main", "gh-pages", "2022"},
+		"host":           {"laptop", "kims-MacBook-Air", "1"},
+		"timeout":        {"60s", "2m", "1h30m", "1.5s"},
+		"autosync":       {"true", "false"},
+		"watch_interval": {"5m", "1h", "90s"},
+		"repo":           {"/srv/diary", "~/diary"},
 	}
 	for _, key := range Keys() {
 		f := newFixture(t)
@@ -139,7 +141,7 @@ func TestSetRoundTrip(t *testing.T) {
 			}
 			want := v
 			switch key {
-			case "timeout":
+			case "timeout", "watch_interval":
 				want = get(t, c, key) // formatted; compare durations instead
 				if c.Timeout.String() == "" {
 					t.Error("no timeout")

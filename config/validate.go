@@ -241,15 +241,14 @@ func validateValue(key, v, where string) error {
 			return invalid(where, "host %q cannot name this machine: use one word without \"/\" or spaces, such as my-laptop", v)
 		}
 	case "timeout":
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			if _, nerr := strconv.ParseFloat(v, 64); nerr == nil {
-				return invalid(where, "timeout %q is not a Go duration: give a unit, e.g. %ss or 2m", v, v)
-			}
-			return invalid(where, "timeout %q is not a Go duration: use e.g. 60s or 2m", v)
-		}
-		if d <= 0 {
-			return invalid(where, "timeout %q is not positive: use e.g. 60s or 2m", v)
+		return validDuration(where, key, v, "60s or 2m", 0)
+	case "watch_interval":
+		// cron, the coarsest scheduler autosync installs, runs at most
+		// once a minute.
+		return validDuration(where, key, v, "5m or 1h", time.Minute)
+	case "autosync":
+		if _, ok := parseBool(v); !ok {
+			return invalid(where, "autosync %q is not true or false: use true (sync after each commit) or false", v)
 		}
 	case "repo":
 		if strings.TrimSpace(v) == "" {
@@ -260,6 +259,37 @@ func validateValue(key, v, where string) error {
 		}
 	}
 	return nil
+}
+
+// validDuration checks a duration setting: a Go duration with a unit,
+// positive, and at least min.
+func validDuration(where, key, v, example string, min time.Duration) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		if _, nerr := strconv.ParseFloat(v, 64); nerr == nil {
+			return invalid(where, "%s %q is not a Go duration: give a unit, e.g. %ss or 2m", key, v, v)
+		}
+		return invalid(where, "%s %q is not a Go duration: use e.g. %s", key, v, example)
+	}
+	if d <= 0 {
+		return invalid(where, "%s %q is not positive: use e.g. %s", key, v, example)
+	}
+	if d < min {
+		return invalid(where, "%s %q is shorter than %s: use e.g. %s", key, v, formatDuration(min), example)
+	}
+	return nil
+}
+
+// parseBool reads a true/false setting as YAML 1.2 writes it (true,
+// false, in any case), and as strconv does for the environment (1, 0).
+func parseBool(v string) (b, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "1":
+		return true, true
+	case "false", "0":
+		return false, true
+	}
+	return false, false
 }
 
 // loadLocation is time.LoadLocation, except that "" is not UTC but an error

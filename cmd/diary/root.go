@@ -28,12 +28,16 @@ type System struct {
 	Dir            string
 	// Terminal reports whether stdin and stdout (or stderr) are terminals.
 	StdinTTY, StdoutTTY, StderrTTY bool
+	// Exe is this diary binary's absolute path, which autosync runs.
+	Exe string
 }
 
 // OS is the System of a real process.
 func OS() System {
 	dir, _ := os.Getwd()
+	exe, _ := os.Executable()
 	return System{
+		Exe:   exe,
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Env: os.LookupEnv, Now: time.Now, Dir: dir,
 		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
@@ -56,6 +60,7 @@ func (g *globals) options() app.Options {
 		flags["repo"] = g.repo
 	}
 	return app.Options{Repo: g.repo, ConfigFile: g.config, Flags: flags, Env: g.sys.Env, Dir: g.sys.Dir, Now: g.sys.Now, Passphrase: g.passphrase(),
+		Self: g.sys.Exe,
 		Warn: func(msg string) { g.warn("%s", msg) }}
 }
 
@@ -145,6 +150,7 @@ laptop's copy in step. Run diary new "Title" to start.`,
 		newUndoCmd(g),
 		newDoctorCmd(g),
 		newConfigCmd(g),
+		newAutosyncCmd(g),
 		newMergeFileCmd(g),
 		newVersionCmd(g),
 		newCompletionCmd(g),

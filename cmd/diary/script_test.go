@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"diary":       func() { os.Exit(Main(os.Args[1:], testSystem())) },
 		"fake-editor": fakeEditor,
+		"crontab":     crontabNS,
 	})
 }
 
@@ -34,6 +36,11 @@ func testSystem() System {
 			panic("DIARY_TEST_NOW: " + err.Error())
 		}
 		sys.Now = func() time.Time { return now }
+	}
+	// The test binary answers as diary only by this name: autosync must
+	// run the diary on the scripts' PATH, not the test binary itself.
+	if p, err := exec.LookPath("diary"); err == nil {
+		sys.Exe, _ = filepath.Abs(p)
 	}
 	if os.Getenv("DIARY_TEST_TTY") == "1" {
 		sys.StdinTTY, sys.StdoutTTY, sys.StderrTTY = true, true, true
@@ -96,6 +103,13 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"laptop": laptopCmd,
 			"exits":  exitsCmd,
+			"poll":   pollCmd,
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond != "crontab" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			return crontabUsable()
 		},
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, "home")
@@ -186,4 +200,77 @@ func exitsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if code != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], code, want)
 	}
+}
+
+// pollCmd runs a program until it succeeds, for at most TIMEOUT: what a
+// detached process does happens later, and a fixed sleep is either slow
+// or flaky.
+//
+//	poll TIMEOUT PROG [ARG...]
+func pollCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: poll TIMEOUT PROG [ARG...]")
+	}
+	d, err := time.ParseDuration(args[0])
+	if err != nil {
+		ts.Fatalf("poll: %v", err)
+	}
+	deadline := time.Now().Add(d)
+	for {
+		err := ts.Exec(args[1], args[2:]...)
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("poll: %s did not succeed within %s: %v", strings.Join(args[1:], " "), d, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// realCrontab is Debian's crontab(1), from the cron package.
+const realCrontab = "/usr/bin/crontab"
+
+// crontabUsable says whether crontabNS can run: it needs Debian's
+// crontab, unshare(1) and root (to mount in a namespace of its own).
+// Under CI a missing piece is a failure, not a skip.
+func crontabUsable() (bool, error) {
+	_, uerr := exec.LookPath("unshare")
+	_, cerr := os.Stat(realCrontab)
+	ok := uerr == nil && cerr == nil && os.Geteuid() == 0
+	if !ok && os.Getenv("CI") == "true" {
+		return false, errors.New("the crontab scripts need root, unshare and Debian's cron (.ci/run installs it)")
+	}
+	return ok, nil
+}
+
+// crontabNS runs Debian's real crontab(1) in a mount namespace of its own
+// where $WORK/crontabs stands for /var/spool/cron/crontabs: the scripts
+// install and remove lines in a real crontab, but in theirs, never in the
+// crontab of whoever runs the tests.
+func crontabNS() {
+	spool := filepath.Join(os.Getenv("WORK"), "crontabs")
+	if err := os.MkdirAll(spool, 0o700); err != nil {
+		fmt.Fprintln(os.Stderr, "crontab:", err)
+		os.Exit(1)
+	}
+	// crontab(1) wants its spool as cron's package leaves it:
+	// root:crontab, mode 1730.
+	if g, err := user.LookupGroup("crontab"); err == nil {
+		gid, _ := strconv.Atoi(g.Gid)
+		_ = os.Chown(spool, 0, gid)
+	}
+	_ = os.Chmod(spool, 0o730|os.ModeSticky)
+	args := append([]string{"-m", "sh", "-c", `mount --bind "$0" /var/spool/cron/crontabs && exec ` + realCrontab + ` "$@"`, spool}, os.Args[1:]...)
+	cmd := exec.Command("unshare", args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.ExitCode())
+		}
+		fmt.Fprintln(os.Stderr, "crontab:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
 }

@@ -66,6 +66,9 @@ func newStatusCmd(g *globals) *cobra.Command {
 			for _, p := range st.Problems {
 				fmt.Fprintf(out, "  %s\n", p)
 			}
+			if st.Autosync != nil {
+				printAutosync(g, out, st.Autosync)
+			}
 			return nil
 		},
 	}

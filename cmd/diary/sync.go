@@ -4,17 +4,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gitdiary/diary/internal/app"
+	"github.com/gitdiary/diary/internal/schedule"
 	dsync "github.com/gitdiary/diary/sync"
 )
 
 func newSyncCmd(g *globals) *cobra.Command {
 	var so app.SyncOptions
 	var asJSON bool
+	var logFile string
+	var held []string
 	c := &cobra.Command{
 		Use:   "sync",
 		Short: "Commit, fetch, merge the other laptops' entries, and push",
@@ -27,44 +33,104 @@ Exit codes: 0 done; 1 failed (nothing lost); 3 offline (committed, not
 pushed); 4 done, with conflict copies to settle (diary status, diary resolve).`,
 		Args: args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
-			d, err := app.Open(g.options())
-			if err != nil {
-				return err
+			if logFile != "" {
+				return unattended(c, g, logFile, &held, func() error { return runSync(c, g, so, asJSON, &held) })
 			}
-			if g.sys.StderrTTY && !g.quiet && !asJSON {
-				so.Progress = g.sys.Stderr
-			}
-			res, err := d.Sync(c.Context(), so)
-			if res != nil {
-				for _, w := range res.Warnings {
-					g.warn("%s", w)
-				}
-			}
-			if asJSON && res != nil {
-				enc := json.NewEncoder(g.sys.Stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				if jerr := enc.Encode(res); jerr != nil {
-					return jerr
-				}
-			} else if res != nil {
-				reportSync(g, res)
-			}
-			switch {
-			case errors.Is(err, dsync.ErrOffline):
-				return &exitError{code: exitOffline, err: err}
-			case err != nil:
-				return err
-			case len(res.Conflicts) > 0:
-				return &exitError{code: exitConflicts}
-			}
-			return nil
+			return runSync(c, g, so, asJSON, &held)
 		},
 	}
 	c.Flags().BoolVar(&so.NoPush, "no-push", false, "commit, fetch and merge, but do not push")
 	c.Flags().BoolVar(&so.DryRun, "dry-run", false, "say what would be done, and change nothing")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as a JSON object on stdout")
+	// --log is how autosync runs sync: unattended, its output appended to
+	// the log, and how it ended recorded beside it for status.
+	c.Flags().StringVar(&logFile, "log", "", "append the output to FILE (rotated at 1 MB) and record how the sync ended beside it")
+	_ = c.Flags().MarkHidden("log")
 	return c
+}
+
+func runSync(c *cobra.Command, g *globals, so app.SyncOptions, asJSON bool, held *[]string) error {
+	d, err := app.Open(g.options())
+	if err != nil {
+		return err
+	}
+	if g.sys.StderrTTY && !g.quiet && !asJSON {
+		so.Progress = g.sys.Stderr
+	}
+	res, err := d.Sync(c.Context(), so)
+	if res != nil {
+		for _, w := range res.Warnings {
+			g.warn("%s", w)
+		}
+	}
+	if asJSON && res != nil {
+		enc := json.NewEncoder(g.sys.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if jerr := enc.Encode(res); jerr != nil {
+			return jerr
+		}
+	} else if res != nil {
+		reportSync(g, res)
+	}
+	if res != nil {
+		*held = res.Unpublishable
+	}
+	switch {
+	case errors.Is(err, dsync.ErrOffline):
+		return &exitError{code: exitOffline, err: err}
+	case err != nil:
+		return err
+	case len(res.Conflicts) > 0:
+		return &exitError{code: exitConflicts}
+	}
+	return nil
+}
+
+// unattended runs the sync run with its output appended to the log at
+// path, then records how it ended beside the log, for autosync status,
+// status and doctor. The log is rotated before it is opened.
+func unattended(c *cobra.Command, g *globals, path string, held *[]string, run func() error) error {
+	f, err := schedule.OpenLog(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	g.sys.Stdout, g.sys.Stderr, g.sys.StderrTTY = f, f, false
+	root := g.repo
+	if a, aerr := filepath.Abs(root); aerr == nil && root != "" {
+		root = a
+	}
+	r := schedule.Result{Repo: root, Started: time.Now()}
+	fmt.Fprintf(f, "%s diary sync of %s (pid %d)\n", r.Started.Format(time.RFC3339), root, os.Getpid())
+	err = run()
+	r.Ended, r.Reason = time.Now(), "done"
+	if err != nil {
+		r.Exit = exitCode(err)
+		var ex *exitError
+		switch {
+		case errors.As(err, &ex) && ex.err == nil && ex.code == exitConflicts:
+			r.Reason = "kept conflict copies: settle them with diary resolve (see diary status)"
+		case errors.As(err, &ex) && ex.err == nil:
+			r.Reason = fmt.Sprintf("exit status %d", ex.code)
+		default:
+			msg := strings.TrimSpace(message(err, c))
+			r.Reason, _, _ = strings.Cut(msg, "\n")
+			fmt.Fprintf(f, "diary: %s\n", msg)
+		}
+	} else if len(*held) > 0 {
+		r.Held = *held
+		r.Reason = fmt.Sprintf("not published until fixed: %s", strings.Join(*held, "; "))
+	}
+	fmt.Fprintf(f, "%s exit %d: %s\n", r.Ended.Format(time.RFC3339), r.Exit, r.Reason)
+	if werr := schedule.WriteResult(app.ResultPath(path), r); werr != nil {
+		fmt.Fprintf(f, "diary: record the result: %v\n", werr)
+	}
+	if err != nil {
+		// Said in the log: cron would mail it again, for each run.
+		return &exitError{code: r.Exit}
+	}
+	return nil
 }
 
 // reportSync is the short human summary, on stderr.

@@ -66,6 +66,7 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	d.doctorObjects(add)
 	d.doctorRemote(ctx, add)
 	d.doctorMergeDriver(add)
+	d.doctorAutosync(ctx, add)
 	// A site file that cannot be read gives no settings; the checks then
 	// say what Jekyll does without them.
 	site, _ := config.ReadSite(d.Root)
@@ -281,3 +282,25 @@ func (d *Diary) doctorSite(site config.Site, add func(Severity, string, string, 
 
 // scpLike is git's user@host:path form of an SSH URL.
 var scpLike = regexp.MustCompile(`^[^/:@]+@[^/:]+:`)
+
+// doctorAutosync says whether a scheduled sync is installed and how the
+// last unattended sync ended: a warning when it failed.
+func (d *Diary) doctorAutosync(ctx context.Context, add func(Severity, string, string, ...any)) {
+	rep, err := AutosyncStatus(ctx, d.opts)
+	if err != nil {
+		add(SeverityWarning, "autosync", "%v", err)
+		return
+	}
+	state := "off: sync by hand, or turn it on with diary autosync on"
+	if rep.Schedule.On {
+		state = "on (" + rep.Schedule.Backend + ")"
+	}
+	if w := d.UnattendedFailure(); w != "" {
+		add(SeverityWarning, "autosync", "%s; %s", state, w)
+		return
+	}
+	if rep.Last != nil {
+		state += fmt.Sprintf("; the last unattended sync ended well at %s", rep.Last.Ended.Local().Format("2006-01-02 15:04"))
+	}
+	add(SeverityOK, "autosync", "%s", state)
+}

@@ -203,8 +203,26 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	return res, nil
 }
 
-// commit records paths in one commit named for this host.
+// commit records paths in one commit named for this host; with autosync
+// on, a sync then starts in the background.
 func (d *Diary) commit(ctx context.Context, paths []string, what string) (string, error) {
+	hash, err := d.commitLocked(ctx, paths, what)
+	if err != nil {
+		return hash, err
+	}
+	// The writer hears of a background sync that failed at the next
+	// command that writes, not only in status.
+	if w := d.UnattendedFailure(); w != "" {
+		d.opts.warn(w)
+	}
+	if d.Config.Autosync {
+		// After the lock is let go, so that the sync does not wait for it.
+		d.startSync()
+	}
+	return hash, nil
+}
+
+func (d *Diary) commitLocked(ctx context.Context, paths []string, what string) (string, error) {
 	id, err := identity(d.Repo, d.Config, d.opts.Env)
 	if err != nil {
 		return "", err

@@ -34,6 +34,8 @@ type Options struct {
 	// terminal; nil without one (then DIARY_SSH_PASSPHRASE or ssh-agent
 	// must do).
 	Passphrase func(prompt string) (string, error)
+	// Self is this diary binary's absolute path, which autosync runs.
+	Self string
 	// Warn hears what was skipped on the way (a settings file that is
 	// not a regular file): the command prints it on stderr. nil: nobody.
 	Warn func(msg string)

@@ -33,7 +33,10 @@ type Status struct {
 	// RemoteProblem: the remote setting names no remote, and it is not
 	// the default of a local-only diary (sync refuses it; this says why).
 	RemoteProblem string `json:"-"`
-	// Warnings: what was skipped, not being a regular file (for stderr).
+	// Autosync: the schedule, and how the last unattended sync ended.
+	Autosync *AutosyncReport `json:"autosync,omitempty"`
+	// Warnings: what was skipped, not being a regular file, and a last
+	// unattended sync that failed (for stderr).
 	Warnings []string `json:"-"`
 }
 
@@ -97,7 +100,23 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 		return nil, err
 	}
 	sort.Strings(st.Problems)
+	d.statusAutosync(ctx, st)
 	return st, nil
+}
+
+// statusAutosync adds the schedule and the last unattended sync; one that
+// failed is a warning, so that a conflict or an offline push from the
+// background does not go unseen.
+func (d *Diary) statusAutosync(ctx context.Context, st *Status) {
+	rep, err := AutosyncStatus(ctx, d.opts)
+	if err != nil {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("autosync: %v", err))
+		return
+	}
+	st.Autosync = rep
+	if w := d.UnattendedFailure(); w != "" {
+		st.Warnings = append(st.Warnings, w)
+	}
 }
 
 // lintProblems lists, as "path: reason", the posts that sync would

@@ -40,6 +40,19 @@ func NeedGit(t testing.TB) {
 	}
 }
 
+// NeedTool skips the test when the program name is missing, except under
+// CI, where that is a failure: pkg names the Debian package that
+// .ci/run installs for it.
+func NeedTool(t testing.TB, name, pkg string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed; .ci/run installs Debian's %s", name, pkg)
+		}
+		t.Skipf("%s is not installed (Debian's %s)", name, pkg)
+	}
+}
+
 // Git runs the git CLI in dir and returns its combined output; a failure
 // fails the test.
 func Git(t testing.TB, dir string, args ...string) string {
