@@ -3,9 +3,11 @@ package repo
 import (
 	"bytes"
 	"fmt"
-	"github.com/gitdiary/diary/internal/atomicfile"
 	"os"
 	"path/filepath"
+
+	"github.com/gitdiary/diary/internal/atomicfile"
+	"github.com/gitdiary/diary/repo/index"
 )
 
 // The index as HEAD's tree.
@@ -135,7 +137,7 @@ func (r *Repo) treeFromIndex(c, treeHash Hash) (Tree, bool) {
 	}
 	t := make(Tree, len(entries))
 	for p, e := range entries {
-		t[p] = Entry{Hash: e.Hash, Mode: e.Mode}
+		t[p] = Entry{Hash: Hash(e.Hash), Mode: Mode(e.Mode)}
 	}
 	return t, true
 }
@@ -144,22 +146,22 @@ func (r *Repo) treeFromIndex(c, treeHash Hash) (Tree, bool) {
 // holds commit c's files: it did when last found to (fromIndex) and
 // has not changed since, or diary's record says so, or (treeHash not
 // ZeroHash) git's cache tree names c's tree. Then fromIndex notes it.
-func (r *Repo) indexVouches(c, treeHash Hash) (map[string]*indexEntry, bool) {
+func (r *Repo) indexVouches(c, treeHash Hash) (map[string]*index.Entry, bool) {
 	rec, ok := r.readIndexHead()
 	recorded := ok && rec.commit == c
 	if c.IsZero() || (r.fromIndex != c && !recorded && treeHash.IsZero()) {
 		return nil, false // nothing could vouch: the index is not even read
 	}
 	entries, err := r.indexEntries()
-	meta := r.indexMeta
-	if err != nil || !meta.plain || meta.sum.IsZero() {
+	meta, sum := r.indexMeta, Hash(r.indexMeta.Sum)
+	if err != nil || !meta.Plain || sum.IsZero() {
 		return nil, false
 	}
-	if (r.fromIndex == c && r.fromIndexSum == meta.sum) || (recorded && rec.index == meta.sum) {
-		r.fromIndex, r.fromIndexSum = c, meta.sum
+	if (r.fromIndex == c && r.fromIndexSum == sum) || (recorded && rec.index == sum) {
+		r.fromIndex, r.fromIndexSum = c, sum
 		return entries, true
 	}
-	if treeHash.IsZero() || meta.cacheTree != treeHash {
+	if treeHash.IsZero() || Hash(meta.CacheTree) != treeHash {
 		return nil, false
 	}
 	// git's cache tree says so. Its paths were never checked as a tree
@@ -169,8 +171,8 @@ func (r *Repo) indexVouches(c, treeHash Hash) (map[string]*indexEntry, bool) {
 			return nil, false
 		}
 	}
-	r.writeIndexHead(indexHead{commit: c, index: meta.sum})
-	r.fromIndex, r.fromIndexSum = c, meta.sum
+	r.writeIndexHead(indexHead{commit: c, index: sum})
+	r.fromIndex, r.fromIndexSum = c, sum
 	return entries, true
 }
 
@@ -178,18 +180,18 @@ func (r *Repo) indexVouches(c, treeHash Hash) (map[string]*indexEntry, bool) {
 // holds exactly tree t, commit c's files as read from the objects.
 func (r *Repo) noteIndexHolds(c Hash, t Tree) {
 	entries, err := r.indexEntries()
-	meta := r.indexMeta
-	if err != nil || !meta.plain || meta.sum.IsZero() || len(entries) != len(t) {
+	meta, sum := r.indexMeta, Hash(r.indexMeta.Sum)
+	if err != nil || !meta.Plain || sum.IsZero() || len(entries) != len(t) {
 		return
 	}
 	for p, e := range t {
 		ie := entries[p]
-		if ie == nil || ie.Hash != e.Hash || ie.Mode != e.Mode {
+		if ie == nil || Hash(ie.Hash) != e.Hash || Mode(ie.Mode) != e.Mode {
 			return
 		}
 	}
-	if rec, ok := r.readIndexHead(); ok && rec == (indexHead{commit: c, index: meta.sum}) {
+	if rec, ok := r.readIndexHead(); ok && rec == (indexHead{commit: c, index: sum}) {
 		return
 	}
-	r.writeIndexHead(indexHead{commit: c, index: meta.sum})
+	r.writeIndexHead(indexHead{commit: c, index: sum})
 }

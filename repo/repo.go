@@ -24,6 +24,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/gitdiary/diary/repo/index"
 )
 
 // Sentinel errors, for errors.Is.
@@ -54,9 +56,9 @@ type Repo struct {
 	// index, and fromIndexSum that index's checksum: it held the tree.
 	fromIndex, fromIndexSum Hash
 
-	indexMemo map[string]*indexEntry // indexEntries' last parse
-	indexMeta indexMeta              // and what it vouches for
-	indexKey  string                 // the index file's size and time then
+	indexMemo map[string]*index.Entry // indexEntries' last parse
+	indexMeta index.Meta              // and what it vouches for
+	indexKey  string                  // the index file's size and time then
 
 	notFiles []string // what the last Changes skipped: see NotFiles
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/gitdiary/diary/internal/fsstat"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
+	gitindex "github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
 // statData is what the change scan needs of a file's stat.
@@ -28,7 +28,7 @@ func lstatAt(dirfd int, name, root, rel string, d *statData) error {
 
 // fillStat copies the stat data git keeps in the index, so that git's
 // own status sees the entry as clean without re-reading the file.
-func fillStat(e *index.Entry, fi fs.FileInfo) {
+func fillStat(e *gitindex.Entry, fi fs.FileInfo) {
 	if s := fsstat.FromInfo(fi); s.Sys {
 		e.Dev = uint32(s.Dev)
 		e.Inode = uint32(s.Ino)

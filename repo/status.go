@@ -18,9 +18,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
+	gitindex "github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/gitdiary/diary/internal/regular"
+	"github.com/gitdiary/diary/repo/index"
 	"github.com/gitdiary/diary/repo/odb"
 )
 
@@ -230,7 +231,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		}
 		q := &quick[i]
 		he, _ := headTree.get(rel)
-		if st, ok := stats[rel]; ok && st.Hash == he.Hash && q.mode == he.Mode &&
+		if st, ok := stats[rel]; ok && Hash(st.Hash) == he.Hash && q.mode == he.Mode &&
 			int64(st.Size) == q.size&0xffffffff && int64(st.Sec) == q.sec && int64(st.Nsec) == q.nsec &&
 			q.sec*1e9+q.nsec < indexTime {
 			continue // the index vouches for it
@@ -251,7 +252,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		he, _ := headTree.get(c.path)
 		modified[i], errs[i] = err == nil && (h != he.Hash || mode != he.Mode), err
 	})
-	var refresh []*index.Entry
+	var refresh []*gitindex.Entry
 	for i, c := range toHash {
 		if errs[i] != nil {
 			return nil, errs[i]
@@ -268,8 +269,8 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		// Only stat data is refreshed: an entry whose hash differs from
 		// HEAD holds something the user staged, which stays.
 		he, _ := headTree.get(c.path)
-		if st, ok := stats[c.path]; ok && st.Hash == he.Hash && st.Mode == he.Mode && c.info.ModTime().Before(time.Now().Add(-2*time.Second)) {
-			ie := &index.Entry{Hash: plumbing.Hash(he.Hash), Name: c.path, Mode: filemode.FileMode(he.Mode), Size: uint32(c.info.Size()), ModifiedAt: c.info.ModTime()}
+		if st, ok := stats[c.path]; ok && Hash(st.Hash) == he.Hash && Mode(st.Mode) == he.Mode && c.info.ModTime().Before(time.Now().Add(-2*time.Second)) {
+			ie := &gitindex.Entry{Hash: plumbing.Hash(he.Hash), Name: c.path, Mode: filemode.FileMode(he.Mode), Size: uint32(c.info.Size()), ModifiedAt: c.info.ModTime()}
 			fillStat(ie, c.info)
 			refresh = append(refresh, ie)
 		}
@@ -303,7 +304,7 @@ func (r *Repo) NotFiles() []string {
 // which spares building the tree from them, else the tree.
 type headFiles struct {
 	tree  Tree
-	index map[string]*indexEntry
+	index map[string]*index.Entry
 }
 
 func (h headFiles) get(p string) (Entry, bool) {
@@ -312,7 +313,7 @@ func (h headFiles) get(p string) (Entry, bool) {
 		if !ok {
 			return Entry{}, false
 		}
-		return Entry{Hash: e.Hash, Mode: e.Mode}, true
+		return Entry{Hash: Hash(e.Hash), Mode: Mode(e.Mode)}, true
 	}
 	e, ok := h.tree[p]
 	return e, ok
@@ -470,7 +471,7 @@ func IsTemp(name string) bool {
 // refreshIndex writes fresh stat data for entries whose content is
 // unchanged. It is only a speed-up: when the index is locked (git is at
 // work) it gives up quietly.
-func (r *Repo) refreshIndex(set []*index.Entry) {
+func (r *Repo) refreshIndex(set []*gitindex.Entry) {
 	lock, err := r.lockIndex()
 	if err != nil {
 		return
@@ -480,7 +481,7 @@ func (r *Repo) refreshIndex(set []*index.Entry) {
 		lock.release()
 		return
 	}
-	data, err := spliceIndex(raw, set, nil)
+	data, err := index.Splice(raw, set, nil)
 	if err != nil {
 		lock.release()
 		return
@@ -514,13 +515,13 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var set []*index.Entry
+	var set []*gitindex.Entry
 	remove := map[string]bool{}
 	for p, he := range tree {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		if ie := entries[p]; ie != nil && ie.Hash == he.Hash && ie.Mode == he.Mode {
+		if ie := entries[p]; ie != nil && Hash(ie.Hash) == he.Hash && Mode(ie.Mode) == he.Mode {
 			continue
 		}
 		full := filepath.Join(r.root, filepath.FromSlash(p))
@@ -532,7 +533,7 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 		if err != nil || h != he.Hash || mode != he.Mode {
 			continue
 		}
-		ie := &index.Entry{Hash: plumbing.Hash(h), Name: p, Mode: filemode.FileMode(mode), Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
+		ie := &gitindex.Entry{Hash: plumbing.Hash(h), Name: p, Mode: filemode.FileMode(mode), Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
 		fillStat(ie, info)
 		set = append(set, ie)
 	}
@@ -556,8 +557,8 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 		lock.release()
 		return 0, err
 	}
-	data, err := spliceIndex(raw, set, remove)
-	if errors.Is(err, errIndexShape) {
+	data, err := index.Splice(raw, set, remove)
+	if errors.Is(err, index.ErrShape) {
 		err = r.updateIndexSlowly(lock, set, remove)
 	} else if err == nil {
 		err = lock.commitRaw(data)
