@@ -145,7 +145,7 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 		return fmt.Errorf("write the index: %w", err)
 	}
 	if data != nil && !fromCommit.IsZero() && !toCommit.IsZero() {
-		r.carryIndexHead(indexSum(raw), fromCommit, toCommit, data)
+		r.carryIndexHead(Hash(index.Sum(raw)), fromCommit, toCommit, data)
 	}
 	return nil
 }

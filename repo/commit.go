@@ -132,7 +132,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		err = r.updateIndexSlowly(lock, set, remove)
 	} else if err == nil {
 		if err = lock.commitRaw(newIndex); err == nil && parent != nil {
-			r.carryIndexHead(indexSum(rawIndex), Hash(parent.Hash), Hash(hash), newIndex)
+			r.carryIndexHead(Hash(index.Sum(rawIndex)), Hash(parent.Hash), Hash(hash), newIndex)
 		}
 	}
 	if err != nil {

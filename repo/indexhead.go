@@ -1,10 +1,10 @@
 package repo
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/repo/index"
@@ -29,6 +29,8 @@ import (
 //     from ones so compared, names HEAD's commit and the checksum the
 //     index file ends with. Any write to the index, by git or diary,
 //     changes that checksum, and a record that names another is ignored.
+//     The record's format is the room's (index.Head); when to write it
+//     and when to believe it is decided here.
 //
 // An index with entries in conflict, marked intent-to-add or
 // skip-worktree, a split or sparse index, or one written without a
@@ -37,34 +39,17 @@ type indexHead struct {
 	commit, index Hash
 }
 
-const indexHeadMagic = "diary index-head 1\n"
-
 func (r *Repo) indexHeadPath() string { return filepath.Join(r.gitDir, "diary", "index-head") }
 
 // readIndexHead returns the record; ok is false when there is none or
 // it does not read as one.
 func (r *Repo) readIndexHead() (indexHead, bool) {
 	data, err := os.ReadFile(r.indexHeadPath())
-	if err != nil || !bytes.HasPrefix(data, []byte(indexHeadMagic)) {
+	if err != nil {
 		return indexHead{}, false
 	}
-	var c, i string
-	n, err := fmt.Sscanf(string(data[len(indexHeadMagic):]), "commit %s\nindex %s\n", &c, &i)
-	if err != nil || n != 2 {
-		return indexHead{}, false
-	}
-	var rec indexHead
-	for _, f := range []struct {
-		s string
-		h *Hash
-	}{{c, &rec.commit}, {i, &rec.index}} {
-		h, ok := ParseHash(f.s)
-		if !ok || h.IsZero() {
-			return indexHead{}, false
-		}
-		*f.h = h
-	}
-	return rec, true
+	rec, ok := index.ParseHead(data)
+	return indexHead{commit: Hash(rec.Commit), index: Hash(rec.Index)}, ok
 }
 
 // writeIndexHead records that the index whose checksum is rec.index
@@ -77,9 +62,9 @@ func (r *Repo) writeIndexHead(rec indexHead) {
 		os.Remove(path)
 		return
 	}
-	data := fmt.Sprintf("%scommit %s\nindex %s\n", indexHeadMagic, rec.commit, rec.index)
+	data := index.Head{Commit: plumbing.Hash(rec.commit), Index: plumbing.Hash(rec.index)}.Encode()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-		if err = atomicfile.WriteFile(path, []byte(data), privateFile); err == nil {
+		if err = atomicfile.WriteFile(path, data, privateFile); err == nil {
 			return
 		}
 	}
@@ -98,17 +83,7 @@ func (r *Repo) carryIndexHead(oldSum, oldCommit, newCommit Hash, newIndex []byte
 	if !ok || rec.index != oldSum || rec.commit != oldCommit || oldSum.IsZero() {
 		return
 	}
-	r.writeIndexHead(indexHead{commit: newCommit, index: indexSum(newIndex)})
-}
-
-// indexSum is the checksum that ends an index file's data; zero when
-// there is none.
-func indexSum(data []byte) Hash {
-	var h Hash
-	if len(data) >= 12+20 {
-		copy(h[:], data[len(data)-20:])
-	}
-	return h
+	r.writeIndexHead(indexHead{commit: newCommit, index: Hash(index.Sum(newIndex))})
 }
 
 // indexHolds reports whether the index provably holds commit c's files

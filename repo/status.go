@@ -488,7 +488,7 @@ func (r *Repo) refreshIndex(set []*gitindex.Entry) {
 	}
 	if lock.commitRaw(data) == nil {
 		if rec, ok := r.readIndexHead(); ok {
-			r.carryIndexHead(indexSum(raw), rec.commit, rec.commit, data)
+			r.carryIndexHead(Hash(index.Sum(raw)), rec.commit, rec.commit, data)
 		}
 	}
 }
