@@ -136,7 +136,7 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 			return err
 		}
 		ie := &gitindex.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: filemode.FileMode(e.Mode), Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
-		fillStat(ie, info)
+		index.FillStat(ie, info)
 		set = append(set, ie)
 	}
 	r.hook("update:before-index")

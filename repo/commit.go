@@ -277,7 +277,7 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *gitindex.Entry, error) {
 		Size:       uint32(fi.Size()),
 		ModifiedAt: fi.ModTime(),
 	}
-	fillStat(ie, fi)
+	index.FillStat(ie, fi)
 	return &object.TreeEntry{Name: path.Base(p), Mode: mode, Hash: plumbing.Hash(hash)}, ie, nil
 }
 
