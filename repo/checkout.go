@@ -11,7 +11,9 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
+	gitindex "github.com/go-git/go-git/v5/plumbing/format/index"
+
+	"github.com/gitdiary/diary/repo/index"
 )
 
 // ErrDirty: a file diary was about to replace holds changes that are in
@@ -59,14 +61,14 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 		lock.release()
 		return fmt.Errorf("read %s: %w", indexPath, err)
 	}
-	var set []*index.Entry
+	var set []*gitindex.Entry
 	remove := map[string]bool{}
 	// writeIndex records the paths written so far, and is called once,
 	// also when a later path fails: the index then says what the work
 	// tree holds.
 	writeIndex := func() ([]byte, error) {
-		data, err := spliceIndex(raw, set, remove)
-		if errors.Is(err, errIndexShape) {
+		data, err := index.Splice(raw, set, remove)
+		if errors.Is(err, index.ErrShape) {
 			return nil, r.updateIndexSlowly(lock, set, remove)
 		}
 		if err != nil {
@@ -120,7 +122,7 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 				writeIndex()
 				return fmt.Errorf("make %s: %w", p, err)
 			}
-			set = append(set, &index.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: filemode.FileMode(e.Mode)})
+			set = append(set, &gitindex.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: filemode.FileMode(e.Mode)})
 			continue
 		}
 		if err := r.writeWorkFile(p, e); err != nil {
@@ -133,8 +135,8 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 			writeIndex()
 			return err
 		}
-		ie := &index.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: filemode.FileMode(e.Mode), Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
-		fillStat(ie, info)
+		ie := &gitindex.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: filemode.FileMode(e.Mode), Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
+		index.FillStat(ie, info)
 		set = append(set, ie)
 	}
 	r.hook("update:before-index")
@@ -143,7 +145,7 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 		return fmt.Errorf("write the index: %w", err)
 	}
 	if data != nil && !fromCommit.IsZero() && !toCommit.IsZero() {
-		r.carryIndexHead(indexSum(raw), fromCommit, toCommit, data)
+		r.carryIndexHead(Hash(index.Sum(raw)), fromCommit, toCommit, data)
 	}
 	return nil
 }

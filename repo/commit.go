@@ -15,10 +15,11 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
+	gitindex "github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/gitdiary/diary/internal/regular"
+	"github.com/gitdiary/diary/repo/index"
 	"github.com/gitdiary/diary/repo/odb"
 )
 
@@ -75,7 +76,7 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 	}
 
 	changes := map[string]*odb.Change{} // nil: remove
-	var set []*index.Entry
+	var set []*gitindex.Entry
 	remove := map[string]bool{}
 	for _, p := range opts.Paths {
 		if err := ctx.Err(); err != nil {
@@ -126,12 +127,12 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 	}
 	r.hook("commit:branch-moved")
 	committed = true
-	newIndex, err := spliceIndex(rawIndex, set, remove)
-	if errors.Is(err, errIndexShape) {
+	newIndex, err := index.Splice(rawIndex, set, remove)
+	if errors.Is(err, index.ErrShape) {
 		err = r.updateIndexSlowly(lock, set, remove)
 	} else if err == nil {
 		if err = lock.commitRaw(newIndex); err == nil && parent != nil {
-			r.carryIndexHead(indexSum(rawIndex), Hash(parent.Hash), Hash(hash), newIndex)
+			r.carryIndexHead(Hash(index.Sum(rawIndex)), Hash(parent.Hash), Hash(hash), newIndex)
 		}
 	}
 	if err != nil {
@@ -143,8 +144,8 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 }
 
 // updateIndexSlowly updates the index through go-git's decoder and
-// encoder, for the index shapes spliceIndex leaves alone.
-func (r *Repo) updateIndexSlowly(lock *indexLock, set []*index.Entry, remove map[string]bool) error {
+// encoder, for the index shapes index.Splice leaves alone.
+func (r *Repo) updateIndexSlowly(lock *indexLock, set []*gitindex.Entry, remove map[string]bool) error {
 	idx, err := r.git.Storer.Index()
 	if err != nil {
 		// Unreadable: start from HEAD's tree (the new commit's), as
@@ -223,7 +224,7 @@ func (r *Repo) moveHead(name plumbing.ReferenceName, parent *object.Commit, hash
 
 // stage writes the blob of one work-tree path and returns its tree entry
 // and index entry; both nil when the path is gone from disk.
-func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
+func (r *Repo) stage(p string) (*object.TreeEntry, *gitindex.Entry, error) {
 	full := filepath.Join(r.root, filepath.FromSlash(p))
 	fi, err := os.Lstat(full)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -269,18 +270,18 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *index.Entry, error) {
 		}
 		hash = Hash(ph)
 	}
-	ie := &index.Entry{
+	ie := &gitindex.Entry{
 		Hash:       plumbing.Hash(hash),
 		Name:       p,
 		Mode:       mode,
 		Size:       uint32(fi.Size()),
 		ModifiedAt: fi.ModTime(),
 	}
-	fillStat(ie, fi)
+	index.FillStat(ie, fi)
 	return &object.TreeEntry{Name: path.Base(p), Mode: mode, Hash: plumbing.Hash(hash)}, ie, nil
 }
 
-func setIndexEntry(idx *index.Index, p string, e *index.Entry) {
+func setIndexEntry(idx *gitindex.Index, p string, e *gitindex.Entry) {
 	for i, old := range idx.Entries {
 		if old.Name == p {
 			if e == nil {
@@ -367,9 +368,9 @@ func (l *indexLock) release() {
 }
 
 // commit writes idx as the new index.
-func (l *indexLock) commit(idx *index.Index) error {
+func (l *indexLock) commit(idx *gitindex.Index) error {
 	var buf bytes.Buffer
-	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
+	if err := gitindex.NewEncoder(&buf).Encode(idx); err != nil {
 		l.release()
 		return fmt.Errorf("encode index: %w", err)
 	}

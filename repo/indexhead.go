@@ -1,11 +1,13 @@
 package repo
 
 import (
-	"bytes"
-	"fmt"
-	"github.com/gitdiary/diary/internal/atomicfile"
 	"os"
 	"path/filepath"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/gitdiary/diary/internal/atomicfile"
+	"github.com/gitdiary/diary/repo/index"
 )
 
 // The index as HEAD's tree.
@@ -27,6 +29,8 @@ import (
 //     from ones so compared, names HEAD's commit and the checksum the
 //     index file ends with. Any write to the index, by git or diary,
 //     changes that checksum, and a record that names another is ignored.
+//     The record's format is the room's (index.Head); when to write it
+//     and when to believe it is decided here.
 //
 // An index with entries in conflict, marked intent-to-add or
 // skip-worktree, a split or sparse index, or one written without a
@@ -35,34 +39,17 @@ type indexHead struct {
 	commit, index Hash
 }
 
-const indexHeadMagic = "diary index-head 1\n"
-
 func (r *Repo) indexHeadPath() string { return filepath.Join(r.gitDir, "diary", "index-head") }
 
 // readIndexHead returns the record; ok is false when there is none or
 // it does not read as one.
 func (r *Repo) readIndexHead() (indexHead, bool) {
 	data, err := os.ReadFile(r.indexHeadPath())
-	if err != nil || !bytes.HasPrefix(data, []byte(indexHeadMagic)) {
+	if err != nil {
 		return indexHead{}, false
 	}
-	var c, i string
-	n, err := fmt.Sscanf(string(data[len(indexHeadMagic):]), "commit %s\nindex %s\n", &c, &i)
-	if err != nil || n != 2 {
-		return indexHead{}, false
-	}
-	var rec indexHead
-	for _, f := range []struct {
-		s string
-		h *Hash
-	}{{c, &rec.commit}, {i, &rec.index}} {
-		h, ok := ParseHash(f.s)
-		if !ok || h.IsZero() {
-			return indexHead{}, false
-		}
-		*f.h = h
-	}
-	return rec, true
+	rec, ok := index.ParseHead(data)
+	return indexHead{commit: Hash(rec.Commit), index: Hash(rec.Index)}, ok
 }
 
 // writeIndexHead records that the index whose checksum is rec.index
@@ -75,9 +62,9 @@ func (r *Repo) writeIndexHead(rec indexHead) {
 		os.Remove(path)
 		return
 	}
-	data := fmt.Sprintf("%scommit %s\nindex %s\n", indexHeadMagic, rec.commit, rec.index)
+	data := index.Head{Commit: plumbing.Hash(rec.commit), Index: plumbing.Hash(rec.index)}.Encode()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-		if err = atomicfile.WriteFile(path, []byte(data), privateFile); err == nil {
+		if err = atomicfile.WriteFile(path, data, privateFile); err == nil {
 			return
 		}
 	}
@@ -96,17 +83,7 @@ func (r *Repo) carryIndexHead(oldSum, oldCommit, newCommit Hash, newIndex []byte
 	if !ok || rec.index != oldSum || rec.commit != oldCommit || oldSum.IsZero() {
 		return
 	}
-	r.writeIndexHead(indexHead{commit: newCommit, index: indexSum(newIndex)})
-}
-
-// indexSum is the checksum that ends an index file's data; zero when
-// there is none.
-func indexSum(data []byte) Hash {
-	var h Hash
-	if len(data) >= 12+20 {
-		copy(h[:], data[len(data)-20:])
-	}
-	return h
+	r.writeIndexHead(indexHead{commit: newCommit, index: Hash(index.Sum(newIndex))})
 }
 
 // indexHolds reports whether the index provably holds commit c's files
@@ -135,7 +112,7 @@ func (r *Repo) treeFromIndex(c, treeHash Hash) (Tree, bool) {
 	}
 	t := make(Tree, len(entries))
 	for p, e := range entries {
-		t[p] = Entry{Hash: e.Hash, Mode: e.Mode}
+		t[p] = Entry{Hash: Hash(e.Hash), Mode: Mode(e.Mode)}
 	}
 	return t, true
 }
@@ -144,22 +121,22 @@ func (r *Repo) treeFromIndex(c, treeHash Hash) (Tree, bool) {
 // holds commit c's files: it did when last found to (fromIndex) and
 // has not changed since, or diary's record says so, or (treeHash not
 // ZeroHash) git's cache tree names c's tree. Then fromIndex notes it.
-func (r *Repo) indexVouches(c, treeHash Hash) (map[string]*indexEntry, bool) {
+func (r *Repo) indexVouches(c, treeHash Hash) (map[string]*index.Entry, bool) {
 	rec, ok := r.readIndexHead()
 	recorded := ok && rec.commit == c
 	if c.IsZero() || (r.fromIndex != c && !recorded && treeHash.IsZero()) {
 		return nil, false // nothing could vouch: the index is not even read
 	}
 	entries, err := r.indexEntries()
-	meta := r.indexMeta
-	if err != nil || !meta.plain || meta.sum.IsZero() {
+	meta, sum := r.indexMeta, Hash(r.indexMeta.Sum)
+	if err != nil || !meta.Plain || sum.IsZero() {
 		return nil, false
 	}
-	if (r.fromIndex == c && r.fromIndexSum == meta.sum) || (recorded && rec.index == meta.sum) {
-		r.fromIndex, r.fromIndexSum = c, meta.sum
+	if (r.fromIndex == c && r.fromIndexSum == sum) || (recorded && rec.index == sum) {
+		r.fromIndex, r.fromIndexSum = c, sum
 		return entries, true
 	}
-	if treeHash.IsZero() || meta.cacheTree != treeHash {
+	if treeHash.IsZero() || Hash(meta.CacheTree) != treeHash {
 		return nil, false
 	}
 	// git's cache tree says so. Its paths were never checked as a tree
@@ -169,8 +146,8 @@ func (r *Repo) indexVouches(c, treeHash Hash) (map[string]*indexEntry, bool) {
 			return nil, false
 		}
 	}
-	r.writeIndexHead(indexHead{commit: c, index: meta.sum})
-	r.fromIndex, r.fromIndexSum = c, meta.sum
+	r.writeIndexHead(indexHead{commit: c, index: sum})
+	r.fromIndex, r.fromIndexSum = c, sum
 	return entries, true
 }
 
@@ -178,18 +155,18 @@ func (r *Repo) indexVouches(c, treeHash Hash) (map[string]*indexEntry, bool) {
 // holds exactly tree t, commit c's files as read from the objects.
 func (r *Repo) noteIndexHolds(c Hash, t Tree) {
 	entries, err := r.indexEntries()
-	meta := r.indexMeta
-	if err != nil || !meta.plain || meta.sum.IsZero() || len(entries) != len(t) {
+	meta, sum := r.indexMeta, Hash(r.indexMeta.Sum)
+	if err != nil || !meta.Plain || sum.IsZero() || len(entries) != len(t) {
 		return
 	}
 	for p, e := range t {
 		ie := entries[p]
-		if ie == nil || ie.Hash != e.Hash || ie.Mode != e.Mode {
+		if ie == nil || Hash(ie.Hash) != e.Hash || Mode(ie.Mode) != e.Mode {
 			return
 		}
 	}
-	if rec, ok := r.readIndexHead(); ok && rec == (indexHead{commit: c, index: meta.sum}) {
+	if rec, ok := r.readIndexHead(); ok && rec == (indexHead{commit: c, index: sum}) {
 		return
 	}
-	r.writeIndexHead(indexHead{commit: c, index: meta.sum})
+	r.writeIndexHead(indexHead{commit: c, index: sum})
 }

@@ -164,7 +164,7 @@ func TestIndexHead(t *testing.T) {
 	if _, ok := r.treeFromIndex(head, ZeroHash); ok {
 		t.Error("a record of another commit was believed")
 	}
-	os.WriteFile(r.indexHeadPath(), []byte(indexHeadMagic+"commit zz\n"), 0o644)
+	os.WriteFile(r.indexHeadPath(), []byte("diary index-head 1\ncommit zz\n"), 0o644)
 	if _, ok := r.readIndexHead(); ok {
 		t.Error("a broken record was read")
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gitdiary/diary/internal/atomicfile"
+	"github.com/gitdiary/diary/internal/fsstat"
 )
 
 // Lock files that appear whole.
@@ -277,4 +278,12 @@ func removeDeadTwins(dir string) {
 			os.Remove(name)
 		}
 	}
+}
+
+// linkCount is how many names a file has; 1 where it cannot be told.
+func linkCount(fi fs.FileInfo) int {
+	if s := fsstat.FromInfo(fi); s.Nlink > 0 {
+		return int(s.Nlink)
+	}
+	return 1
 }

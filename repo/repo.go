@@ -6,11 +6,14 @@
 // Its API is in its own types (Hash, Mode, Tree, Signature, Credentials):
 // no caller sees a go-git type. Behind it are its rooms, which only repo
 // imports: repo/odb stores objects (packs, loose objects, packing, the
-// object walk), repo/transport talks to other machines (credentials,
+// object walk), repo/index reads and splices the index as bytes, keeps
+// the index-head record's format and does the scan's stat and directory
+// reading, repo/transport talks to other machines (credentials,
 // known_hosts, ssh, https, git://, path remotes). repo itself keeps what
-// ties them to a work tree: the index and the change scan, checkout,
-// commits, refs and locks, history, and the go-git storage that joins
-// odb's objects to repo's refs.
+// ties them to a work tree and needs its state: the change scan and when
+// the index stands for HEAD's tree, checkout, commits, refs and locks,
+// history, and the go-git storage that joins odb's objects to repo's
+// refs.
 package repo
 
 import (
@@ -24,6 +27,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/gitdiary/diary/repo/index"
 )
 
 // Sentinel errors, for errors.Is.
@@ -54,9 +59,9 @@ type Repo struct {
 	// index, and fromIndexSum that index's checksum: it held the tree.
 	fromIndex, fromIndexSum Hash
 
-	indexMemo map[string]*indexEntry // indexEntries' last parse
-	indexMeta indexMeta              // and what it vouches for
-	indexKey  string                 // the index file's size and time then
+	indexMemo map[string]*index.Entry // indexEntries' last parse
+	indexMeta index.Meta              // and what it vouches for
+	indexKey  string                  // the index file's size and time then
 
 	notFiles []string // what the last Changes skipped: see NotFiles
 }

@@ -18,9 +18,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
+	gitindex "github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/gitdiary/diary/internal/regular"
+	"github.com/gitdiary/diary/repo/index"
 	"github.com/gitdiary/diary/repo/odb"
 )
 
@@ -117,7 +118,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		if err != nil {
 			return err
 		}
-		des, err := readDirTypes(f) // unsorted: the changes are sorted at the end
+		des, err := index.ReadDir(f) // unsorted: the changes are sorted at the end
 		dirfd := -1
 		if err == nil && len(dirs) < 256 {
 			dirs = append(dirs, f)
@@ -130,7 +131,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		}
 		if len(parts) > 0 {
 			for _, de := range des {
-				if de.name == ".git" {
+				if de.Name == ".git" {
 					// Another repository: a submodule git has staged but
 					// not committed, or a clone inside the diary. Its
 					// files are never the diary's, and it is left to git.
@@ -139,7 +140,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			}
 		}
 		for _, de := range des {
-			if de.name == ".gitignore" && de.typ == 0 {
+			if de.Name == ".gitignore" && de.Type == 0 {
 				patterns = append(patterns[:len(patterns):len(patterns)], readIgnore(filepath.Join(dir, ".gitignore"), parts)...)
 				break
 			}
@@ -150,9 +151,9 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 			prefix = strings.Join(parts, "/") + "/"
 		}
 		for _, de := range des {
-			name := de.name
+			name := de.Name
 			rel := prefix + name
-			isDir, typ := de.typ == fs.ModeDir, de.typ
+			isDir, typ := de.Type == fs.ModeDir, de.Type
 			if (typ == 0 || typ == fs.ModeSymlink) && headTree.has(rel) {
 				tracked = append(tracked, rel) // the common case, with nothing more to match
 				trackedAt = append(trackedAt, dirEntryRef{dirfd, name})
@@ -213,11 +214,11 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		path string
 		info fs.FileInfo
 	}
-	quick := make([]statData, len(tracked))
+	quick := make([]index.Stat, len(tracked))
 	statErrs := make([]error, len(tracked))
 	parallel(len(tracked), func(i int) {
 		at := trackedAt[i]
-		statErrs[i] = lstatAt(at.dirfd, at.name, r.root, tracked[i], &quick[i])
+		statErrs[i] = index.LstatAt(at.dirfd, at.name, r.root, tracked[i], &quick[i])
 	})
 	var toHash []candidate
 	for i, rel := range tracked {
@@ -230,9 +231,9 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		}
 		q := &quick[i]
 		he, _ := headTree.get(rel)
-		if st, ok := stats[rel]; ok && st.Hash == he.Hash && q.mode == he.Mode &&
-			int64(st.Size) == q.size&0xffffffff && int64(st.Sec) == q.sec && int64(st.Nsec) == q.nsec &&
-			q.sec*1e9+q.nsec < indexTime {
+		if st, ok := stats[rel]; ok && Hash(st.Hash) == he.Hash && Mode(q.Mode) == he.Mode &&
+			int64(st.Size) == q.Size&0xffffffff && int64(st.Sec) == q.Sec && int64(st.Nsec) == q.Nsec &&
+			q.Sec*1e9+q.Nsec < indexTime {
 			continue // the index vouches for it
 		}
 		info, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(rel)))
@@ -251,7 +252,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		he, _ := headTree.get(c.path)
 		modified[i], errs[i] = err == nil && (h != he.Hash || mode != he.Mode), err
 	})
-	var refresh []*index.Entry
+	var refresh []*gitindex.Entry
 	for i, c := range toHash {
 		if errs[i] != nil {
 			return nil, errs[i]
@@ -268,9 +269,9 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		// Only stat data is refreshed: an entry whose hash differs from
 		// HEAD holds something the user staged, which stays.
 		he, _ := headTree.get(c.path)
-		if st, ok := stats[c.path]; ok && st.Hash == he.Hash && st.Mode == he.Mode && c.info.ModTime().Before(time.Now().Add(-2*time.Second)) {
-			ie := &index.Entry{Hash: plumbing.Hash(he.Hash), Name: c.path, Mode: filemode.FileMode(he.Mode), Size: uint32(c.info.Size()), ModifiedAt: c.info.ModTime()}
-			fillStat(ie, c.info)
+		if st, ok := stats[c.path]; ok && Hash(st.Hash) == he.Hash && Mode(st.Mode) == he.Mode && c.info.ModTime().Before(time.Now().Add(-2*time.Second)) {
+			ie := &gitindex.Entry{Hash: plumbing.Hash(he.Hash), Name: c.path, Mode: filemode.FileMode(he.Mode), Size: uint32(c.info.Size()), ModifiedAt: c.info.ModTime()}
+			index.FillStat(ie, c.info)
 			refresh = append(refresh, ie)
 		}
 	}
@@ -290,7 +291,7 @@ func (r *Repo) NotFiles() []string {
 	var out []string
 	for _, rel := range r.notFiles {
 		kind := "not a file"
-		if fi, err := os.Lstat(joinRoot(r.root, rel)); err == nil {
+		if fi, err := os.Lstat(index.JoinRoot(r.root, rel)); err == nil {
 			kind = regular.Kind(fi.Mode())
 		}
 		out = append(out, fmt.Sprintf("%s: not a regular file (%s): skipped, never read or committed", rel, kind))
@@ -303,7 +304,7 @@ func (r *Repo) NotFiles() []string {
 // which spares building the tree from them, else the tree.
 type headFiles struct {
 	tree  Tree
-	index map[string]*indexEntry
+	index map[string]*index.Entry
 }
 
 func (h headFiles) get(p string) (Entry, bool) {
@@ -312,7 +313,7 @@ func (h headFiles) get(p string) (Entry, bool) {
 		if !ok {
 			return Entry{}, false
 		}
-		return Entry{Hash: e.Hash, Mode: e.Mode}, true
+		return Entry{Hash: Hash(e.Hash), Mode: Mode(e.Mode)}, true
 	}
 	e, ok := h.tree[p]
 	return e, ok
@@ -342,19 +343,6 @@ func (h headFiles) each(f func(p string)) {
 	}
 }
 
-// joinRoot is the path of rel, slash-separated, under root: what
-// filepath.Join makes of clean paths, without its Clean.
-func joinRoot(root, rel string) string {
-	return root + string(filepath.Separator) + filepath.FromSlash(rel)
-}
-
-// dirent is a directory entry: its name, and its kind (0 for a regular
-// file, fs.ModeDir, fs.ModeSymlink, or fs.ModeIrregular).
-type dirent struct {
-	name string
-	typ  fs.FileMode
-}
-
 // dirEntryRef is a file by its directory, open as dirfd (-1: not open),
 // and its name there.
 type dirEntryRef struct {
@@ -362,18 +350,8 @@ type dirEntryRef struct {
 	name  string
 }
 
-func modeOf(info fs.FileInfo) Mode { return treeMode(info.Mode()) }
-
-// treeMode is the tree mode of a file whose io/fs mode is m.
-func treeMode(m fs.FileMode) Mode {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return ModeSymlink
-	case m&0o111 != 0 && runtime.GOOS != "windows":
-		return ModeExecutable
-	}
-	return ModeRegular
-}
+// modeOf is the tree mode of the file info describes.
+func modeOf(info fs.FileInfo) Mode { return Mode(index.TreeMode(info.Mode())) }
 
 // hashFile computes the blob hash of a work-tree file without storing it.
 func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
@@ -470,7 +448,7 @@ func IsTemp(name string) bool {
 // refreshIndex writes fresh stat data for entries whose content is
 // unchanged. It is only a speed-up: when the index is locked (git is at
 // work) it gives up quietly.
-func (r *Repo) refreshIndex(set []*index.Entry) {
+func (r *Repo) refreshIndex(set []*gitindex.Entry) {
 	lock, err := r.lockIndex()
 	if err != nil {
 		return
@@ -480,14 +458,14 @@ func (r *Repo) refreshIndex(set []*index.Entry) {
 		lock.release()
 		return
 	}
-	data, err := spliceIndex(raw, set, nil)
+	data, err := index.Splice(raw, set, nil)
 	if err != nil {
 		lock.release()
 		return
 	}
 	if lock.commitRaw(data) == nil {
 		if rec, ok := r.readIndexHead(); ok {
-			r.carryIndexHead(indexSum(raw), rec.commit, rec.commit, data)
+			r.carryIndexHead(Hash(index.Sum(raw)), rec.commit, rec.commit, data)
 		}
 	}
 }
@@ -514,13 +492,13 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var set []*index.Entry
+	var set []*gitindex.Entry
 	remove := map[string]bool{}
 	for p, he := range tree {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		if ie := entries[p]; ie != nil && ie.Hash == he.Hash && ie.Mode == he.Mode {
+		if ie := entries[p]; ie != nil && Hash(ie.Hash) == he.Hash && Mode(ie.Mode) == he.Mode {
 			continue
 		}
 		full := filepath.Join(r.root, filepath.FromSlash(p))
@@ -532,8 +510,8 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 		if err != nil || h != he.Hash || mode != he.Mode {
 			continue
 		}
-		ie := &index.Entry{Hash: plumbing.Hash(h), Name: p, Mode: filemode.FileMode(mode), Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
-		fillStat(ie, info)
+		ie := &gitindex.Entry{Hash: plumbing.Hash(h), Name: p, Mode: filemode.FileMode(mode), Size: uint32(info.Size()), ModifiedAt: info.ModTime()}
+		index.FillStat(ie, info)
 		set = append(set, ie)
 	}
 	for p := range entries {
@@ -556,8 +534,8 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 		lock.release()
 		return 0, err
 	}
-	data, err := spliceIndex(raw, set, remove)
-	if errors.Is(err, errIndexShape) {
+	data, err := index.Splice(raw, set, remove)
+	if errors.Is(err, index.ErrShape) {
 		err = r.updateIndexSlowly(lock, set, remove)
 	} else if err == nil {
 		err = lock.commitRaw(data)

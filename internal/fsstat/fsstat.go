@@ -1,5 +1,5 @@
 // Package fsstat is diary's one reader of a file's stat data: what the
-// change scan (repo), git's index records (repo) and the list cache
+// change scan and git's index records (repo/index) and the list cache
 // (entry) check a file against.
 //
 // Each platform-dependent file of diary comes in two, selected by one

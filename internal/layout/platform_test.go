@@ -21,7 +21,7 @@ var platformPairs = map[string]bool{
 }
 
 // platformDirs are the folders whose platform files are on that one axis.
-var platformDirs = []string{"repo", "repo/odb", "repo/transport", "internal/fsstat"}
+var platformDirs = []string{"repo", "repo/odb", "repo/index", "repo/transport", "internal/fsstat"}
 
 // TestPlatformFiles: every platform-dependent file in repo/ and
 // internal/fsstat is one of a pair selected by the one pattern, and none

@@ -1,44 +1,42 @@
-package repo
+package index
 
 import (
 	"bytes"
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	gitindex "github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
-// errIndexShape: the raw index splice does not handle this index (a
+// ErrShape: the raw index splice or parse does not handle this index (a
 // version or extension it does not know); go-git's decoder does.
-var errIndexShape = errors.New("index needs the full decoder")
+var ErrShape = errors.New("index needs the full decoder")
 
-// spliceIndex returns the index file data with the stage-0 entries of
-// set put in (replacing those of the same name) and those of remove
-// taken out, copying every other entry's bytes as they are. Decoding and
+// Splice returns the index file data with the stage-0 entries of set
+// put in (replacing those of the same name) and those of remove taken
+// out, copying every other entry's bytes as they are. Decoding and
 // re-encoding the ten thousand entries of a lifetime diary's index costs
 // more than the rest of a commit; this is one pass over the bytes.
 // Optional extensions (the cache tree among them) are dropped, since
 // they would describe the old entries; git rebuilds them. An index of
-// version 4, or with a required extension, is errIndexShape.
-func spliceIndex(data []byte, set []*index.Entry, remove map[string]bool) ([]byte, error) {
+// version 4, or with a required extension, is ErrShape.
+func Splice(data []byte, set []*gitindex.Entry, remove map[string]bool) ([]byte, error) {
 	version, count := uint32(2), uint32(0)
 	body := data
 	if len(data) > 0 {
 		if len(data) < 12+20 || string(data[:4]) != "DIRC" {
-			return nil, errIndexShape
+			return nil, ErrShape
 		}
 		version = binary.BigEndian.Uint32(data[4:8])
 		count = binary.BigEndian.Uint32(data[8:12])
 		if version != 2 && version != 3 {
-			return nil, errIndexShape
+			return nil, ErrShape
 		}
 		body = data[12 : len(data)-20]
 	}
@@ -56,7 +54,7 @@ func spliceIndex(data []byte, set []*index.Entry, remove map[string]bool) ([]byt
 	at := 0
 	for i := uint32(0); i < count; i++ {
 		if at+62 > len(body) {
-			return nil, errIndexShape
+			return nil, ErrShape
 		}
 		flags := binary.BigEndian.Uint16(body[at+60:])
 		nameAt := at + 62
@@ -65,12 +63,12 @@ func spliceIndex(data []byte, set []*index.Entry, remove map[string]bool) ([]byt
 		}
 		end := bytes.IndexByte(body[nameAt:], 0)
 		if end < 0 {
-			return nil, errIndexShape
+			return nil, ErrShape
 		}
 		name := string(body[nameAt : nameAt+end])
 		size := (nameAt - at + end + 8) &^ 7
 		if at+size > len(body) {
-			return nil, errIndexShape
+			return nil, ErrShape
 		}
 		for next < len(set) && set[next].Name < name {
 			out = appendEntry(out, set[next])
@@ -94,7 +92,7 @@ func spliceIndex(data []byte, set []*index.Entry, remove map[string]bool) ([]byt
 		sig := body[at : at+4]
 		size := int(binary.BigEndian.Uint32(body[at+4:]))
 		if sig[0] >= 'a' && sig[0] <= 'z' {
-			return nil, errIndexShape
+			return nil, ErrShape
 		}
 		at += 8 + size
 	}
@@ -105,7 +103,7 @@ func spliceIndex(data []byte, set []*index.Entry, remove map[string]bool) ([]byt
 
 // appendEntry encodes one stage-0 entry in the version 2 layout, which
 // versions 2 and 3 share.
-func appendEntry(out []byte, e *index.Entry) []byte {
+func appendEntry(out []byte, e *gitindex.Entry) []byte {
 	start := len(out)
 	var b [62]byte
 	put := binary.BigEndian.PutUint32
@@ -134,103 +132,61 @@ func appendEntry(out []byte, e *index.Entry) []byte {
 	return out
 }
 
-// indexEntry is what diary reads of an index entry: what it takes to
+// Entry is what diary reads of an index entry: what it takes to
 // compare the entry with the work tree (size and modification time, as
 // the index keeps them: 32 bits each) and with HEAD. go-git's
-// index.Entry is three times the size, which for the ten thousand
+// gitindex.Entry is three times the size, which for the ten thousand
 // entries of a lifetime diary's index is a megabyte of memory to fault
 // in on every command.
-type indexEntry struct {
-	Hash      Hash
-	Mode      Mode
+type Entry struct {
+	Hash      plumbing.Hash
+	Mode      filemode.FileMode
 	Size      uint32
 	Sec, Nsec uint32
 }
 
-// indexEntries returns the index's stage-0 entries by name, read in one
-// pass over the raw file (go-git's decoder takes several times as long
-// on a lifetime diary's index), falling back to go-git for the shapes
-// parseIndex does not read.
-//
-// A sync reads the index twice (to repair it, then to scan for changes);
-// the parse is remembered while the file's size and time stay the same.
-// Callers must not change the entries.
-func (r *Repo) indexEntries() (map[string]*indexEntry, error) {
-	path := filepath.Join(r.gitDir, "index")
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]*indexEntry{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the index: %w", err)
-	}
-	key := fmt.Sprintf("%d %d", fi.Size(), fi.ModTime().UnixNano())
-	if r.indexMemo != nil && r.indexKey == key {
-		return r.indexMemo, nil
-	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read the index: %w", err)
-	}
-	if m, meta, err := parseIndex(raw); err == nil {
-		r.indexMemo, r.indexMeta, r.indexKey = m, meta, key
-		return m, nil
-	}
-	r.indexMeta = indexMeta{} // vouches for nothing
-	idx, err := r.git.Storer.Index()
-	if err != nil {
-		return r.rebuildIndex(err) // git cannot read it either
-	}
-	m := make(map[string]*indexEntry, len(idx.Entries))
-	for _, e := range idx.Entries {
-		if e.Stage == stage0 {
-			m[e.Name] = &indexEntry{Hash: Hash(e.Hash), Mode: Mode(e.Mode), Size: e.Size,
-				Sec: uint32(e.ModifiedAt.Unix()), Nsec: uint32(e.ModifiedAt.Nanosecond())}
-		}
-	}
-	return m, nil
-}
-
-// indexMeta is what parseIndex learns of the index beside its entries.
-type indexMeta struct {
-	// sum is the file's trailing checksum, over all that precedes it:
+// Meta is what Parse learns of the index beside its entries.
+type Meta struct {
+	// Sum is the file's trailing checksum, over all that precedes it:
 	// any change to the index changes it. Zero when git writes the index
 	// with index.skipHash, and then it vouches for nothing.
-	sum Hash
-	// plain: every entry is at stage 0 with no extended flags (intent to
+	Sum plumbing.Hash
+	// Plain: every entry is at stage 0 with no extended flags (intent to
 	// add, skip-worktree), and no extension that changes what the entries
 	// mean (a split or sparse index) follows them. A plain index's
 	// entries are all there is to it.
-	plain bool
-	// cacheTree is the root of git's cache tree (the TREE extension)
+	Plain bool
+	// CacheTree is the root of git's cache tree (the TREE extension)
 	// when it is valid and covers every entry: the tree that `git
 	// write-tree` would write for this index, without reading a file.
-	cacheTree Hash
+	CacheTree plumbing.Hash
 }
 
-// parseIndex reads the stage-0 entries of a version 2 or 3 index, and
-// what it can vouch for (indexMeta).
-func parseIndex(data []byte) (map[string]*indexEntry, indexMeta, error) {
-	var meta indexMeta
+// Parse reads the stage-0 entries of a version 2 or 3 index, and what
+// it can vouch for (Meta), in one pass over the raw file: go-git's
+// decoder takes several times as long on a lifetime diary's index.
+// Other shapes are ErrShape.
+func Parse(data []byte) (map[string]*Entry, Meta, error) {
+	var meta Meta
 	if len(data) < 12+20 || string(data[:4]) != "DIRC" {
-		return nil, meta, errIndexShape
+		return nil, meta, ErrShape
 	}
 	version := binary.BigEndian.Uint32(data[4:8])
 	count := binary.BigEndian.Uint32(data[8:12])
 	if version != 2 && version != 3 {
-		return nil, meta, errIndexShape
+		return nil, meta, ErrShape
 	}
 	body := data[12 : len(data)-20]
-	copy(meta.sum[:], data[len(data)-20:])
-	meta.plain = true
-	m := make(map[string]*indexEntry, count)
-	entries := make([]indexEntry, count)
+	copy(meta.Sum[:], data[len(data)-20:])
+	meta.Plain = true
+	m := make(map[string]*Entry, count)
+	entries := make([]Entry, count)
 	at := 0
 	get := binary.BigEndian.Uint32
 	staged := 0
 	for range count {
 		if at+62 > len(body) {
-			return nil, meta, errIndexShape
+			return nil, meta, ErrShape
 		}
 		b := body[at:]
 		flags := binary.BigEndian.Uint16(b[60:])
@@ -238,42 +194,42 @@ func parseIndex(data []byte) (map[string]*indexEntry, indexMeta, error) {
 		if flags&0x4000 != 0 {
 			nameAt += 2
 			if at+64 > len(body) || binary.BigEndian.Uint16(b[62:]) != 0 {
-				meta.plain = false // intent to add, skip-worktree
+				meta.Plain = false // intent to add, skip-worktree
 			}
 		}
 		end := bytes.IndexByte(b[nameAt:], 0)
 		if end < 0 {
-			return nil, meta, errIndexShape
+			return nil, meta, ErrShape
 		}
 		if (flags>>12)&3 == 0 {
 			e := &entries[staged]
 			staged++
 			e.Sec, e.Nsec = get(b[8:]), get(b[12:])
-			e.Mode = Mode(get(b[24:]))
+			e.Mode = filemode.FileMode(get(b[24:]))
 			e.Size = get(b[36:])
 			copy(e.Hash[:], b[40:60])
 			m[string(b[nameAt:nameAt+end])] = e
 		} else {
-			meta.plain = false // an entry in conflict
+			meta.Plain = false // an entry in conflict
 		}
 		at += (nameAt + end + 8) &^ 7
 	}
 	if at > len(body) || len(m) != len(entries) {
-		meta.plain = false
+		meta.Plain = false
 	}
 	for at+8 <= len(body) {
 		sig := string(body[at : at+4])
 		size := int(get(body[at+4:]))
 		if size < 0 || at+8+size > len(body) {
-			meta.plain = false
+			meta.Plain = false
 			break
 		}
 		ext := body[at+8 : at+8+size]
 		switch {
 		case sig[0] >= 'a' && sig[0] <= 'z':
-			meta.plain = false // required: the entries alone are not the index
+			meta.Plain = false // required: the entries alone are not the index
 		case sig == "TREE":
-			meta.cacheTree = rootCacheTree(ext, len(entries))
+			meta.CacheTree = rootCacheTree(ext, len(entries))
 		}
 		at += 8 + size
 	}
@@ -284,24 +240,24 @@ func parseIndex(data []byte) (map[string]*indexEntry, indexMeta, error) {
 // of entries it covers, a blank, the number of subtrees, a newline, then
 // the tree's hash unless the count is -1 (invalidated by a change since).
 // It returns the hash when the root is valid and covers all entries.
-func rootCacheTree(ext []byte, entries int) Hash {
+func rootCacheTree(ext []byte, entries int) plumbing.Hash {
 	if len(ext) == 0 || ext[0] != 0 {
-		return ZeroHash
+		return plumbing.ZeroHash
 	}
 	nl := bytes.IndexByte(ext, '\n')
 	if nl < 0 || len(ext) < nl+1+20 {
-		return ZeroHash
+		return plumbing.ZeroHash
 	}
 	covered, _, ok := strings.Cut(string(ext[1:nl]), " ")
 	if n, err := strconv.Atoi(covered); !ok || err != nil || n != entries {
-		return ZeroHash
+		return plumbing.ZeroHash
 	}
-	var h Hash
+	var h plumbing.Hash
 	copy(h[:], ext[nl+1:nl+21])
 	return h
 }
 
-// stage0 is the stage of an entry that is not in conflict. go-git names
+// Stage0 is the stage of an entry that is not in conflict. go-git names
 // it Merged but gives that constant the value 1 (git's "base" stage),
 // while its decoder reads a merged entry's stage as 0, as git writes it.
-const stage0 index.Stage = 0
+const Stage0 gitindex.Stage = 0

@@ -1,4 +1,4 @@
-package repo
+package index
 
 import (
 	"bytes"
@@ -8,33 +8,33 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
+	gitindex "github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
-func entry(name string, n byte) *index.Entry {
-	return &index.Entry{Name: name, Mode: filemode.Regular, Size: uint32(n), Hash: plumbing.Hash{n},
+func entry(name string, n byte) *gitindex.Entry {
+	return &gitindex.Entry{Name: name, Mode: filemode.Regular, Size: uint32(n), Hash: plumbing.Hash{n},
 		ModifiedAt: time.Unix(1700000000, int64(n)), CreatedAt: time.Unix(1700000000, 0), Inode: uint32(n)}
 }
 
-func encode(t *testing.T, idx *index.Index) []byte {
+func encode(t *testing.T, idx *gitindex.Index) []byte {
 	var buf bytes.Buffer
-	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
+	if err := gitindex.NewEncoder(&buf).Encode(idx); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
 }
 
-func TestSpliceIndex(t *testing.T) {
+func TestSplice(t *testing.T) {
 	for _, version := range []uint32{2, 3} {
-		idx := &index.Index{Version: version, Entries: []*index.Entry{
+		idx := &gitindex.Index{Version: version, Entries: []*gitindex.Entry{
 			entry("_config.yml", 1), entry("_posts/2022-04-29-a.md", 2), entry("_posts/2022-04-30-c.md", 3), entry("index.html", 4),
 		}}
 		if version == 3 {
 			idx.Entries[1].IntentToAdd = true // an extended flag: its entry is two bytes longer
 		}
 		long := string(bytes.Repeat([]byte("x"), 5000))
-		out, err := spliceIndex(encode(t, idx),
-			[]*index.Entry{entry("_posts/2022-04-30-b.md", 9), entry("_config.yml", 8), entry("z/"+long, 7)},
+		out, err := Splice(encode(t, idx),
+			[]*gitindex.Entry{entry("_posts/2022-04-30-b.md", 9), entry("_config.yml", 8), entry("z/"+long, 7)},
 			map[string]bool{"index.html": true})
 		if err != nil {
 			t.Fatal(err)
@@ -61,52 +61,52 @@ func TestSpliceIndex(t *testing.T) {
 	}
 }
 
-func decode(data []byte) (*index.Index, error) {
-	idx := &index.Index{}
-	return idx, index.NewDecoder(bytes.NewReader(data)).Decode(idx)
+func decode(data []byte) (*gitindex.Index, error) {
+	idx := &gitindex.Index{}
+	return idx, gitindex.NewDecoder(bytes.NewReader(data)).Decode(idx)
 }
 
-func TestSpliceIndexShapes(t *testing.T) {
-	if out, err := spliceIndex(nil, []*index.Entry{entry("a", 1)}, nil); err != nil {
+func TestSpliceShapes(t *testing.T) {
+	if out, err := Splice(nil, []*gitindex.Entry{entry("a", 1)}, nil); err != nil {
 		t.Fatal(err)
 	} else if got, err := decode(out); err != nil || len(got.Entries) != 1 {
 		t.Fatalf("from no index: %v %v", got, err)
 	}
-	v4 := encode(t, &index.Index{Version: 4, Entries: []*index.Entry{entry("a", 1)}})
-	if _, err := spliceIndex(v4, nil, nil); !errors.Is(err, errIndexShape) {
+	v4 := encode(t, &gitindex.Index{Version: 4, Entries: []*gitindex.Entry{entry("a", 1)}})
+	if _, err := Splice(v4, nil, nil); !errors.Is(err, ErrShape) {
 		t.Errorf("v4: %v", err)
 	}
 	// A required extension ("link": a split index) cannot be dropped.
-	v2 := encode(t, &index.Index{Version: 2, Entries: []*index.Entry{entry("a", 1)}})
+	v2 := encode(t, &gitindex.Index{Version: 2, Entries: []*gitindex.Entry{entry("a", 1)}})
 	withLink := append(append([]byte(nil), v2[:len(v2)-20]...), 'l', 'i', 'n', 'k', 0, 0, 0, 0)
 	withLink = append(withLink, make([]byte, 20)...)
-	if _, err := spliceIndex(withLink, nil, nil); !errors.Is(err, errIndexShape) {
+	if _, err := Splice(withLink, nil, nil); !errors.Is(err, ErrShape) {
 		t.Errorf("link: %v", err)
 	}
 	// An optional one (the cache tree) is dropped.
 	withTree := append(append([]byte(nil), v2[:len(v2)-20]...), 'T', 'R', 'E', 'E', 0, 0, 0, 0)
 	withTree = append(withTree, make([]byte, 20)...)
-	out, err := spliceIndex(withTree, nil, nil)
+	out, err := Splice(withTree, nil, nil)
 	if err != nil || !bytes.Equal(out, v2) {
 		t.Errorf("TREE: %v", err)
 	}
-	if _, err := spliceIndex([]byte("garbage that is long enough to have a header"), nil, nil); !errors.Is(err, errIndexShape) {
+	if _, err := Splice([]byte("garbage that is long enough to have a header"), nil, nil); !errors.Is(err, ErrShape) {
 		t.Errorf("garbage: %v", err)
 	}
 }
 
-func TestParseIndexAgreesWithGoGit(t *testing.T) {
+func TestParseAgreesWithGoGit(t *testing.T) {
 	for _, version := range []uint32{2, 3} {
-		idx := &index.Index{Version: version, Entries: []*index.Entry{entry("a", 1), entry("b/c", 2), entry("d", 3)}}
+		idx := &gitindex.Index{Version: version, Entries: []*gitindex.Entry{entry("a", 1), entry("b/c", 2), entry("d", 3)}}
 		idx.Entries[1].IntentToAdd = version == 3
-		idx.Entries[2].Stage = index.TheirMode
-		m, _, err := parseIndex(encode(t, idx))
+		idx.Entries[2].Stage = gitindex.TheirMode
+		m, _, err := Parse(encode(t, idx))
 		if err != nil {
 			t.Fatal(err)
 		}
 		mt := idx.Entries[1].ModifiedAt
-		if len(m) != 2 || m["a"].Hash != Hash(idx.Entries[0].Hash) || m["b/c"].Sec != uint32(mt.Unix()) || m["b/c"].Nsec != uint32(mt.Nanosecond()) ||
-			m["a"].Size != 1 || m["a"].Mode != Mode(idx.Entries[0].Mode) {
+		if len(m) != 2 || m["a"].Hash != idx.Entries[0].Hash || m["b/c"].Sec != uint32(mt.Unix()) || m["b/c"].Nsec != uint32(mt.Nanosecond()) ||
+			m["a"].Size != 1 || m["a"].Mode != idx.Entries[0].Mode {
 			t.Errorf("v%d: %+v", version, m)
 		}
 	}

@@ -1,4 +1,4 @@
-package repo
+package index
 
 import (
 	"fmt"
@@ -12,10 +12,10 @@ import (
 	"github.com/gitdiary/diary/internal/gittest"
 )
 
-// TestReadDirTypes: the change scan's directory listing says what
+// TestReadDir: the change scan's directory listing says what
 // os.ReadDir says, for files, directories, symbolic links and other
 // kinds, and for a directory of many entries (several reads).
-func TestReadDirTypes(t *testing.T) {
+func TestReadDir(t *testing.T) {
 	dir := t.TempDir()
 	for i := range 3000 {
 		gittest.Write(t, dir, filepath.Join("many", fmt.Sprintf("a-long-name-for-an-entry-%04d.md", i)), "x")
@@ -30,7 +30,7 @@ func TestReadDirTypes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := readDirTypes(f)
+		got, err := ReadDir(f)
 		f.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -39,7 +39,7 @@ func TestReadDirTypes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sort.Slice(got, func(i, j int) bool { return got[i].name < got[j].name })
+		sort.Slice(got, func(i, j int) bool { return got[i].Name < got[j].Name })
 		if len(got) != len(want) {
 			t.Fatalf("%s: %d entries, os.ReadDir says %d", d, len(got), len(want))
 		}
@@ -54,8 +54,8 @@ func TestReadDirTypes(t *testing.T) {
 			default:
 				typ = fs.ModeIrregular
 			}
-			if got[i].name != w.Name() || got[i].typ != typ {
-				t.Errorf("%s: %q %v, os.ReadDir says %q %v", d, got[i].name, got[i].typ, w.Name(), typ)
+			if got[i].Name != w.Name() || got[i].Type != typ {
+				t.Errorf("%s: %q %v, os.ReadDir says %q %v", d, got[i].Name, got[i].Type, w.Name(), typ)
 			}
 		}
 	}
