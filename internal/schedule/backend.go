@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/gitdiary/diary/internal/atomicfile"
@@ -78,6 +79,10 @@ const (
 	Schtasks = "schtasks"
 )
 
+// probeTimeout bounds the question to systemd's user manager; one that
+// answers does so in milliseconds.
+const probeTimeout = 3 * time.Second
+
 // Pick is the scheduler of this platform: launchd on macOS, Task
 // Scheduler on Windows, on other systems a systemd user manager when one
 // answers, else cron. pin (DIARY_TEST_SCHEDULER in tests) names one.
@@ -95,9 +100,13 @@ func Pick(ctx context.Context, env Env, goos, pin string) (Scheduler, error) {
 				// A user manager that answers is one that can run the
 				// timer; without a user bus (a container, an ssh
 				// session without lingering) cron is what runs.
-				if exec.CommandContext(ctx, "systemctl", "--user", "show-environment").Run() == nil {
+				// Bounded: status and doctor ask on every run, and a
+				// wedged bus would hold them for D-Bus's own 25 s.
+				pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+				if exec.CommandContext(pctx, "systemctl", "--user", "show-environment").Run() == nil {
 					name = Systemd
 				}
+				cancel()
 			}
 		}
 	}
