@@ -129,21 +129,20 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		if err != nil {
 			return err
 		}
-		if len(parts) > 0 {
-			for _, de := range des {
-				if de.Name == ".git" {
-					// Another repository: a submodule git has staged but
-					// not committed, or a clone inside the diary. Its
-					// files are never the diary's, and it is left to git.
-					return nil
-				}
+		ignoreFile := false
+		for _, de := range des {
+			switch {
+			case de.Name == ".git" && len(parts) > 0:
+				// Another repository: a submodule git has staged but
+				// not committed, or a clone inside the diary. Its
+				// files are never the diary's, and it is left to git.
+				return nil
+			case de.Name == ".gitignore" && de.Type == 0:
+				ignoreFile = true
 			}
 		}
-		for _, de := range des {
-			if de.Name == ".gitignore" && de.Type == 0 {
-				patterns = append(patterns[:len(patterns):len(patterns)], readIgnore(filepath.Join(dir, ".gitignore"), parts)...)
-				break
-			}
+		if ignoreFile {
+			patterns = append(patterns[:len(patterns):len(patterns)], readIgnore(filepath.Join(dir, ".gitignore"), parts)...)
 		}
 		m := gitignore.NewMatcher(patterns)
 		prefix := ""

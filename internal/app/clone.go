@@ -61,10 +61,10 @@ func Clone(ctx context.Context, opts Options, url, dir string, progress io.Write
 	if err := r.CloneDone(); err != nil {
 		return &CloneResult{Root: r.Root()}, err
 	}
-	subs, err := submodules(r)
-	if err != nil {
-		return &CloneResult{Root: r.Root(), Remembered: file}, err
-	}
+	// The submodules are only a hint: the clone is done and remembered,
+	// so a tree that cannot be read now is not a failed clone (the next
+	// command reports a broken repository in its own words).
+	subs, _ := submodules(r)
 	return &CloneResult{Root: r.Root(), Remembered: file, Submodules: subs}, nil
 }
 
