@@ -114,7 +114,10 @@ func caseless(name string) bool {
 			if 'A' <= r && r <= 'Z' {
 				return false
 			}
-		case hfsIgnorable(r), unicode.IsUpper(r), unicode.IsLower(r), unicode.IsTitle(r), unicode.IsMark(r):
+		case hfsIgnorable(r), unicode.IsUpper(r), unicode.IsLower(r), unicode.IsTitle(r), unicode.IsMark(r),
+			// Symbols and numbers with a case partner (Ⓦ, Ⅰ) fold
+			// too, though they are not letters.
+			unicode.SimpleFold(r) != r:
 			return false
 		}
 	}

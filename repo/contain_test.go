@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -308,6 +309,31 @@ func FuzzFoldName(f *testing.F) {
 			t.Fatalf("foldName(%q) = %q, want %q", name, got, full)
 		}
 	})
+}
+
+// TestFoldNameEveryRune: every code point, alone and after a letter,
+// folds the same through the fast ways as through the full folding.
+// Fuzzing found U+24CC (Ⓦ), a symbol with a lower case; this looks at
+// all of them.
+func TestFoldNameEveryRune(t *testing.T) {
+	fold := cases.Fold()
+	bad := 0
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		for _, name := range []string{string(r), "a" + string(r)} {
+			full := strings.TrimRight(fold.String(norm.NFC.String(withoutIgnorables(name))), " .")
+			if got := foldName(name); got != full {
+				if bad++; bad <= 10 {
+					t.Errorf("foldName(%q) (U+%04X) = %q, want %q", name, r, got, full)
+				}
+			}
+		}
+	}
+	if bad > 10 {
+		t.Errorf("and %d more", bad-10)
+	}
 }
 
 // TestUpdateFileBecomesDirectory: a remote may turn a file into a
