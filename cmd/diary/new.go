@@ -43,7 +43,7 @@ diary yet, one is made first, as diary init would.`,
 	fl := c.Flags()
 	fl.StringArrayVarP(&f.categories, "category", "c", nil, "a front matter category; repeat for more (default: the category setting)")
 	fl.StringArrayVarP(&f.tags, "tag", "t", nil, "a tag; repeat for more")
-	fl.StringVar(&f.date, "date", "", `the entry's date, "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (default: now)`)
+	fl.StringVar(&f.date, "date", "", dateFlagHelp)
 	fl.BoolVar(&f.draft, "draft", false, "write a draft into _drafts/")
 	fl.StringVar(&f.body, "body", "", "the entry's text (no editor is opened)")
 	fl.BoolVar(&f.stdin, "stdin", false, "read the entry's text from standard input (no editor is opened)")

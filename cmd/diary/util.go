@@ -25,3 +25,6 @@ func home(g *globals, p string) string {
 func filepathDir(abs, rel string) string {
 	return strings.TrimSuffix(strings.TrimSuffix(abs, filepath.FromSlash(rel)), string(filepath.Separator))
 }
+
+// dateFlagHelp describes --date WHEN, of new, publish and rename.
+const dateFlagHelp = `the entry's date: "YYYY-MM-DD", "YYYY-MM-DD HH:MM", today, yesterday, tomorrow, friday (the last one), "last friday", "next friday", "3 days ago", "2 weeks ago", a day then HH:MM (default: now)`

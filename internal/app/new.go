@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/gitdiary/diary/config"
@@ -32,7 +31,7 @@ type AddOptions struct {
 	// several are written as a list.
 	Categories []string
 	Tags       []string // front matter tags
-	Date       string   // --date: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM"; "" for now
+	Date       string   // --date, as entryDate reads it; "" for now
 	Draft      bool
 	Body       *string // the text, from --body or --stdin; nil for none
 	// Editor, when not nil, is opened on the new entry (the command
@@ -251,19 +250,6 @@ func titleOf(t string) (string, error) {
 		return "", Usagef("%v", err)
 	}
 	return title, nil
-}
-
-// entryDate reads --date in the diary's zone: "" is now.
-func entryDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	if s == "" {
-		return now.In(loc), nil
-	}
-	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), loc); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, Usagef("--date %q is not a date: use YYYY-MM-DD or \"YYYY-MM-DD HH:MM\"", s)
 }
 
 func cleanWords(what string, words []string) ([]string, error) {
