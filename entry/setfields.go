@@ -17,6 +17,8 @@ var ErrNoFrontMatter = errors.New("no front matter to edit")
 // DateValue).
 type Field struct {
 	Key, Value string
+	// IfMissing leaves the key as it is when the front matter has it.
+	IfMissing bool
 }
 
 // fieldOrder is where a key that is missing goes: after the last of the
@@ -99,6 +101,10 @@ func SetFields(data []byte, fields []Field) ([]byte, error) {
 		for _, s := range spans {
 			if s.key != f.Key {
 				continue
+			}
+			if f.IfMissing {
+				found = true
+				break
 			}
 			if !found {
 				replace[s.start] = line

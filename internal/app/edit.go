@@ -101,7 +101,8 @@ func unbuildableWarning(rel string, err error) string {
 
 // find resolves a query to one entry: an existing path first (so that a
 // post whose front matter is broken can still be opened and fixed), then
-// the slug, the date, the whole title, and words of the title.
+// the file name (with or without its extension), the slug, the date, the
+// whole title, and words of the title.
 func (d *Diary) find(ctx context.Context, q string, res *EditResult) (string, error) {
 	if q != "" {
 		if rel, ok := d.pathOf(q); ok {
@@ -119,6 +120,10 @@ func (d *Diary) find(ctx context.Context, q string, res *EditResult) (string, er
 		return all[0].Path, nil
 	}
 	tiers := []func(e *entry.Entry) bool{
+		func(e *entry.Entry) bool {
+			base := path.Base(e.Path)
+			return base == q || strings.TrimSuffix(base, path.Ext(base)) == q
+		},
 		func(e *entry.Entry) bool { return slugOf(e.Path) == q },
 		func(e *entry.Entry) bool { return e.Date.In(d.Config.Location).Format("2006-01-02") == q },
 		func(e *entry.Entry) bool { return strings.EqualFold(e.Title, q) },
