@@ -46,6 +46,9 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 	if _, err := d.Repo.OnBranch(d.Config.Branch); err != nil {
 		return res, err
 	}
+	if d.Config.Autosync && eo.Editor != nil {
+		d.refresh(ctx)
+	}
 	rel, err := d.find(ctx, eo.Query, res)
 	if err != nil {
 		return res, err
