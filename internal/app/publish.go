@@ -58,7 +58,8 @@ var afterCreate func(from, to string)
 
 // Publish moves a draft, _drafts/SLUG.EXT, to _posts/DATE-SLUG.EXT, with
 // its front matter date set, and commits the move (jekyll-compose's
-// publish).
+// publish). Edits of the draft not yet committed move with it and are
+// committed too: nothing is left behind or lost.
 func (d *Diary) Publish(ctx context.Context, po PublishOptions) (*MoveResult, error) {
 	res := &MoveResult{}
 	cfg := d.Config
@@ -136,9 +137,11 @@ func (d *Diary) toMove(ctx context.Context, q string, res *MoveResult) (*moving,
 	if err := d.Repo.CheckIdle(); err != nil {
 		return nil, err
 	}
-	data, err := regular.ReadFile(filepath.Join(d.Root, filepath.FromSlash(rel)))
+	// A link is kept by git as a link: what it points at is no entry to
+	// move, and never copied into the diary.
+	data, err := regular.ReadFileNoFollow(filepath.Join(d.Root, filepath.FromSlash(rel)))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", rel, err)
+		return nil, fmt.Errorf("read %s: %w: diary moves only entries that are files", rel, err)
 	}
 	draft := entry.IsDraft(rel)
 	if !draft && !entry.IsPost(rel) {
