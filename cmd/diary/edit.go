@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/app"
 )
 
@@ -28,14 +29,7 @@ entries match, they are listed and nothing is opened.`,
 				eo.Editor = g.editor()
 			}
 			res, err := d.Edit(c.Context(), eo)
-			for _, w := range res.Warnings {
-				g.warn("%s", w)
-			}
-			if errors.Is(err, app.ErrAmbiguous) {
-				for _, e := range res.Matches {
-					fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(d.Config.Location).Format("2006-01-02"), oneLine(e.Title), e.Path)
-				}
-			}
+			warnAndList(g, d, res.Warnings, res.Matches, err)
 			if err != nil {
 				return err
 			}
@@ -47,5 +41,18 @@ entries match, they are listed and nothing is opened.`,
 			}
 			return nil
 		},
+	}
+}
+
+// warnAndList prints the warnings of a command that finds an entry as
+// edit does, and, when the query matched several, the matches.
+func warnAndList(g *globals, d *app.Diary, warnings []string, matches []*entry.Entry, err error) {
+	for _, w := range warnings {
+		g.warn("%s", w)
+	}
+	if errors.Is(err, app.ErrAmbiguous) {
+		for _, e := range matches {
+			fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(d.Config.Location).Format("2006-01-02"), oneLine(e.Title), e.Path)
+		}
 	}
 }

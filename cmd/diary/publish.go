@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -59,14 +58,7 @@ POST matches as diary edit's QUERY does.`,
 // reportMove prints what publish, unpublish or rename did: the new path
 // on stdout, the rest on stderr.
 func reportMove(g *globals, d *app.Diary, res *app.MoveResult, err error) error {
-	for _, w := range res.Warnings {
-		g.warn("%s", w)
-	}
-	if errors.Is(err, app.ErrAmbiguous) {
-		for _, e := range res.Matches {
-			fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(d.Config.Location).Format("2006-01-02"), oneLine(e.Title), e.Path)
-		}
-	}
+	warnAndList(g, d, res.Warnings, res.Matches, err)
 	if err != nil {
 		return err
 	}
