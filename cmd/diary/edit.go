@@ -17,7 +17,10 @@ func newEditCmd(g *globals) *cobra.Command {
 		Short: "Open an entry in the editor and commit it if it changed",
 		Long: `Open the newest entry, or the one whose path, slug, date (YYYY-MM-DD) or
 title matches QUERY, in the editor; commit it if it changed. When several
-entries match, they are listed and nothing is opened.`,
+entries match, they are listed and nothing is opened. With autosync: true,
+the remote's news is fetched and fast-forwarded first (only a clean work
+tree that is behind; offline, nothing is said), and a sync starts after
+the commit.`,
 		Args: args(cobra.ArbitraryArgs),
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())
