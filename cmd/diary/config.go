@@ -15,12 +15,8 @@ func newConfigCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "config",
 		Short: "Get, set and list settings, and where each comes from",
-		Long: `Settings come from, highest first: flags; DIARY_<KEY> variables; the
-diary's .diary.yml (committed, shared by every laptop); this machine's
-$XDG_CONFIG_HOME/diary/config.yaml; defaults.
-
-Keys: ` + strings.Join(app.ConfigKeys(), ", "),
-		Args: args(cobra.NoArgs),
+		Long:  configHelp(),
+		Args:  args(cobra.NoArgs),
 	}
 	var shared bool
 	set := &cobra.Command{

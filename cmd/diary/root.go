@@ -11,11 +11,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/internal/app"
 	"github.com/gitdiary/diary/internal/editor"
+	"github.com/gitdiary/diary/internal/suggest"
 )
 
 // System is everything diary takes from the process it runs in, so that
@@ -112,6 +114,12 @@ func Main(args []string, sys System) int {
 	if errors.As(err, &ex) && ex.err == nil {
 		return ex.code
 	}
+	if ctx.Err() != nil && !errors.Is(err, app.ErrUsage) {
+		// Ctrl-C: 128+SIGINT, as shells report it. What was committed
+		// stays committed; the rest is in the work tree.
+		fmt.Fprintf(sys.Stderr, "diary: interrupted (%s): nothing is lost: what was committed stays committed, and the rest is in the work tree for the next diary sync\n", strings.TrimSpace(message(err, c)))
+		return exitInterrupted
+	}
 	fmt.Fprintf(sys.Stderr, "diary: %s\n", strings.TrimSpace(message(err, c)))
 	return exitCode(err)
 }
@@ -128,12 +136,7 @@ laptop's copy in step. Run diary new "Title" to start.`,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
 	root.SetVersionTemplate("diary {{.Version}}\n")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		if c.Name() == "new" && (strings.Contains(err.Error(), "unknown") || strings.Contains(err.Error(), "bad flag syntax")) {
-			return usageErrorf("%v: put -- before a title that starts with -, as in diary new -- \"-x\"", err)
-		}
-		return usageErrorf("%v: see diary %s --help", err, c.Name())
-	})
+	root.SetFlagErrorFunc(flagError)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.repo, "repo", "", "the diary's directory (default: $DIARY_REPO, the current git work tree, or ~/diary)")
 	pf.StringVar(&g.config, "config", "", "the user config file (default: $XDG_CONFIG_HOME/diary/config.yaml)")
@@ -154,14 +157,42 @@ laptop's copy in step. Run diary new "Title" to start.`,
 		newMergeFileCmd(g),
 		newVersionCmd(g),
 		newCompletionCmd(g),
+		newManCmd(g),
 	)
+	root.AddCommand(topicCmds()...)
+	root.SetHelpCommand(newHelpCmd(g))
 	return root
+}
+
+// flagError is the error for a flag cobra could not parse: bad usage,
+// with the flag the user probably meant.
+func flagError(c *cobra.Command, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		var names []string
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if !f.Hidden {
+				names = append(names, f.Name)
+			}
+		})
+		if near := suggest.Nearest(name, names); near != "" {
+			return usageErrorf("%v: did you mean --%s? see diary %s --help", err, near, c.Name())
+		}
+	}
+	if c.Name() == "new" && (strings.Contains(msg, "unknown") || strings.Contains(msg, "bad flag syntax")) {
+		return usageErrorf("%v: put -- before a title that starts with -, as in diary new -- \"-x\"", err)
+	}
+	return usageErrorf("%v: see diary %s --help", err, c.Name())
 }
 
 // args wraps cobra's argument checks so that a wrong count is bad usage.
 func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(c *cobra.Command, a []string) error {
 		if err := check(c, a); err != nil {
+			if len(a) > 0 && !c.HasSubCommands() && strings.HasPrefix(err.Error(), "unknown command") {
+				// cobra's NoArgs speaks of commands; this one has none.
+				return usageErrorf("%s takes no arguments (got %q): see diary %s --help", c.Name(), strings.Join(a, " "), c.Name())
+			}
 			return usageErrorf("%v: see diary %s --help", err, c.Name())
 		}
 		return nil
