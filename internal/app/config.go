@@ -8,7 +8,6 @@ import (
 	"github.com/gitdiary/diary/repo"
 )
 
-
 // LoadConfig resolves the settings as the diary locate finds would have
 // them; outside any diary, without a repo layer.
 func LoadConfig(opts Options) (*config.Config, error) {
