@@ -53,11 +53,11 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	if id, err := identity(d.Repo, cfg, opts.Env); err != nil {
 		add(SeverityError, "identity", "%v", err)
 	} else {
-		who := id.Name
-		if id.Email != "" {
-			who += " <" + id.Email + ">"
+		if id.Email == "" {
+			add(SeverityWarning, "identity", "commits as %s, with no email: GitHub links no commit to you: git config --global user.email you@example.com", id.Name)
+		} else {
+			add(SeverityOK, "identity", "commits as %s <%s> (from %s)", id.Name, id.Email, id.From)
 		}
-		add(SeverityOK, "identity", "commits as %s (from %s)", who, id.From)
 		if cfg.Author != "" && cfg.Author != id.Name {
 			add(SeverityOK, "author", "entries name %s as author", cfg.Author)
 		}
