@@ -32,14 +32,19 @@ type System struct {
 	StdinTTY, StdoutTTY, StderrTTY bool
 	// Exe is this diary binary's absolute path, which autosync runs.
 	Exe string
+	// Width and Height are the terminal's size in cells (0 when stdout is
+	// not a terminal, or its size is unknown).
+	Width, Height int
 }
 
 // OS is the System of a real process.
 func OS() System {
 	dir, _ := os.Getwd()
 	exe, _ := os.Executable()
+	w, h, _ := term.GetSize(int(os.Stdout.Fd()))
 	return System{
 		Exe:   exe,
+		Width: w, Height: h,
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Env: os.LookupEnv, Now: time.Now, Dir: dir,
 		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
