@@ -145,7 +145,7 @@ func reportSync(g *globals, r *dsync.Result) {
 	remote := r.Remote + "/" + r.Branch
 	switch r.State {
 	case dsync.LocalOnly:
-		g.note("no remote named %s: the diary is local only (add one with git remote add %s URL)", r.Remote, r.Remote)
+		g.note("no remote named %s: the diary is local only (give it one with diary init --remote URL)", r.Remote)
 	case dsync.UpToDate:
 		g.note("up to date with %s", remote)
 	case dsync.NewBranch:

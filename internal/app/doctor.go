@@ -175,7 +175,7 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Severity, string, str
 			add(SeverityError, "remote", "%v", err)
 			return
 		}
-		add(SeverityWarning, "remote", "no remote named %s: the diary is on this laptop only; add one with git remote add %s URL", cfg.Remote, cfg.Remote)
+		add(SeverityWarning, "remote", "no remote named %s: the diary is on this laptop only; give it one with diary init --remote URL", cfg.Remote)
 		return
 	}
 	if err != nil {
