@@ -68,6 +68,24 @@ var descriptions = map[string]string{
 	"repo":           "this machine's diary (default: ~/diary; user config only)",
 }
 
+// Values are the values key takes, where they are few (for completion);
+// nil for a key that takes any.
+func Values(key string) []string {
+	switch key {
+	case "autosync":
+		return []string{"true", "false"}
+	case "slug":
+		return []string{"default", "raw", "pretty", "ascii", "latin"}
+	case "category_style":
+		return []string{CategorySingle, CategoryList}
+	case "folders":
+		return []string{FoldersNone, FoldersCategory}
+	case "ext":
+		return []string{"md", "markdown", "html"}
+	}
+	return nil
+}
+
 // Describe says what key means, in one line; "" for an unknown key.
 func Describe(key string) string { return descriptions[key] }
 

@@ -20,9 +20,10 @@ func newConfigCmd(g *globals) *cobra.Command {
 	}
 	var shared bool
 	set := &cobra.Command{
-		Use:   "set KEY VALUE",
-		Short: "Set a key in this machine's config, or in .diary.yml with --shared",
-		Args:  args(cobra.ExactArgs(2)),
+		Use:               "set KEY VALUE",
+		ValidArgsFunction: completeKeys(true),
+		Short:             "Set a key in this machine's config, or in .diary.yml with --shared",
+		Args:              args(cobra.ExactArgs(2)),
 		RunE: func(c *cobra.Command, a []string) error {
 			file, err := app.SetConfig(g.options(), a[0], a[1], shared)
 			if err != nil {
@@ -38,9 +39,10 @@ func newConfigCmd(g *globals) *cobra.Command {
 	set.Flags().BoolVar(&shared, "shared", false, "write the diary's .diary.yml, shared by every laptop")
 	c.AddCommand(
 		&cobra.Command{
-			Use:   "get KEY",
-			Short: "Print a key's value",
-			Args:  args(cobra.ExactArgs(1)),
+			Use:               "get KEY",
+			ValidArgsFunction: completeKeys(false),
+			Short:             "Print a key's value",
+			Args:              args(cobra.ExactArgs(1)),
 			RunE: func(c *cobra.Command, a []string) error {
 				cfg, err := app.LoadConfig(g.options())
 				if err != nil {

@@ -23,7 +23,8 @@ they are listed and nothing is opened.`,
   diary edit 2022-04-30           # the entry of that day
   diary edit personal-diary.md    # by file name, without the date
   diary edit rain                 # "Rainy day", if no other title or slug has "rain"`,
-		Args: args(cobra.ArbitraryArgs),
+		Args:              args(cobra.ArbitraryArgs),
+		ValidArgsFunction: completeEntries(g, true, true),
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())
 			if err != nil {

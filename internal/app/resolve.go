@@ -236,3 +236,19 @@ func (d *Diary) committedVersion(p string) ([]byte, error) {
 	}
 	return d.Repo.ReadBlob(e.Hash)
 }
+
+// ConflictEntries lists the entries that have a conflict copy waiting,
+// as diary resolve takes them.
+func (d *Diary) ConflictEntries() ([]string, error) {
+	copies, err := conflictCopies(d.Root)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range copies {
+		if orig := originalOf(c); orig != "" {
+			out = append(out, orig)
+		}
+	}
+	return out, nil
+}
