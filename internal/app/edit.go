@@ -76,19 +76,17 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 		return res, nil
 	}
 	res.Changed = true
-	draft := entry.IsDraft(rel)
-	title := path.Base(rel)
-	if e, err := entry.Parse(rel, after, d.Config.Location, draft); err != nil {
+	if e, err := entry.Parse(rel, after, d.Config.Location, entry.IsDraft(rel)); err != nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%v: it is committed, but diary sync will not publish it until it parses: run diary edit %s", err, rel))
-	} else {
-		if e.Title != "" {
-			title = e.Title
-		}
-		if err := e.Check(); err != nil {
-			res.Warnings = append(res.Warnings, unbuildableWarning(rel, err))
-		}
+	} else if err := e.Check(); err != nil {
+		res.Warnings = append(res.Warnings, unbuildableWarning(rel, err))
 	}
-	res.Commit, err = d.commit(ctx, []string{rel}, fmt.Sprintf("edit %q", title))
+	// An entry made with --no-commit is added by its first commit.
+	verb := "edit"
+	if _, ok, err := d.committedVersion(rel); err == nil && !ok {
+		verb = "add"
+	}
+	res.Commit, err = d.commit(ctx, []string{rel}, fmt.Sprintf("%s %q", verb, d.titleOf(rel, after)))
 	if err != nil {
 		return res, fmt.Errorf("%w; your changes are saved in %s but not committed", err, rel)
 	}
