@@ -74,13 +74,13 @@ func (g *globals) options() app.Options {
 // note prints progress and hints on stderr, unless --quiet.
 func (g *globals) note(format string, args ...any) {
 	if !g.quiet {
-		fmt.Fprintf(g.sys.Stderr, format+"\n", args...)
+		fmt.Fprintf(g.sys.Stderr, "%s\n", homeText(g, fmt.Sprintf(format, args...)))
 	}
 }
 
 // warn prints a warning on stderr, even with --quiet.
 func (g *globals) warn(format string, args ...any) {
-	fmt.Fprintf(g.sys.Stderr, "diary: warning: "+format+"\n", args...)
+	fmt.Fprintf(g.sys.Stderr, "diary: warning: %s\n", homeText(g, fmt.Sprintf(format, args...)))
 }
 
 // interactive says whether an editor can be opened: it needs the
@@ -122,10 +122,10 @@ func Main(args []string, sys System) int {
 	if ctx.Err() != nil && !errors.Is(err, app.ErrUsage) {
 		// Ctrl-C: 128+SIGINT, as shells report it. What was committed
 		// stays committed; the rest is in the work tree.
-		fmt.Fprintf(sys.Stderr, "diary: interrupted (%s): nothing is lost: what was committed stays committed, and the rest is in the work tree for the next diary sync\n", strings.TrimSpace(message(err, c)))
+		fmt.Fprintf(sys.Stderr, "diary: interrupted (%s): nothing is lost: what was committed stays committed, and the rest is in the work tree for the next diary sync\n", homeText(g, strings.TrimSpace(message(err, c))))
 		return exitInterrupted
 	}
-	fmt.Fprintf(sys.Stderr, "diary: %s\n", strings.TrimSpace(message(err, c)))
+	fmt.Fprintf(sys.Stderr, "diary: %s\n", homeText(g, strings.TrimSpace(message(err, c))))
 	return exitCode(err)
 }
 
