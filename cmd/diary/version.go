@@ -22,7 +22,7 @@ func newVersionCmd(g *globals) *cobra.Command {
 }
 
 // tag is the release's version, set by the release build
-// (-ldflags "-X main.tag=v1.2.3", see release/goreleaser.yaml).
+// (-ldflags "-X main.tag=v1.2.3", see .goreleaser.yaml).
 var tag string
 
 // version is the release's tag, the module version stamped by `go
