@@ -189,8 +189,8 @@ type urlFields struct {
 
 // urlKeys reads permalink and slug from the front matter of data, as
 // Jekyll's Document#permalink and populate_title take them: text is
-// used, null and false are no value, and anything else makes Jekyll's
-// build fail.
+// used, null and false are no value (but a false permalink also hides
+// the defaults' one), and anything else makes Jekyll's build fail.
 func urlKeys(data []byte) (urlFields, error) {
 	var f urlFields
 	parts, ok := Split(data)
@@ -215,7 +215,13 @@ func urlKeys(data []byte) (urlFields, error) {
 			return f, fmt.Errorf("%s must be text (Jekyll's build fails on anything else): quote it", k.Value)
 		}
 		if k.Value == "permalink" {
-			f.permalink, f.hasPermalink = sv.text, !none
+			// A null permalink leaves the one front matter defaults
+			// give (Jekyll's deep merge keeps a default over nil);
+			// false is none at all.
+			f.permalink, f.hasPermalink = sv.text, !(isScalar && sv.kind == kindNull)
+			if none {
+				f.permalink = ""
+			}
 		} else {
 			f.slug, f.hasSlug = sv.text, !none
 		}

@@ -86,6 +86,8 @@ func TestURL(t *testing.T) {
 		{"permalink output_ext", "_posts/2024-01-01-p.md", fm("title: p", "permalink: /x/:title:output_ext"),
 			URLOptions{}, "/x/p.html"},
 		{"defaults permalink", "_posts/2024-01-01-p.md", fm("title: p"), URLOptions{Permalink: "/d/:slug/"}, "/d/p/"},
+		{"false over defaults", "_posts/2024-01-01-p.md", fm("title: p", "permalink: false"), URLOptions{Permalink: "/d/:slug/"}, "/2024/01/01/p.html"},
+		{"null keeps defaults", "_posts/2024-01-01-p.md", fm("title: p", "permalink:"), URLOptions{Permalink: "/d/:slug/"}, "/d/p/"},
 		{"own over defaults", "_posts/2024-01-01-p.md", fm("title: p", "permalink: /own"), URLOptions{Permalink: "/d/:slug/"}, "/own"},
 		{"no leading slash, ..", "_posts/2024-01-01-p.md", fm("title: p", "permalink: a/../b//c/./d"), URLOptions{}, "/a/b/c/d"},
 
