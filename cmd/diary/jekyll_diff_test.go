@@ -383,8 +383,16 @@ var urlConfigs = []struct {
 // diaryURL runs diary url PATH on the site, in-process.
 func diaryURL(t *testing.T, site, home, path string) (stdout, stderr string, code int) {
 	t.Helper()
+	stdout, stderr, code = diaryOnSite(site, home, "url", path)
+	return strings.TrimSuffix(stdout, "\n"), stderr, code
+}
+
+// diaryOnSite runs diary on the site, in-process, with the pinned
+// environment, the machine in New York (not the site's zone) and the
+// clock at the start of 2025.
+func diaryOnSite(site, home string, args ...string) (stdout, stderr string, code int) {
 	env := pinnedEnv(home)
-	env["TZ"] = "America/New_York"
+	env["TZ"] = "America/New_York" // the machine's zone is not the site's
 	var out, errb bytes.Buffer
 	sys := System{
 		Stdin:  strings.NewReader(""),
@@ -397,8 +405,8 @@ func diaryURL(t *testing.T, site, home, path string) (stdout, stderr string, cod
 		Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) },
 		Dir: site,
 	}
-	code = Main([]string{"--repo", site, "url", path}, sys)
-	return strings.TrimSuffix(out.String(), "\n"), errb.String(), code
+	code = Main(append([]string{"--repo", site}, args...), sys)
+	return out.String(), errb.String(), code
 }
 
 // jekyllPostJSON is one post as read_posts.rb prints it.
@@ -459,36 +467,23 @@ var warningRE = regexp.MustCompile(`(?m)^diary: warning: (.+?)(?::\d+)?: (.*): s
 // returns what it lists and, by path, why it cannot read the rest.
 func readWithDiary(t *testing.T, site, home string) (map[string]jsonEntry, map[string]string) {
 	t.Helper()
-	env := pinnedEnv(home)
-	env["TZ"] = "America/New_York" // the machine's zone is not the site's
-	var stdout, stderr bytes.Buffer
-	sys := System{
-		Stdin:  strings.NewReader(""),
-		Stdout: &stdout,
-		Stderr: &stderr,
-		Env: func(k string) (string, bool) {
-			v, ok := env[k]
-			return v, ok
-		},
-		Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) },
-		Dir: site,
-	}
-	if code := Main([]string{"--repo", site, "list", "--json"}, sys); code != 0 {
-		t.Fatalf("diary list --json: exit %d\n%s", code, stderr.String())
+	stdout, stderr, code := diaryOnSite(site, home, "list", "--json")
+	if code != 0 {
+		t.Fatalf("diary list --json: exit %d\n%s", code, stderr)
 	}
 	var entries []jsonEntry
-	if err := json.Unmarshal(stdout.Bytes(), &entries); err != nil {
-		t.Fatalf("diary list --json printed no JSON: %v\n%s", err, stdout.String())
+	if err := json.Unmarshal([]byte(stdout), &entries); err != nil {
+		t.Fatalf("diary list --json printed no JSON: %v\n%s", err, stdout)
 	}
 	m := map[string]jsonEntry{}
 	for _, e := range entries {
 		m[e.Path] = e
 	}
 	unreadable := map[string]string{}
-	for _, w := range warningRE.FindAllStringSubmatch(stderr.String(), -1) {
+	for _, w := range warningRE.FindAllStringSubmatch(stderr, -1) {
 		unreadable[w[1]] = w[2]
 	}
-	if rest := warningRE.ReplaceAllString(stderr.String(), ""); strings.TrimSpace(rest) != "" {
+	if rest := warningRE.ReplaceAllString(stderr, ""); strings.TrimSpace(rest) != "" {
 		t.Errorf("diary list said more than warnings about posts:\n%s", rest)
 	}
 	return m, unreadable
