@@ -195,7 +195,7 @@ func urlKeys(data []byte) (urlFields, error) {
 	var f urlFields
 	parts, ok := Split(data)
 	if !ok {
-		return f, errors.New("it has no front matter Jekyll reads")
+		return f, errors.New("it has no front matter Jekyll reads: add a --- block at its top")
 	}
 	m, err := Mapping(parts)
 	if err != nil || m == nil {

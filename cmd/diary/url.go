@@ -19,8 +19,10 @@ func newURLCmd(g *globals) *cobra.Command {
 that front matter defaults give every post) and the post's own front
 matter (permalink, slug, categories, date). Every built-in permalink style
 (date, pretty, ordinal, weekdate, none) and custom templates with any of
-Jekyll's placeholders are understood. The URL is absolute when the site
-has a url, else the path from the server's root.
+Jekyll's placeholders are understood; dates are taken in the site's
+timezone. The URL is absolute when the site has a url, else the path from
+the server's root. A post Jekyll does not build yet (published: false, a
+future date) gets its URL and a warning.
 
 ENTRY matches as diary edit's query does: a path, a slug, a date
 (YYYY-MM-DD) or words of the title. A draft has no URL until it is
