@@ -39,9 +39,7 @@ they are listed and nothing is opened.`,
 				g.warn("%s", w)
 			}
 			if errors.Is(err, app.ErrAmbiguous) {
-				for _, e := range res.Matches {
-					fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(d.Config.Location).Format("2006-01-02"), oneLine(e.Title), e.Path)
-				}
+				listMatches(g, d.Config.Location, res.Matches)
 			}
 			if err != nil {
 				return err
