@@ -30,7 +30,8 @@ published (exit 1).`,
 		Example: `  diary url personal-diary
   diary url _posts/2022-04-30-personal-diary.md
   diary url 2022-04-30`,
-		Args: args(cobra.MinimumNArgs(1)),
+		Args:              args(cobra.MinimumNArgs(1)),
+		ValidArgsFunction: completeEntries(g, true, false),
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())
 			if err != nil {
