@@ -34,13 +34,13 @@ var (
 // keys in the order `diary config list` shows them.
 var keys = []string{
 	"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone",
-	"slug", "ext", "folders", "editor", "remote", "branch", "host", "timeout",
+	"slug", "ext", "folders", "front_matter", "assets", "editor", "remote", "branch", "host", "timeout",
 	"autosync", "watch_interval", "repo",
 }
 
 // Keys returns the setting names, in the order `diary config list` shows
 // them: author, category, category_style, layout, disclaimer, date_format,
-// timezone, slug, ext, folders, editor, remote, branch, host, timeout,
+// timezone, slug, ext, folders, front_matter, assets, editor, remote, branch, host, timeout,
 // autosync, watch_interval, repo.
 func Keys() []string {
 	return append([]string(nil), keys...)
@@ -89,6 +89,8 @@ const (
 	defaultDateFormat = "2006-01-02 15:04:05 -0700"
 	defaultSlug       = "default"
 	defaultExt        = "md"
+	// Where diary attach puts files: a folder Jekyll copies into the site.
+	defaultAssets = "assets/img"
 	// One category is written "category: A", several "categories: [A, B]"
 	// (CategorySingle); a site whose posts use lists gets a list always
 	// (CategoryList).
@@ -114,6 +116,13 @@ type Settings struct {
 
 	CategoryStyle string // CategorySingle or CategoryList
 	Folders       string // FoldersNone or FoldersCategory
+	// FrontMatter is the front_matter setting: a YAML mapping in flow
+	// style ("{comments: true}"), the keys every new entry gets after
+	// diary's own; "" for none.
+	FrontMatter string
+	// Assets is the folder, slash-separated and relative to the site,
+	// that diary attach copies files into.
+	Assets string
 
 	Timeout time.Duration
 	// Autosync: after a command commits, a sync starts detached.
@@ -157,6 +166,10 @@ func (c *Config) Get(key string) (string, error) {
 		return s.CategoryStyle, nil
 	case "folders":
 		return s.Folders, nil
+	case "front_matter":
+		return s.FrontMatter, nil
+	case "assets":
+		return s.Assets, nil
 	case "layout":
 		return s.Layout, nil
 	case "disclaimer":
