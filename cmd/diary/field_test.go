@@ -77,7 +77,7 @@ puts JSON.generate(YAML.safe_load(fm, permitted_classes: [Date, Time]))`
 	want := map[string]any{
 		"bare": "It's: 오늘", "tlist": []any{"yes", false, "0x1F"},
 		"tsummary": "It's: 오늘: it's \"Daniel Park\"",
-		"nested": map[string]any{"k": ":sym"},
+		"nested":   map[string]any{"k": ":sym"},
 	}
 	for k, v := range fields {
 		want[k] = v
