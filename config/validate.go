@@ -234,7 +234,7 @@ func validateValue(key, v, where string) error {
 		}
 	case "assets":
 		if !validAssets(v) {
-			return invalid(where, "assets %q is not a folder of the site that Jekyll publishes: use a relative path such as assets/img, without .., and no part starting with _ or .", v)
+			return invalid(where, "assets %q is not a folder of the site that Jekyll publishes: use a relative path such as assets/img, without .., and no part starting with _ or ., and no spaces, quotes, braces, %%, # or ?", v)
 		}
 	case "editor":
 		if strings.TrimSpace(v) == "" {
@@ -362,7 +362,9 @@ func nameValue(file, key string, n *yaml.Node, line int) error {
 // part a name Jekyll copies into _site (it skips those starting with _
 // or ., and a part such as .. would leave the diary).
 func validAssets(v string) bool {
-	if v == "" || strings.HasPrefix(v, "/") || strings.Contains(v, `\`) || strings.ContainsRune(v, 0) {
+	// Quotes, braces, % and # would break the Liquid and Markdown of
+	// attach's links; spaces, the URL.
+	if v == "" || strings.HasPrefix(v, "/") || strings.ContainsAny(v, "\\'\"{}%#?\x00") || strings.IndexFunc(v, unicode.IsSpace) >= 0 {
 		return false
 	}
 	for _, part := range strings.Split(strings.TrimSuffix(v, "/"), "/") {

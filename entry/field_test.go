@@ -111,3 +111,25 @@ func TestFieldsTemplate(t *testing.T) {
 		}
 	}
 }
+
+func TestAssetName(t *testing.T) {
+	long := strings.Repeat("가", 100)
+	for _, tc := range []struct {
+		entry, file string
+		n           int
+		want        string
+	}{
+		{"jeju-day-1", "IMG_0001.JPG", 1, "jeju-day-1-img-0001.jpg"},
+		{"jeju-day-1", "My Photo.png", 2, "jeju-day-1-my-photo-2.png"},
+		{"개인-일기", "바다 사진.webp", 1, "개인-일기-바다-사진.webp"},
+		{"notes", "Report (final).PDF", 1, "notes-report-final.pdf"},
+		{"notes", "...", 1, "notes-file"},
+		{"notes", "README", 3, "notes-readme-3"},
+		{"It's Raw", "a'b.png", 1, "it-s-raw-a-b.png"},
+		{long, long + ".png", 1, strings.Repeat("가", 83) + ".png"},
+	} {
+		if got := AssetName(tc.entry, tc.file, tc.n); got != tc.want {
+			t.Errorf("AssetName(%q, %q, %d) = %q, want %q", tc.entry, tc.file, tc.n, got, tc.want)
+		}
+	}
+}

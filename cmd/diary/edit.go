@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/app"
 )
 
@@ -32,9 +33,7 @@ entries match, they are listed and nothing is opened.`,
 				g.warn("%s", w)
 			}
 			if errors.Is(err, app.ErrAmbiguous) {
-				for _, e := range res.Matches {
-					fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(d.Config.Location).Format("2006-01-02"), oneLine(e.Title), e.Path)
-				}
+				printMatches(g, d, res.Matches)
 			}
 			if err != nil {
 				return err
@@ -47,5 +46,12 @@ entries match, they are listed and nothing is opened.`,
 			}
 			return nil
 		},
+	}
+}
+
+// printMatches lists the entries a query matched, on stderr.
+func printMatches(g *globals, d *app.Diary, matches []*entry.Entry) {
+	for _, e := range matches {
+		fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(d.Config.Location).Format("2006-01-02"), oneLine(e.Title), e.Path)
 	}
 }
