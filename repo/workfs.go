@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 )
 
@@ -63,4 +64,21 @@ func (r *Repo) ReplaceFile(rel string, data []byte) error {
 // way; a missing one is no error.
 func (r *Repo) RemoveFile(rel string) error {
 	return removeAt(r.root, rel)
+}
+
+// copyTemp copies the temporary file tmp, just written, into out, a file
+// just created exclusively, flushes it and closes it: CreateNew's way on
+// a file system without hard links.
+func copyTemp(out, tmp *os.File) error {
+	_, err := tmp.Seek(0, io.SeekStart)
+	if err == nil {
+		_, err = io.Copy(out, tmp)
+	}
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -240,18 +240,7 @@ func createExclAt(dirfd int, name string, f *os.File) (ok bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	out := os.NewFile(uintptr(fd), name)
-	_, err = f.Seek(0, io.SeekStart)
-	if err == nil {
-		_, err = io.Copy(out, f)
-	}
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := copyTemp(os.NewFile(uintptr(fd), name), f); err != nil {
 		unix.Unlinkat(dirfd, name, 0)
 		return false, err
 	}

@@ -157,16 +157,7 @@ func createNewAt(root, dir string, name func(n int) string, src io.Reader) (stri
 			if oerr != nil {
 				return "", oerr
 			}
-			_, err = f.Seek(0, io.SeekStart)
-			if err == nil {
-				_, err = io.Copy(out, f)
-			}
-			if err == nil {
-				err = out.Sync()
-			}
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
+			err = copyTemp(out, f)
 			if err != nil {
 				os.Remove(filepath.Join(full, final))
 				return "", err

@@ -15,26 +15,7 @@ import (
 // parser), as the value typed: YAML's type where the text is one, the
 // text itself otherwise.
 func TestNewFieldsReadByPsych(t *testing.T) {
-	ruby := requireTool(t, "ruby")
-	requireTool(t, "git")
-	tmp := t.TempDir()
-	home := filepath.Join(tmp, "home")
-	if err := os.MkdirAll(home, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	env := pinnedEnv(home)
-	env["DIARY_HOST"] = "laptop-a"
-	env["DIARY_TIMEZONE"] = "Asia/Seoul"
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
-	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "DIARY_REPO"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-	jt := &jekyllTest{tmp: tmp, home: home, env: env}
-	jt.diary(t, tmp, nil, "init", "diary")
-	dir := filepath.Join(tmp, "diary")
+	jt, ruby, dir := psychDiary(t)
 	if err := os.MkdirAll(filepath.Join(dir, "_templates"), 0o755); err != nil {
 		t.Fatal(err)
 	}
