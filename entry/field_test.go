@@ -113,7 +113,7 @@ func TestFieldsTemplate(t *testing.T) {
 }
 
 func TestAssetName(t *testing.T) {
-	long := strings.Repeat("가", 100)
+	long := strings.Repeat("ab", 150)
 	for _, tc := range []struct {
 		entry, file string
 		n           int
@@ -121,12 +121,13 @@ func TestAssetName(t *testing.T) {
 	}{
 		{"jeju-day-1", "IMG_0001.JPG", 1, "jeju-day-1-img-0001.jpg"},
 		{"jeju-day-1", "My Photo.png", 2, "jeju-day-1-my-photo-2.png"},
-		{"개인-일기", "바다 사진.webp", 1, "개인-일기-바다-사진.webp"},
+		{"개인-일기", "바다 사진.webp", 1, "file.webp"},
+		{"제주-day-1", "Café Noir.JPEG", 2, "day-1-cafe-noir-2.jpeg"},
 		{"notes", "Report (final).PDF", 1, "notes-report-final.pdf"},
 		{"notes", "...", 1, "notes-file"},
 		{"notes", "README", 3, "notes-readme-3"},
 		{"It's Raw", "a'b.png", 1, "it-s-raw-a-b.png"},
-		{long, long + ".png", 1, strings.Repeat("가", 83) + ".png"},
+		{long, long + ".png", 1, long[:251] + ".png"},
 	} {
 		if got := AssetName(tc.entry, tc.file, tc.n); got != tc.want {
 			t.Errorf("AssetName(%q, %q, %d) = %q, want %q", tc.entry, tc.file, tc.n, got, tc.want)
