@@ -19,6 +19,10 @@ func newConfigCmd(g *globals) *cobra.Command {
 diary's .diary.yml (committed, shared by every laptop); this machine's
 $XDG_CONFIG_HOME/diary/config.yaml; defaults.
 
+front_matter is a map of keys every new entry gets, written in YAML
+(front_matter: {comments: true}); config set takes it in the same flow
+form: diary config set front_matter '{comments: true, toc: false}'.
+
 Keys: ` + strings.Join(app.ConfigKeys(), ", "),
 		Args: args(cobra.NoArgs),
 	}
