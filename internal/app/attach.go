@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -118,7 +119,8 @@ func (d *Diary) Attach(ctx context.Context, ao AttachOptions) (*AttachResult, er
 	}
 	for _, a := range files {
 		base := filepath.Base(a.given)
-		p, err := d.Repo.CreateNew(dir, func(n int) string { return entry.AssetName(slug, base, n) }, a.f)
+		src := &cappedReader{r: a.f, name: a.given, left: attachMax}
+		p, err := d.Repo.CreateNew(dir, func(n int) string { return entry.AssetName(slug, base, n) }, src)
 		if err != nil {
 			undo()
 			return res, fmt.Errorf("copy %s into %s: %w; nothing was attached", a.given, dir, err)
@@ -179,6 +181,31 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// cappedReader reads r until it has given left bytes, then fails: a
+// file that grows past the limit after it was checked is not copied
+// whole, and not cut short either.
+type cappedReader struct {
+	r    io.Reader
+	name string
+	left int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		if n, _ := c.r.Read(one[:]); n > 0 {
+			return 0, fmt.Errorf("%s grew past 100 MB while it was copied", c.name)
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // assetLink is the Markdown line for a copy at rel: an image for the

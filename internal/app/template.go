@@ -166,22 +166,33 @@ func layerFrontMatter(flags []string, tmpl *template, setting string) (*frontMat
 		}
 		fromSetting = fs
 	}
-	var layers [][]entry.Field
-	if tmpl != nil {
-		layers = append(layers, tmpl.fields)
+	// The order: template, setting, flags; the value: the one of the
+	// highest rank that gives the key (flags 2, template 1, setting 0).
+	type layer struct {
+		fields []entry.Field
+		rank   int
 	}
-	layers = append(layers, fromSetting, fromFlags)
-	// The order: template, setting, flags; the value: the last layer's.
+	var layers []layer
+	if tmpl != nil {
+		layers = append(layers, layer{tmpl.fields, 1})
+	}
+	layers = append(layers, layer{fromSetting, 0}, layer{fromFlags, 2})
 	at := map[string]int{}
+	rank := map[string]int{}
 	var all []entry.Field
 	for _, l := range layers {
-		for _, f := range l {
-			if i, ok := at[f.Key]; ok {
+		for _, f := range l.fields {
+			i, ok := at[f.Key]
+			switch {
+			case !ok:
+				at[f.Key] = len(all)
+				all = append(all, f)
+			case l.rank >= rank[f.Key]:
 				all[i] = f
+			default:
 				continue
 			}
-			at[f.Key] = len(all)
-			all = append(all, f)
+			rank[f.Key] = l.rank
 		}
 	}
 	fm := &frontMatter{}
