@@ -41,8 +41,9 @@ setting and of -f, in that order; for a key given more than once, -f wins
 over the template, which wins over the setting. -f KEY=VALUE types VALUE
 as YAML reads it (-f comments=true is a boolean, -f pin=1 a number,
 -f series=[a, b] a list); other text is a string, quoted where YAML needs
-it. title, date, category(ies) and tags have their own flags and are
-refused with -f; author and layout may be set.
+it. title and date are refused with -f (give the title as arguments, and
+--date); -f category, categories and tags join -c's and -t's; author and
+layout may be set, over their settings.
 
 --template NAME takes _templates/NAME.EXT (EXT the ext setting, then md)
 from the diary: its front matter keys, and its body, which is the body of

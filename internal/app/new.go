@@ -156,14 +156,19 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if fm.layout != nil {
 		layout = *fm.layout
 	}
-	if len(categories) == 0 && len(fm.categories) > 0 {
+	switch {
+	case fm.flagCategories:
+		if categories, err = cleanWords(entry.FieldCategory, append(categories, fm.categories...)); err != nil {
+			return nil, err
+		}
+	case len(categories) == 0 && len(fm.categories) > 0:
 		if categories, err = cleanWords(entry.FieldCategory, fm.categories); err != nil {
 			return nil, fmt.Errorf("%w (from the template or the front_matter setting)", err)
 		}
 	}
 	if len(fm.tags) > 0 {
 		if tags, err = cleanWords(entry.FieldTag, append(fm.tags, tags...)); err != nil {
-			return nil, fmt.Errorf("%w (from the template or the front_matter setting)", err)
+			return nil, fmt.Errorf("%w (from -f, the template or the front_matter setting)", err)
 		}
 	}
 	mode, err := entry.ParseSlugMode(cfg.Slug)

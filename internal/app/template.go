@@ -124,24 +124,24 @@ type frontMatter struct {
 	author     *string
 	layout     *string
 	categories []string
-	tags       []string
+	// flagCategories: categories came from -f, and join -c's.
+	flagCategories bool
+	tags           []string
 }
 
 // ownedByFlags are the keys -f may not set: each has its own way.
 var ownedByFlags = map[string]string{
 	"title":      "give the title as the arguments of diary new",
 	"date":       "use --date",
-	"category":   "use -c",
-	"categories": "use -c (repeat it for several)",
-	"tags":       "use -t (repeat it for several)",
 }
 
 // layerFrontMatter joins, highest first, -f, the template and the
 // front_matter setting: a key takes its value from the highest that
 // gives it, and keeps the place where it first appears, template keys
 // first. title and date are diary's always (a template's are ignored);
-// author and layout may be set by any of them; categories and tags from
-// the template or the setting apply when -c or -t gives none.
+// author and layout may be set by any of them, and so may tags and
+// categories: -f's join -t's and -c's; the template's or the setting's
+// categories apply when neither -c nor -f gives one, their tags join -t's.
 func layerFrontMatter(flags []string, tmpl *template, setting string) (*frontMatter, error) {
 	var fromFlags []entry.Field
 	for _, kv := range flags {
@@ -214,9 +214,16 @@ func layerFrontMatter(flags []string, tmpl *template, setting string) (*frontMat
 			if !ok {
 				return nil, Usagef("front matter %s must be a word or a list of words: check the template and the front_matter setting", f.Key)
 			}
-			if f.Key == "tags" {
+			switch {
+			case f.Key == "tags":
 				fm.tags = words
-			} else {
+			case rank[f.Key] == 2:
+				// -f category and -f categories both: they join.
+				if !fm.flagCategories {
+					fm.categories = nil
+				}
+				fm.categories, fm.flagCategories = append(fm.categories, words...), true
+			case !fm.flagCategories:
 				fm.categories = words
 			}
 		default:

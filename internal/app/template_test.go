@@ -68,7 +68,17 @@ func TestLayerFrontMatter(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range [][]string{{"title=x"}, {"date=2022-01-01"}, {"category=a"}, {"categories=[a]"}, {"tags=[a]"}, {"noequals"}, {"layout=[a, b]"}} {
+	// -f category(ies) and tags are the flags' own, joined, over the
+	// template's (in the keys' order: categories is the template's key,
+	// so it comes first).
+	fm, err := layerFrontMatter([]string{"tags=[a, b]", "category=x", "categories=[y, z]"}, tmpl, "{categories: [s]}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(fm.tags, ",") + " " + strings.Join(fm.categories, ","); got != "a,b y,z,x" || !fm.flagCategories {
+		t.Errorf("tags and categories from -f = %q (%v), want \"a,b y,z,x\"", got, fm.flagCategories)
+	}
+	for _, bad := range [][]string{{"title=x"}, {"date=2022-01-01"}, {"noequals"}, {"layout=[a, b]"}, {"tags={a: 1}"}} {
 		if _, err := layerFrontMatter(bad, nil, ""); !errors.Is(err, ErrUsage) {
 			t.Errorf("layerFrontMatter(%q) err = %v, want a usage error", bad, err)
 		}
