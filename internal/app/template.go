@@ -131,8 +131,8 @@ type frontMatter struct {
 
 // ownedByFlags are the keys -f may not set: each has its own way.
 var ownedByFlags = map[string]string{
-	"title":      "give the title as the arguments of diary new",
-	"date":       "use --date",
+	"title": "give the title as the arguments of diary new",
+	"date":  "use --date",
 }
 
 // layerFrontMatter joins, highest first, -f, the template and the
