@@ -1013,3 +1013,18 @@ func TestFrontMatterAndAssets(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryKeyDescribed: diary help config lists every key with its
+// meaning, and nothing that is not a key.
+func TestEveryKeyDescribed(t *testing.T) {
+	for _, k := range Keys() {
+		if Describe(k) == "" {
+			t.Errorf("key %s has no description", k)
+		}
+	}
+	for k := range descriptions {
+		if !isKey(k) {
+			t.Errorf("description of %s, which is no key", k)
+		}
+	}
+}

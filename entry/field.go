@@ -242,16 +242,16 @@ func fillNode(n *yaml.Node, fill func(string) string) *yaml.Node {
 	return &c
 }
 
-// placeholderRE is a template's {{ title }}, {{ date }} or {{ author }},
+// templateVarRE is a template's {{ title }}, {{ date }} or {{ author }},
 // spaces inside the braces optional. Nothing else in braces is touched:
 // {{ page.title }} is Liquid, for Jekyll to fill.
-var placeholderRE = regexp.MustCompile(`\{\{\s*(title|date|author)\s*\}\}`)
+var templateVarRE = regexp.MustCompile(`\{\{\s*(title|date|author)\s*\}\}`)
 
 // FillPlaceholders replaces {{ title }}, {{ date }} and {{ author }} in s
 // by their values (plain substitution, not a template engine).
 func FillPlaceholders(s string, values map[string]string) string {
-	return placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
-		return values[placeholderRE.FindStringSubmatch(m)[1]]
+	return templateVarRE.ReplaceAllStringFunc(s, func(m string) string {
+		return values[templateVarRE.FindStringSubmatch(m)[1]]
 	})
 }
 

@@ -38,7 +38,7 @@ over 50 MB is warned about.`,
 				g.warn("%s", w)
 			}
 			if errors.Is(err, app.ErrAmbiguous) {
-				printMatches(g, d, res.Matches)
+				listMatches(g, d.Config.Location, res.Matches)
 			}
 			if err != nil {
 				return err
