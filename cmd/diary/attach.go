@@ -28,6 +28,13 @@ over 50 MB is warned about.`,
 		Example: `  diary attach jeju-day-1 ~/Pictures/IMG_0001.JPG ~/Pictures/IMG_0002.JPG
   diary attach 2022-04-30 ticket.pdf`,
 		Args: args(cobra.MinimumNArgs(2)),
+		// The entry first, then the shell's own file names.
+		ValidArgsFunction: func(c *cobra.Command, a []string, typed string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(a) > 0 {
+				return nil, cobra.ShellCompDirectiveDefault
+			}
+			return completeEntries(g, true, true)(c, a, typed)
+		},
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())
 			if err != nil {
