@@ -50,12 +50,13 @@ func FieldFlag(kv string) (Field, error) {
 }
 
 // checkKey refuses a key Jekyll users could not mean: empty, with
-// surrounding spaces, a line break, or a "#".
+// surrounding spaces, a line break or another control character. Any
+// other key is written quoted where YAML needs it (og:image stays plain).
 func checkKey(key string) error {
 	switch {
 	case key == "":
 		return fmt.Errorf("the key is empty: write KEY=VALUE")
-	case strings.TrimSpace(key) != key, strings.ContainsAny(key, "\r\n#:"), !printable(key):
+	case strings.TrimSpace(key) != key, strings.ContainsAny(key, "\r\n\t"), !printable(key):
 		return fmt.Errorf("the key %q cannot be a front matter key: use letters, digits, _ or -", key)
 	}
 	return nil

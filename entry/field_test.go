@@ -31,6 +31,10 @@ func TestFieldFlag(t *testing.T) {
 		{"eq=a=b", "eq: a=b"},
 		{"url=https://example.com/a?b=c", "url: https://example.com/a?b=c"},
 		{"list=[a, 0x1, 'q', 'yes']", "list: [a, '0x1', q, 'yes']"},
+		{"og:image=/a.png", "og:image: /a.png"},
+		{"yes=1", "'yes': 1"},
+		{"a: b=1", "'a: b': 1"},
+		{"#c=1", "'#c': 1"},
 	} {
 		f, err := FieldFlag(tc.in)
 		if err != nil {
@@ -43,7 +47,7 @@ func TestFieldFlag(t *testing.T) {
 			t.Errorf("FieldFlag(%q) writes\n%s\nwant\n%s", tc.in, got, tc.want)
 		}
 	}
-	for _, bad := range []string{"novalue", "=x", " k=x", "a#b=x", "a:b=x"} {
+	for _, bad := range []string{"novalue", "=x", " k=x", "a\tb=x", "a\nb=x"} {
 		if _, err := FieldFlag(bad); err == nil {
 			t.Errorf("FieldFlag(%q) = nil error, want one", bad)
 		}

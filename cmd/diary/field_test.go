@@ -28,13 +28,14 @@ func TestNewFieldsReadByPsych(t *testing.T) {
 		"word": "yes please", "colon": "a: b", "hash": "it's #1", "space": " padded ",
 		"symbol": ":sym", "hex": "0x1F", "sexa": "1:20", "empty": "", "korean": "맑음 ☀️",
 		"quote": `"yes"`, "flowmap": map[string]any{"a": 1.0, "b": "c d"},
-		"summary": "override wins",
+		"summary": "override wins", "og:image": "/a.png", "yes": 1.0,
 	}
 	texts := map[string]string{
 		"bool": "true", "int": "1", "float": "1.5", "day": "2022-05-01", "list": "[a, 2, false]",
 		"word": "yes please", "colon": "a: b", "hash": "it's #1", "space": " padded ",
 		"symbol": ":sym", "hex": "0x1F", "sexa": "1:20", "empty": "", "korean": "맑음 ☀️",
 		"quote": `"yes"`, "flowmap": "{a: 1, b: c d}", "summary": "override wins",
+		"og:image": "/a.png", "yes": "1",
 	}
 	args := []string{"new", "It's: 오늘", "--no-edit", "--template", "t"}
 	for k, v := range texts {
