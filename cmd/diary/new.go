@@ -73,6 +73,13 @@ follows the template's body.`,
 	fl.StringVar(&f.template, "template", "", "start from _templates/NAME in the diary: its front matter and body")
 	fl.StringArrayVarP(&f.fields, "field", "f", nil, "a front matter KEY=VALUE, typed as YAML reads it; repeat for more")
 	c.MarkFlagsMutuallyExclusive("body", "stdin")
+	_ = c.RegisterFlagCompletionFunc("template", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		d, err := app.Open(g.options())
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return d.Templates(), cobra.ShellCompDirectiveNoFileComp
+	})
 	return c
 }
 

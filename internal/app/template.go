@@ -72,22 +72,40 @@ func readTemplate(root, name, ext string) (*template, error) {
 
 // unknownTemplate says which templates there are.
 func unknownTemplate(dir, name, ext string) error {
+	names := templateNames(dir, ext)
+	if len(names) == 0 {
+		return Usagef("there is no template %q: %s/ holds none; write one as %s/%s.%s", name, TemplatesDir, TemplatesDir, name, ext)
+	}
+	return Usagef("there is no template %q: the templates are %s", name, strings.Join(names, ", "))
+}
+
+// templateNames lists the templates in dir, a _templates folder: the
+// names of its regular files with the entries' extension or .md, sorted,
+// each once.
+func templateNames(dir, ext string) []string {
+	if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
+		return nil
+	}
 	ents, _ := os.ReadDir(dir)
+	seen := map[string]bool{}
 	var names []string
 	for _, e := range ents {
 		n := e.Name()
 		if !e.Type().IsRegular() || strings.HasPrefix(n, ".") {
 			continue
 		}
-		if x := filepath.Ext(n); x == "."+ext || x == ".md" {
+		if x := filepath.Ext(n); (x == "."+ext || x == ".md") && !seen[strings.TrimSuffix(n, x)] {
+			seen[strings.TrimSuffix(n, x)] = true
 			names = append(names, strings.TrimSuffix(n, x))
 		}
 	}
 	sort.Strings(names)
-	if len(names) == 0 {
-		return Usagef("there is no template %q: %s/ holds none; write one as %s/%s.%s", name, TemplatesDir, TemplatesDir, name, ext)
-	}
-	return Usagef("there is no template %q: the templates are %s", name, strings.Join(names, ", "))
+	return names
+}
+
+// Templates lists the names diary new --template takes in this diary.
+func (d *Diary) Templates() []string {
+	return templateNames(filepath.Join(d.Root, TemplatesDir), d.Config.Ext)
 }
 
 // parseTemplate splits a template as Jekyll splits a post. A template
