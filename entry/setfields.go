@@ -13,9 +13,9 @@ import (
 // line.
 var ErrNoFrontMatter = errors.New("no front matter to edit")
 
-// Field is one front matter key and its value as YAML text (from Quote or
+// KeyText is one front matter key and its value as YAML text (from Quote or
 // DateValue).
-type Field struct {
+type KeyText struct {
 	Key, Value string
 	// IfMissing leaves the key as it is when the front matter has it.
 	IfMissing bool
@@ -41,7 +41,7 @@ func DateValue(t time.Time, layout string) string {
 // rename to git. It refuses, with ErrNoFrontMatter, a file without front
 // matter (cut by Split) and one whose front matter is not a block mapping
 // of keys at the start of their lines.
-func SetFields(data []byte, fields []Field) ([]byte, error) {
+func SetFields(data []byte, fields []KeyText) ([]byte, error) {
 	parts, ok := Split(data)
 	if !ok {
 		return nil, fmt.Errorf("%w: it has no front matter between --- lines", ErrNoFrontMatter)

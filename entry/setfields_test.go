@@ -20,42 +20,42 @@ func TestSetFields(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		in     string
-		fields []Field
+		fields []KeyText
 		want   string
 	}{
-		{"fixture date", string(fixture), []Field{{Key: "date", Value: "2022-05-01"}},
+		{"fixture date", string(fixture), []KeyText{{Key: "date", Value: "2022-05-01"}},
 			strings.Replace(string(fixture), "date: 2022-04-30\n", "date: 2022-05-01\n", 1)},
-		{"fixture title and date", string(fixture), []Field{{Key: "title", Value: "'오늘: 맑음'"}, {Key: "date", Value: "2022-05-01 09:00:00 +0900"}},
+		{"fixture title and date", string(fixture), []KeyText{{Key: "title", Value: "'오늘: 맑음'"}, {Key: "date", Value: "2022-05-01 09:00:00 +0900"}},
 			"---\ntitle: '오늘: 맑음'\nauthor: Daniel Park\ndate: 2022-05-01 09:00:00 +0900\ncategory: etc\nlayout: post\n---\n" + fixtureBody},
-		{"date added after author", "---\ntitle: A\nauthor: B\nlayout: post\n---\nbody\n", []Field{{Key: "date", Value: "2022-05-01"}},
+		{"date added after author", "---\ntitle: A\nauthor: B\nlayout: post\n---\nbody\n", []KeyText{{Key: "date", Value: "2022-05-01"}},
 			"---\ntitle: A\nauthor: B\ndate: 2022-05-01\nlayout: post\n---\nbody\n"},
-		{"date added after title", "---\nlayout: post\ntitle: A\n---\nbody\n", []Field{{Key: "date", Value: "2022-05-01"}},
+		{"date added after title", "---\nlayout: post\ntitle: A\n---\nbody\n", []KeyText{{Key: "date", Value: "2022-05-01"}},
 			"---\nlayout: post\ntitle: A\ndate: 2022-05-01\n---\nbody\n"},
-		{"date added first", "---\nlayout: post\n---\nbody\n", []Field{{Key: "date", Value: "2022-05-01"}},
+		{"date added first", "---\nlayout: post\n---\nbody\n", []KeyText{{Key: "date", Value: "2022-05-01"}},
 			"---\ndate: 2022-05-01\nlayout: post\n---\nbody\n"},
-		{"title added first", "---\nauthor: B\n---\n", []Field{{Key: "title", Value: "New"}},
+		{"title added first", "---\nauthor: B\n---\n", []KeyText{{Key: "title", Value: "New"}},
 			"---\ntitle: New\nauthor: B\n---\n"},
-		{"empty front matter", "---\n---\nbody\n", []Field{{Key: "title", Value: "T"}, {Key: "date", Value: "2022-05-01"}},
+		{"empty front matter", "---\n---\nbody\n", []KeyText{{Key: "title", Value: "T"}, {Key: "date", Value: "2022-05-01"}},
 			"---\ntitle: T\ndate: 2022-05-01\n---\nbody\n"},
-		{"comments only", "---\n# notes\n---\n", []Field{{Key: "date", Value: "2022-05-01"}},
+		{"comments only", "---\n# notes\n---\n", []KeyText{{Key: "date", Value: "2022-05-01"}},
 			"---\ndate: 2022-05-01\n# notes\n---\n"},
-		{"crlf", "---\r\ntitle: A\r\ndate: 2022-04-30\r\n---\r\nbody\r\n", []Field{{Key: "date", Value: "2022-05-01"}},
+		{"crlf", "---\r\ntitle: A\r\ndate: 2022-04-30\r\n---\r\nbody\r\n", []KeyText{{Key: "date", Value: "2022-05-01"}},
 			"---\r\ntitle: A\r\ndate: 2022-05-01\r\n---\r\nbody\r\n"},
-		{"crlf added", "---\r\ntitle: A\r\n---\r\n", []Field{{Key: "date", Value: "2022-05-01"}},
+		{"crlf added", "---\r\ntitle: A\r\n---\r\n", []KeyText{{Key: "date", Value: "2022-05-01"}},
 			"---\r\ntitle: A\r\ndate: 2022-05-01\r\n---\r\n"},
-		{"no line end before closer", "---\ntitle: A\n...", []Field{{Key: "title", Value: "B"}},
+		{"no line end before closer", "---\ntitle: A\n...", []KeyText{{Key: "title", Value: "B"}},
 			"---\ntitle: B\n..."},
-		{"a value over lines", "---\ntitle: >-\n  Long\n  title\ndate: 2022-04-30\n---\n", []Field{{Key: "title", Value: "Short"}},
+		{"a value over lines", "---\ntitle: >-\n  Long\n  title\ndate: 2022-04-30\n---\n", []KeyText{{Key: "title", Value: "Short"}},
 			"---\ntitle: Short\ndate: 2022-04-30\n---\n"},
-		{"comment after the last key stays", "---\ntitle: A\ndate: 2022-04-30\n\n# kept\n---\n", []Field{{Key: "date", Value: "2022-05-01"}},
+		{"comment after the last key stays", "---\ntitle: A\ndate: 2022-04-30\n\n# kept\n---\n", []KeyText{{Key: "date", Value: "2022-05-01"}},
 			"---\ntitle: A\ndate: 2022-05-01\n\n# kept\n---\n"},
-		{"a key given twice is one", "---\ndate: 2022-01-01\ntitle: A\ndate: 2022-02-02\n---\n", []Field{{Key: "date", Value: "2022-05-01"}},
+		{"a key given twice is one", "---\ndate: 2022-01-01\ntitle: A\ndate: 2022-02-02\n---\n", []KeyText{{Key: "date", Value: "2022-05-01"}},
 			"---\ndate: 2022-05-01\ntitle: A\n---\n"},
-		{"if missing: there", "---\ntitle: A\ndate: 2022-04-30\n---\n", []Field{{Key: "date", Value: "2022-05-01", IfMissing: true}},
+		{"if missing: there", "---\ntitle: A\ndate: 2022-04-30\n---\n", []KeyText{{Key: "date", Value: "2022-05-01", IfMissing: true}},
 			"---\ntitle: A\ndate: 2022-04-30\n---\n"},
-		{"if missing: added", "---\ntitle: A\n---\n", []Field{{Key: "date", Value: "2022-05-01", IfMissing: true}},
+		{"if missing: added", "---\ntitle: A\n---\n", []KeyText{{Key: "date", Value: "2022-05-01", IfMissing: true}},
 			"---\ntitle: A\ndate: 2022-05-01\n---\n"},
-		{"bom kept", "\ufeff---\ntitle: A\n---\n", []Field{{Key: "title", Value: "B"}},
+		{"bom kept", "\ufeff---\ntitle: A\n---\n", []KeyText{{Key: "title", Value: "B"}},
 			"\ufeff---\ntitle: B\n---\n"},
 	} {
 		got, err := SetFields([]byte(c.in), c.fields)
@@ -83,7 +83,7 @@ func TestSetFieldsReadsBack(t *testing.T) {
 	for _, title := range []string{"Plain", "yes", "a: b", "#hash", "'quoted'", "오늘 🎉", "12:30", "- dash"} {
 		for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04"} {
 			in := "---\ntitle: Old\ndate: 2022-04-30\n---\nbody\n"
-			out, err := SetFields([]byte(in), []Field{{Key: "title", Value: Quote(title)}, {Key: "date", Value: DateValue(when, layout)}})
+			out, err := SetFields([]byte(in), []KeyText{{Key: "title", Value: Quote(title)}, {Key: "date", Value: DateValue(when, layout)}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +113,7 @@ func TestSetFieldsRefused(t *testing.T) {
 		"---\n{title: A}\n---\n",
 		"---\n  title: A\n---\n",
 	} {
-		if _, err := SetFields([]byte(in), []Field{{Key: "date", Value: "2022-05-01"}}); !errors.Is(err, ErrNoFrontMatter) {
+		if _, err := SetFields([]byte(in), []KeyText{{Key: "date", Value: "2022-05-01"}}); !errors.Is(err, ErrNoFrontMatter) {
 			t.Errorf("SetFields(%q): %v, want ErrNoFrontMatter", in, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -21,7 +22,8 @@ QUERY does; when several entries match, they are listed and nothing is
 moved. A name that is taken gets the next free one, SLUG-2.EXT.`,
 		Example: `  diary publish summer-plans
   diary publish "Summer plans" --date yesterday`,
-		Args: args(cobra.MinimumNArgs(1)),
+		Args:              args(cobra.MinimumNArgs(1)),
+		ValidArgsFunction: completeEntries(g, false, true),
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())
 			if err != nil {
@@ -42,8 +44,9 @@ func newUnpublishCmd(g *globals) *cobra.Command {
 		Long: `Move a post, _posts/DATE-SLUG.EXT, back to _drafts/SLUG.EXT, its date kept
 in the front matter, and commit the move, which git sees as a rename.
 POST matches as diary edit's QUERY does.`,
-		Example: `  diary unpublish 2022-04-30-personal-diary`,
-		Args:    args(cobra.MinimumNArgs(1)),
+		Example:           `  diary unpublish 2022-04-30-personal-diary`,
+		Args:              args(cobra.MinimumNArgs(1)),
+		ValidArgsFunction: completeEntries(g, true, false),
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())
 			if err != nil {
@@ -58,7 +61,12 @@ POST matches as diary edit's QUERY does.`,
 // reportMove prints what publish, unpublish or rename did: the new path
 // on stdout, the rest on stderr.
 func reportMove(g *globals, d *app.Diary, res *app.MoveResult, err error) error {
-	warnAndList(g, d, res.Warnings, res.Matches, err)
+	for _, w := range res.Warnings {
+		g.warn("%s", w)
+	}
+	if errors.Is(err, app.ErrAmbiguous) {
+		listMatches(g, d.Config.Location, res.Matches)
+	}
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,8 @@ does (quote it when it has spaces). A name that is taken gets the next
 free one, SLUG-2.EXT.`,
 		Example: `  diary rename personal-diary "A personal diary"
   diary rename 2022-04-30 "Rainy Saturday" --date 'last saturday'`,
-		Args: args(cobra.MinimumNArgs(2)),
+		Args:              args(cobra.MinimumNArgs(2)),
+		ValidArgsFunction: completeEntries(g, true, true),
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())
 			if err != nil {

@@ -81,7 +81,7 @@ func (d *Diary) Publish(ctx context.Context, po PublishOptions) (*MoveResult, er
 	if when.After(d.opts.now()) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the entry is dated %s, in the future: Jekyll publishes it only after then", when.Format("2006-01-02 15:04")))
 	}
-	content, err := entry.SetFields(src.data, []entry.Field{{Key: "date", Value: entry.DateValue(when, cfg.DateFormat)}})
+	content, err := entry.SetFields(src.data, []entry.KeyText{{Key: "date", Value: entry.DateValue(when, cfg.DateFormat)}})
 	if err != nil {
 		return res, editByHand(src.rel, err)
 	}
@@ -109,7 +109,7 @@ func (d *Diary) Unpublish(ctx context.Context, uo UnpublishOptions) (*MoveResult
 	}
 	// The date stays: one the file name alone gave goes into the front
 	// matter, as a day.
-	content, err := entry.SetFields(src.data, []entry.Field{{Key: "date", Value: entry.DateValue(src.e.Date.In(d.Config.Location), "2006-01-02"), IfMissing: true}})
+	content, err := entry.SetFields(src.data, []entry.KeyText{{Key: "date", Value: entry.DateValue(src.e.Date.In(d.Config.Location), "2006-01-02"), IfMissing: true}})
 	if err != nil {
 		return res, editByHand(src.rel, err)
 	}

@@ -40,9 +40,9 @@ func (d *Diary) Rename(ctx context.Context, ro RenameOptions) (*MoveResult, erro
 	if err != nil {
 		return res, err
 	}
-	fields := []entry.Field{{Key: "title", Value: entry.Quote(title)}}
+	fields := []entry.KeyText{{Key: "title", Value: entry.Quote(title)}}
 	if ro.Date != "" {
-		fields = append(fields, entry.Field{Key: "date", Value: entry.DateValue(when, cfg.DateFormat)})
+		fields = append(fields, entry.KeyText{Key: "date", Value: entry.DateValue(when, cfg.DateFormat)})
 		if when.After(d.opts.now()) {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("the entry is dated %s, in the future: Jekyll publishes it only after then", when.Format("2006-01-02 15:04")))
 		}
