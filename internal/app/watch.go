@@ -82,6 +82,16 @@ func (d *Diary) WatchRunning() (int, error) {
 	return pid, err
 }
 
+// ResultFile is where a sync that nobody watched records how it ended
+// (beside the autosync log): the watcher's syncs are recorded there too.
+func (d *Diary) ResultFile() (string, error) {
+	log, err := logPath(d.opts)
+	if err != nil {
+		return "", err
+	}
+	return ResultPath(log), nil
+}
+
 // Watch syncs the diary a little after the writer stops changing its
 // files and every interval, until asked to stop. One sync runs at a
 // time; changes during a sync lead to another after it.
