@@ -15,6 +15,11 @@ import (
 	dsync "github.com/gitdiary/diary/sync"
 )
 
+// watchHook is given to the watcher's syncs (app.WatchOptions.Hook).
+// Nothing in diary sets it: the fault-injection tests build diary with
+// one more file (go build -overlay) that does.
+var watchHook func(point string)
+
 func newWatchCmd(g *globals) *cobra.Command {
 	var wo app.WatchOptions
 	c := &cobra.Command{
@@ -78,6 +83,7 @@ func runWatch(c *cobra.Command, g *globals, wo app.WatchOptions) error {
 		}
 	}()
 	wo.Stop = stop
+	wo.Hook = watchHook
 	result, rerr := d.ResultFile()
 	if rerr != nil {
 		g.warn("%v: how watch's syncs end is not recorded for diary status", rerr)

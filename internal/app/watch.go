@@ -36,6 +36,9 @@ type WatchOptions struct {
 	// Report hears what happens; nil: nobody. It is called from the
 	// watcher's loop, one event at a time.
 	Report func(WatchEvent)
+	// Hook is given to each sync (SyncOptions.Hook): fault-injection
+	// tests kill or hold the watcher at a named point of a sync.
+	Hook func(point string)
 
 	// For tests: the sync to run (d.Sync when nil), the wall clock (a
 	// jump in it is a sleep and wake), how often the wall clock is
@@ -104,7 +107,7 @@ func (d *Diary) Watch(ctx context.Context, wo WatchOptions) error {
 		wo.Debounce = 3 * time.Second
 	}
 	if wo.sync == nil {
-		wo.sync = func(ctx context.Context) (*dsync.Result, error) { return d.Sync(ctx, SyncOptions{}) }
+		wo.sync = func(ctx context.Context) (*dsync.Result, error) { return d.Sync(ctx, SyncOptions{Hook: wo.Hook}) }
 	}
 	if wo.wall == nil {
 		wo.wall = time.Now
