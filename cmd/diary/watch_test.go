@@ -70,19 +70,24 @@ const (
 // a new entry not yet committed) and laptop b (the git CLI), which has
 // pushed an entry of its own: a's next sync commits, merges and pushes.
 type watchWorld struct {
-	t                    *testing.T
+	t                    testing.TB
 	bin, dir, remote, a  string
 	home                 string
-	url                  string // the remote as laptop a knows it
 	hookAt, hookDo, held string
 }
 
 func newWatchWorld(t *testing.T, bin string) *watchWorld {
 	dir := t.TempDir()
-	w := &watchWorld{t: t, bin: bin, dir: dir, home: filepath.Join(dir, "home"), held: filepath.Join(dir, "held")}
+	remote := filepath.Join(dir, "remote.git")
+	return seedWorld(t, bin, dir, remote, remote)
+}
+
+// seedWorld makes a watchWorld in dir, its bare remote at remote, which
+// laptop a clones from url.
+func seedWorld(t testing.TB, bin, dir, remote, url string) *watchWorld {
+	w := &watchWorld{t: t, bin: bin, dir: dir, home: filepath.Join(dir, "home"), held: filepath.Join(dir, "held"), remote: remote}
 	os.MkdirAll(w.home, 0o755)
-	w.remote = gittest.Bare(t, filepath.Join(dir, "remote.git"))
-	w.url = w.remote
+	gittest.Bare(t, remote)
 	seed := filepath.Join(dir, "seed")
 	gittest.Git(t, dir, "clone", "-q", w.remote, seed)
 	gittest.Write(t, seed, "_config.yml", "title: Diary\n")
@@ -91,7 +96,7 @@ func newWatchWorld(t *testing.T, bin string) *watchWorld {
 	gittest.Git(t, seed, "commit", "-qm", "seed")
 	gittest.Git(t, seed, "push", "-q", "origin", "main")
 	w.a = filepath.Join(dir, "a")
-	gittest.Git(t, dir, "clone", "-q", w.remote, w.a)
+	gittest.Git(t, dir, "clone", "-q", url, w.a)
 	gittest.Write(t, seed, watchPostB, gittest.Post("From B", "b wrote this\n"))
 	gittest.Git(t, seed, "add", "-A")
 	gittest.Git(t, seed, "commit", "-qm", "b")
@@ -153,12 +158,7 @@ func (p *watcher) wait(t *testing.T, limit time.Duration) *os.ProcessState {
 // until waits up to 30 s for cond.
 func until(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
+	gittest.Until(t, 30*time.Second, what, cond)
 }
 
 // watching says whether watcher p holds the watch lock (and so listens
@@ -231,16 +231,23 @@ func TestWatchKilledMidSync(t *testing.T) {
 	}
 }
 
+// heldWatcher is a watcher held in the middle of its first sync (the
+// hook sleeps after the fetch).
+func heldWatcher(t *testing.T, bin string) (*watchWorld, *watcher) {
+	w := newWatchWorld(t, bin)
+	w.hookAt, w.hookDo = "sync:fetched", "hold"
+	p := w.start("--poll", "1h")
+	until(t, "the sync to be held", func() bool { _, err := os.Stat(w.held); return err == nil })
+	return w, p
+}
+
 // SIGINT during a sync lets it finish, then the watcher ends (exit 0); a
 // second SIGINT stops it at once (exit 1) and the next sync finishes the
 // job; SIGTERM while idle ends it at once.
 func TestWatchSignals(t *testing.T) {
 	bin := watchDiaryBin(t)
 	t.Run("one", func(t *testing.T) {
-		w := newWatchWorld(t, bin)
-		w.hookAt, w.hookDo = "sync:fetched", "hold"
-		p := w.start("--poll", "1h")
-		until(t, "the sync to be held", func() bool { _, err := os.Stat(w.held); return err == nil })
+		w, p := heldWatcher(t, bin)
 		p.cmd.Process.Signal(os.Interrupt)
 		st := p.wait(t, 30*time.Second)
 		if st.ExitCode() != 0 || !strings.Contains(p.stderr.String(), "stopping after the sync under way") {
@@ -252,10 +259,7 @@ func TestWatchSignals(t *testing.T) {
 		w.syncAfter()
 	})
 	t.Run("two", func(t *testing.T) {
-		w := newWatchWorld(t, bin)
-		w.hookAt, w.hookDo = "sync:fetched", "hold"
-		p := w.start("--poll", "1h")
-		until(t, "the sync to be held", func() bool { _, err := os.Stat(w.held); return err == nil })
+		w, p := heldWatcher(t, bin)
 		p.cmd.Process.Signal(os.Interrupt)
 		time.Sleep(100 * time.Millisecond)
 		p.cmd.Process.Signal(os.Interrupt)
@@ -321,7 +325,7 @@ func BenchmarkWatchIdle(b *testing.B) {
 				b.Fatalf("the first sync did not push:\n%s", &stderr)
 			}
 		}
-		time.Sleep(poll / 2)
+		time.Sleep(min(poll/2, 2*time.Second))
 		cpu0, req0 := cpuTime(b, cmd.Process.Pid), adverts.Load()
 		time.Sleep(idle)
 		cpu1, req1 := cpuTime(b, cmd.Process.Pid), adverts.Load()
@@ -354,19 +358,7 @@ func idleWorld(b *testing.B) (*watchWorld, *atomic.Int64) {
 			h.ServeHTTP(w, r)
 		})
 	}})
-	w := &watchWorld{bin: bin, dir: dir, home: filepath.Join(dir, "home")}
-	os.MkdirAll(w.home, 0o755)
-	w.remote = gittest.Bare(b, filepath.Join(root, "remote.git"))
-	seed := filepath.Join(dir, "seed")
-	gittest.Git(b, dir, "clone", "-q", w.remote, seed)
-	gittest.Write(b, seed, "_config.yml", "title: Diary\n")
-	gittest.Write(b, seed, killPost, gittest.Post("Hello", "one\ntwo\n"))
-	gittest.Git(b, seed, "add", "-A")
-	gittest.Git(b, seed, "commit", "-qm", "seed")
-	gittest.Git(b, seed, "push", "-q", "origin", "main")
-	w.a = filepath.Join(dir, "a")
-	gittest.Git(b, dir, "clone", "-q", srv.URL("remote.git"), w.a)
-	gittest.Write(b, w.a, watchPostA, gittest.Post("From A", "a wrote this\n"))
+	w := seedWorld(b, bin, dir, filepath.Join(root, "remote.git"), srv.URL("remote.git"))
 	return w, &adverts
 }
 

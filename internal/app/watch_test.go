@@ -74,12 +74,7 @@ func (r *recorder) count(k WatchEventKind) int {
 // eventually waits up to 10 s for cond.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
+	gittest.Until(t, 10*time.Second, what, cond)
 }
 
 // startWatch runs d.Watch in the background; the returned func stops it
