@@ -51,6 +51,13 @@ func (r *recorder) report(e WatchEvent) {
 	}
 }
 
+// whys is why each sync ran, so far.
+func (r *recorder) whys() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.syncs...)
+}
+
 func (r *recorder) kinds() []WatchEventKind {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -127,10 +134,10 @@ func TestWatchBurstIsOneSync(t *testing.T) {
 	eventually(t, "the sync after the writes", func() bool { return r.count(WatchSynced) == 2 })
 	time.Sleep(700 * time.Millisecond)
 	if n := r.calls.Load(); n != 2 {
-		t.Errorf("%d syncs for a start and one burst of writes, want 2 (%v)", n, r.syncs)
+		t.Errorf("%d syncs for a start and one burst of writes, want 2 (%v)", n, r.whys())
 	}
-	if r.syncs[0] != "start" || r.syncs[1] != "change" {
-		t.Errorf("syncs ran for %v", r.syncs)
+	if r.whys()[0] != "start" || r.whys()[1] != "change" {
+		t.Errorf("syncs ran for %v", r.whys())
 	}
 }
 
@@ -178,7 +185,7 @@ func TestWatchChangeDuringSync(t *testing.T) {
 	}
 	close(gate)
 	eventually(t, "the sync after the one running", func() bool { return r.calls.Load() == 3 })
-	if got := r.syncs; len(got) < 2 || got[1] != "change" {
+	if got := r.whys(); len(got) < 2 || got[1] != "change" {
 		t.Errorf("syncs %v", got)
 	}
 }
@@ -238,8 +245,8 @@ func TestWatchWakeSyncsSoon(t *testing.T) {
 	}
 	jump.Store(int64(2 * time.Hour))
 	eventually(t, "the sync after waking", func() bool { return r.calls.Load() == 2 })
-	if r.count(WatchWoke) != 1 || r.syncs[1] != "wake" {
-		t.Errorf("events %v, syncs %v", r.kinds(), r.syncs)
+	if r.count(WatchWoke) != 1 || r.whys()[1] != "wake" {
+		t.Errorf("events %v, syncs %v", r.kinds(), r.whys())
 	}
 }
 
