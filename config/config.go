@@ -46,6 +46,49 @@ func Keys() []string {
 	return append([]string(nil), keys...)
 }
 
+// descriptions say what each key means, for diary help config.
+var descriptions = map[string]string{
+	"author":         "front matter author (default: git user.name)",
+	"category":       "the default category of new entries (default: none)",
+	"category_style": "single (category: A) or list (categories: [A, B]), learned by diary init",
+	"layout":         `front matter layout (default: post; "" for none)`,
+	"disclaimer":     `the blockquote under the front matter ("" for none; several lines allowed)`,
+	"date_format":    "Go layout of front matter date (default: 2006-01-02 15:04:05 -0700)",
+	"timezone":       "IANA name; default: _config.yml's timezone, then the local zone",
+	"slug":           "Jekyll slugify mode: default, raw, pretty, ascii, latin",
+	"ext":            "file extension of new entries (default: md)",
+	"folders":        "none (_posts/) or category (_posts/<category>/)",
+	"editor":         "the editor, with arguments (default: $VISUAL, $EDITOR, vi)",
+	"remote":         "the remote sync talks to (default: origin)",
+	"branch":         "the branch sync talks to (default: the current one)",
+	"host":           "names this laptop in commit messages and conflict copies",
+	"timeout":        "how long a network step may go without progress (default: 60s)",
+	"autosync":       "true: sync in the background after a command commits (default: false)",
+	"watch_interval": "how often diary watch and autosync ask the remote for news (default: 5m)",
+	"repo":           "this machine's diary (default: ~/diary; user config only)",
+}
+
+// Values are the values key takes, where they are few (for completion);
+// nil for a key that takes any.
+func Values(key string) []string {
+	switch key {
+	case "autosync":
+		return []string{"true", "false"}
+	case "slug":
+		return []string{"default", "raw", "pretty", "ascii", "latin"}
+	case "category_style":
+		return []string{CategorySingle, CategoryList}
+	case "folders":
+		return []string{FoldersNone, FoldersCategory}
+	case "ext":
+		return []string{"md", "markdown", "html"}
+	}
+	return nil
+}
+
+// Describe says what key means, in one line; "" for an unknown key.
+func Describe(key string) string { return descriptions[key] }
+
 func isKey(k string) bool {
 	for _, x := range keys {
 		if x == k {

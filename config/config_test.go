@@ -987,3 +987,18 @@ func TestRemoteIsAName(t *testing.T) {
 		t.Errorf("remote %q, branch %q", c.Remote, c.Branch)
 	}
 }
+
+// TestEveryKeyDescribed: diary help config lists every key with its
+// meaning, and nothing that is not a key.
+func TestEveryKeyDescribed(t *testing.T) {
+	for _, k := range Keys() {
+		if Describe(k) == "" {
+			t.Errorf("key %s has no description", k)
+		}
+	}
+	for k := range descriptions {
+		if !isKey(k) {
+			t.Errorf("description of %s, which is no key", k)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/gitdiary/diary/internal/suggest"
+
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -65,38 +67,8 @@ func keyHint(key string) string {
 	return all
 }
 
-// nearestKey is the key closest to k by edit distance, if it is close.
-func nearestKey(k string) string {
-	best, bestD := "", 3
-	for _, x := range keys {
-		d := editDistance(k, x)
-		if d < bestD && d <= len(x)/2 {
-			best, bestD = x, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
+// nearestKey is the key closest to k, if it is close.
+func nearestKey(k string) string { return suggest.Nearest(k, keys) }
 
 var secretWords = []string{"token", "password", "passwd", "passphrase", "secret", "credential", "api_key", "apikey", "private_key"}
 

@@ -513,10 +513,10 @@ func NoSuchRemote(r *repo.Repo, remote string) error {
 		return nil
 	}
 	has := "this diary has no remote"
-	fix := fmt.Sprintf("add it with git remote add %s URL, or set it back to the default with diary config set remote %s (a diary with no remote syncs nowhere)", remote, DefaultRemote)
+	fix := fmt.Sprintf("add it with diary init --remote URL (or git remote add %s URL), or set it back to the default with diary config set remote %s (a diary with no remote syncs nowhere)", remote, DefaultRemote)
 	if len(names) > 0 {
 		has = "this diary has " + strings.Join(names, ", ")
-		fix = fmt.Sprintf("set remote to one of them (diary config set remote %s), or add it with git remote add %s URL", names[0], remote)
+		fix = fmt.Sprintf("set remote to one of them (diary config set remote %s), or add it with diary init --remote URL (or git remote add %s URL)", names[0], remote)
 	}
 	return fmt.Errorf("no remote named %s in %s (%s): %s", remote, filepath.Join(r.GitDir(), "config"), has, fix)
 }

@@ -28,7 +28,8 @@ func newNewCmd(g *globals) *cobra.Command {
 		Short: "Write a new entry: create it, open the editor, commit it",
 		Long: `Create a dated post in _posts/ (or a draft in _drafts/) with the diary's
 front matter and disclaimer, open the editor on it when there is a
-terminal, and commit it alone. Prints the entry's path.
+terminal, and commit it alone. Prints the entry's path, and on stderr
+the URL Jekyll publishes a post at (as diary url says).
 
 An entry left unchanged in the editor is discarded. When there is no
 diary yet, one is made first, as diary init would.`,
@@ -93,6 +94,9 @@ func runNew(c *cobra.Command, g *globals, f newFlags, a []string) error {
 		return nil
 	}
 	fmt.Fprintln(g.sys.Stdout, res.Path)
+	if res.URL != "" {
+		g.note("%s", res.URL)
+	}
 	switch {
 	case ask.Editor == nil && ask.Body == nil && !f.noEdit:
 		g.note("no terminal, so no editor: write the entry in %s", home(g, res.Abs))

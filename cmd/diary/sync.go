@@ -155,12 +155,12 @@ func reportSync(g *globals, r *dsync.Result) {
 		would = "would have "
 	}
 	if n := len(r.Committed); n > 0 {
-		g.note("%scommitted %s: %s", would, plural(n, "change"), strings.Join(r.Committed, ", "))
+		g.note("%scommitted %s: %s", would, plural(n, "change"), summary(r.Committed))
 	}
 	remote := r.Remote + "/" + r.Branch
 	switch r.State {
 	case dsync.LocalOnly:
-		g.note("no remote named %s: the diary is local only (add one with git remote add %s URL)", r.Remote, r.Remote)
+		g.note("no remote named %s: the diary is local only (give it one with diary init --remote URL)", r.Remote)
 	case dsync.UpToDate:
 		g.note("up to date with %s", remote)
 	case dsync.NewBranch:
@@ -183,6 +183,16 @@ func reportSync(g *globals, r *dsync.Result) {
 	} else if r.DryRun && (r.State == dsync.Ahead || r.State == dsync.Diverged || r.State == dsync.NewBranch) {
 		g.note("would have pushed to %s", remote)
 	}
+}
+
+// summary names a few paths and counts the rest: a sync of thousands of
+// files says so on one line (the commit message and --json have them all).
+func summary(paths []string) string {
+	const shown = 3
+	if len(paths) <= shown+2 {
+		return strings.Join(paths, ", ")
+	}
+	return fmt.Sprintf("%s, and %d more", strings.Join(paths[:shown], ", "), len(paths)-shown)
 }
 
 func plural(n int, noun string) string {

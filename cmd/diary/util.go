@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/gitdiary/diary/entry"
 )
 
 // home shows a path under the home directory as ~/…, as people write it.
@@ -21,7 +25,51 @@ func home(g *globals, p string) string {
 	return p
 }
 
+// homeText writes paths under the home directory in text as ~/…, as
+// home does for one path, so that errors, warnings and notes name paths
+// one way. Only a path that starts a word (after a space or "(") is
+// shortened: one inside quotes would not expand in a shell.
+func homeText(g *globals, text string) string {
+	h, ok := g.sys.Env("HOME")
+	if !ok || !filepath.IsAbs(h) {
+		return text
+	}
+	h = filepath.Clean(h)
+	if h == string(filepath.Separator) {
+		return text
+	}
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		j := strings.Index(text[i:], h)
+		if j < 0 {
+			b.WriteString(text[i:])
+			break
+		}
+		j += i
+		end := j + len(h)
+		startsWord := j == 0 || text[j-1] == ' ' || text[j-1] == '('
+		endsPath := end == len(text) || strings.ContainsRune("/ ):,;", rune(text[end]))
+		b.WriteString(text[i:j])
+		if startsWord && endsPath {
+			b.WriteString("~")
+		} else {
+			b.WriteString(h)
+		}
+		i = end
+	}
+	return b.String()
+}
+
 // filepathDir is the diary root, given an entry's absolute and relative paths.
 func filepathDir(abs, rel string) string {
 	return strings.TrimSuffix(strings.TrimSuffix(abs, filepath.FromSlash(rel)), string(filepath.Separator))
+}
+
+// listMatches prints, on stderr, the entries a query matched when it
+// matched several: date, title and path a line, for the user to pick one
+// by its path.
+func listMatches(g *globals, loc *time.Location, matches []*entry.Entry) {
+	for _, e := range matches {
+		fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(loc).Format("2006-01-02"), oneLine(e.Title), e.Path)
+	}
 }

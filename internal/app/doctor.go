@@ -53,11 +53,11 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	if id, err := identity(d.Repo, cfg, opts.Env); err != nil {
 		add(SeverityError, "identity", "%v", err)
 	} else {
-		who := id.Name
-		if id.Email != "" {
-			who += " <" + id.Email + ">"
+		if id.Email == "" {
+			add(SeverityWarning, "identity", "commits as %s, with no email: GitHub links no commit to you: git config --global user.email you@example.com", id.Name)
+		} else {
+			add(SeverityOK, "identity", "commits as %s <%s> (from %s)", id.Name, id.Email, id.From)
 		}
-		add(SeverityOK, "identity", "commits as %s (from %s)", who, id.From)
 		if cfg.Author != "" && cfg.Author != id.Name {
 			add(SeverityOK, "author", "entries name %s as author", cfg.Author)
 		}
@@ -176,7 +176,7 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Severity, string, str
 			add(SeverityError, "remote", "%v", err)
 			return
 		}
-		add(SeverityWarning, "remote", "no remote named %s: the diary is on this laptop only; add one with git remote add %s URL", cfg.Remote, cfg.Remote)
+		add(SeverityWarning, "remote", "no remote named %s: the diary is on this laptop only; give it one with diary init --remote URL", cfg.Remote)
 		return
 	}
 	if err != nil {

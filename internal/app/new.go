@@ -48,7 +48,11 @@ type AddResult struct {
 	Init      *InitResult // not nil when the diary had to be created first
 	Discarded bool        // left unchanged in the editor, and removed
 	Commit    string      // "" with --no-commit or when discarded
-	Warnings  []string
+	// URL is where Jekyll publishes the post (as diary url says); ""
+	// for a draft, or when the site gives it no URL (then a warning
+	// says why).
+	URL      string
+	Warnings []string
 }
 
 // errEditor: the editor failed; the entry is kept, uncommitted. Editors
@@ -185,12 +189,19 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 			res.Discarded = true
 			return res, nil
 		}
+		content = after
 		if e, err := entry.Parse(res.Path, after, cfg.Location, ask.Draft); err != nil {
 			// Nothing is lost: it is committed as written, and sync will
 			// not publish it until it parses.
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%v: fix it with diary edit %s", err, res.Path))
 		} else if err := e.Check(); err != nil {
 			res.Warnings = append(res.Warnings, unbuildableWarning(res.Path, err))
+		}
+	}
+	if !ask.Draft {
+		res.URL, err = d.newPostURL(res.Path, content)
+		if err != nil {
+			res.Warnings = append(res.Warnings, err.Error())
 		}
 	}
 	if ask.NoCommit {
