@@ -42,7 +42,8 @@ whether one runs.
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM (a stop is how a watcher
 ends, not a failure); 1 it could not start (another watcher runs, the
-diary cannot be watched), or the second signal cut a sync short.`,
+diary cannot be watched), or a second SIGTERM cut a sync short; 130 a
+second Ctrl-C cut a sync short, as for every command.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error { return runWatch(c, g, wo) },
 	}
