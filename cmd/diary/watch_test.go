@@ -231,6 +231,33 @@ func TestWatchKilledMidSync(t *testing.T) {
 	}
 }
 
+// Over git daemon on 127.0.0.1: the watcher pushes what laptop a wrote
+// (merged with what b had pushed), and what b, the git CLI, pushes next
+// arrives within an interval; the next sync finds nothing left to do.
+func TestWatchDaemon(t *testing.T) {
+	bin := watchDiaryBin(t)
+	dir := t.TempDir()
+	root := filepath.Join(dir, "served")
+	os.MkdirAll(root, 0o755)
+	daemon := servers.StartDaemon(t, root)
+	w := seedWorld(t, bin, dir, filepath.Join(root, "remote.git"), daemon.URL("remote.git"))
+	p := w.start("--poll", "1s")
+	until(t, "a's entry on the remote", func() bool { return w.watching(p) && w.onRemote(watchPostA) })
+	b := filepath.Join(dir, "b")
+	gittest.Git(t, dir, "clone", "-q", daemon.URL("remote.git"), b)
+	later := "_posts/2022-05-02-later.md"
+	gittest.Write(t, b, later, gittest.Post("Later", "b wrote this later\n"))
+	gittest.Git(t, b, "add", "-A")
+	gittest.Git(t, b, "commit", "-qm", "b: later")
+	gittest.Git(t, b, "push", "-q", "origin", "main")
+	until(t, "b's entry on laptop a", func() bool { _, err := os.Stat(filepath.Join(w.a, later)); return err == nil })
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if st := p.wait(t, 10*time.Second); st.ExitCode() != 0 {
+		t.Fatalf("exit %d:\n%s", st.ExitCode(), p.stderr)
+	}
+	w.syncAfter()
+}
+
 // heldWatcher is a watcher held in the middle of its first sync (the
 // hook sleeps after the fetch).
 func heldWatcher(t *testing.T, bin string) (*watchWorld, *watcher) {

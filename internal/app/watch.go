@@ -265,9 +265,14 @@ func (l *watchLoop) run(ctx context.Context, tree *watch.Tree) error {
 			}
 			next := l.interval
 			why = "interval"
-			if l.offline {
+			switch {
+			case l.offline:
 				next, why = l.wait, "retry"
 				l.wait = min(2*l.wait, l.interval)
+			case errors.Is(r.err, repo.ErrBusyDiary):
+				// Another diary (new, edit, a sync by hand) holds the
+				// lock for a moment: soon, not in an interval.
+				next, why = l.wo.backoff, "retry"
 			}
 			poll.Reset(next)
 			if changed {
@@ -295,6 +300,9 @@ func (l *watchLoop) finished(r syncDone) {
 	}
 	l.offline = errors.Is(r.err, dsync.ErrOffline)
 	switch {
+	case errors.Is(r.err, repo.ErrBusyDiary):
+		l.offline = wasOffline // nothing learnt of the remote
+		return                 // tried again soon
 	case l.offline:
 		if wasOffline {
 			return // said once

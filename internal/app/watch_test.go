@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gitdiary/diary/internal/gittest"
+	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
 )
 
@@ -407,5 +408,27 @@ func TestAppleString(t *testing.T) {
 		if got := appleString(in); got != want {
 			t.Errorf("appleString(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// Another diary's sync holding the lock is no failure to report: the
+// watcher tries again soon (the back-off's first wait), not at the end
+// of the interval.
+func TestWatchBusyRetriesSoon(t *testing.T) {
+	d := watchDiary(t)
+	var r recorder
+	sync := func(context.Context) (*dsync.Result, error) {
+		if r.calls.Add(1) == 1 {
+			return nil, &repo.HeldError{Path: filepath.Join(d.Root, ".git", "diary.lock"), Pid: 1, Host: "here"}
+		}
+		return &dsync.Result{}, nil
+	}
+	startWatch(t, d, WatchOptions{Poll: time.Hour, backoff: 100 * time.Millisecond, Report: r.report, sync: sync})
+	eventually(t, "the retry", func() bool { return r.count(WatchSynced) == 1 })
+	if n := r.count(WatchFailed); n != 0 {
+		t.Errorf("a busy diary reported as a failure: %v", r.kinds())
+	}
+	if got := r.whys(); len(got) != 1 || got[0] != "retry" {
+		t.Errorf("syncs reported: %v", got)
 	}
 }
