@@ -101,6 +101,11 @@ func runWatch(c *cobra.Command, g *globals, wo app.WatchOptions) error {
 // reportWatch says what the watcher did, on stderr: a sync only when it
 // did something, being offline once, conflicts and failures as warnings.
 func reportWatch(c *cobra.Command, g *globals, root string, e app.WatchEvent) {
+	if e.Result != nil {
+		for _, w := range e.Result.Warnings {
+			g.warn("%s", w)
+		}
+	}
 	switch e.Kind {
 	case app.WatchStarted:
 		g.note("watching %s (%d folders): syncing after each change and every %s; Ctrl-C stops", home(g, root), e.Dirs, e.Interval)
@@ -120,11 +125,6 @@ func reportWatch(c *cobra.Command, g *globals, root string, e app.WatchEvent) {
 	case app.WatchOnline:
 		g.note("online again")
 	case app.WatchFailed:
-		if e.Result != nil {
-			for _, w := range e.Result.Warnings {
-				g.warn("%s", w)
-			}
-		}
 		g.warn("%s", message(e.Err, c))
 	case app.WatchWoke:
 		g.note("the laptop slept: syncing now")
