@@ -73,6 +73,7 @@ func TestJekyllBuildsWhatDiaryWrites(t *testing.T) {
 	t.Run("adopted site", func(t *testing.T) { jt.adoptedSite(t, fixture) })
 	t.Run("adopted site without timezone", jt.adoptedSiteWithoutTimezone)
 	t.Run("adopted site without post layout", jt.adoptedSiteWithoutPostLayout)
+	t.Run("template and attachment", jt.templateAndAttachment)
 	t.Run("urls", jt.urls)
 }
 

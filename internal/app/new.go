@@ -39,6 +39,12 @@ type AddOptions struct {
 	// passes one only on a terminal, and not with --no-edit or a body).
 	Editor   func(command string) Editor
 	NoCommit bool
+	// Template names _templates/NAME.EXT: its front matter keys and its
+	// body (which then stands instead of the disclaimer); "" for none.
+	Template string
+	// Fields are -f KEY=VALUE: front matter keys, each over the
+	// template's and the front_matter setting's.
+	Fields []string
 }
 
 // AddResult says what Add did.
@@ -90,6 +96,14 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	if _, err := layerFrontMatter(ask.Fields, nil, ""); err != nil {
+		return nil, err
+	}
+	if ask.Template != "" {
+		if err := checkTemplateName(ask.Template); err != nil {
+			return nil, err
+		}
+	}
 
 	d, err := Open(opts)
 	if errors.Is(err, errNoDiary) {
@@ -125,9 +139,41 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if when.After(opts.now()) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the entry is dated %s, in the future: Jekyll publishes it only after then", when.Format("2006-01-02 15:04")))
 	}
-	who, err := author(d.Repo, cfg, opts.Env)
+	var tmpl *template
+	if ask.Template != "" {
+		if tmpl, err = readTemplate(d.Root, ask.Template, cfg.Ext); err != nil {
+			return nil, err
+		}
+	}
+	fm, err := layerFrontMatter(ask.Fields, tmpl, cfg.FrontMatter)
 	if err != nil {
 		return nil, err
+	}
+	var who string
+	// "author: {{ author }}" in a template asks for the usual author.
+	if fm.author != nil && entry.FillPlaceholders(*fm.author, nil) == *fm.author {
+		who = *fm.author
+	} else if who, err = author(d.Repo, cfg, opts.Env); err != nil {
+		return nil, err
+	}
+	layout := cfg.Layout
+	if fm.layout != nil {
+		layout = *fm.layout
+	}
+	switch {
+	case fm.flagCategories:
+		if categories, err = cleanWords(entry.FieldCategory, append(categories, fm.categories...)); err != nil {
+			return nil, err
+		}
+	case len(categories) == 0 && len(fm.categories) > 0:
+		if categories, err = cleanWords(entry.FieldCategory, fm.categories); err != nil {
+			return nil, fmt.Errorf("%w (from the template or the front_matter setting)", err)
+		}
+	}
+	if len(fm.tags) > 0 {
+		if tags, err = cleanWords(entry.FieldTag, append(fm.tags, tags...)); err != nil {
+			return nil, fmt.Errorf("%w (from -f, the template or the front_matter setting)", err)
+		}
 	}
 	mode, err := entry.ParseSlugMode(cfg.Slug)
 	if err != nil {
@@ -148,12 +194,27 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		Categories: categories,
 		// The site's own style, where init learned it.
 		CategoryList: cfg.CategoryStyle == config.CategoryList,
-		Layout:       cfg.Layout,
+		Layout:       layout,
 		Tags:         tags,
 		Disclaimer:   cfg.Disclaimer,
 	}
+	values := map[string]string{"title": title, "author": who, "date": when.Format(cfg.DateFormat)}
+	fill := func(s string) string { return entry.FillPlaceholders(s, values) }
+	for _, f := range fm.extra {
+		post.Extra = append(post.Extra, f.Fill(fill))
+	}
 	if ask.Body != nil {
 		post.Body = *ask.Body
+	}
+	if tmpl != nil {
+		// The template's body is the body: it has the disclaimer if
+		// the writer wants one there. Text given follows it.
+		post.Disclaimer = ""
+		body := strings.TrimRight(fill(tmpl.body), "\n")
+		if body != "" && post.Body != "" {
+			body += "\n\n"
+		}
+		post.Body = body + post.Body
 	}
 	content := post.Render()
 
