@@ -76,12 +76,18 @@ func runSync(c *cobra.Command, g *globals, so app.SyncOptions, asJSON bool, held
 	if res != nil {
 		*held = res.Unpublishable
 	}
+	return syncExit(res, err)
+}
+
+// syncExit is the error (and so the exit code) of a sync that returned
+// res and err: offline 3, conflict copies kept 4.
+func syncExit(res *dsync.Result, err error) error {
 	switch {
 	case errors.Is(err, dsync.ErrOffline):
 		return &exitError{code: exitOffline, err: err}
 	case err != nil:
 		return err
-	case len(res.Conflicts) > 0:
+	case res != nil && len(res.Conflicts) > 0:
 		return &exitError{code: exitConflicts}
 	}
 	return nil
@@ -104,23 +110,8 @@ func unattended(c *cobra.Command, g *globals, path string, held *[]string, run f
 	r := schedule.Result{Repo: root, Started: time.Now()}
 	fmt.Fprintf(f, "%s diary sync of %s (pid %d)\n", r.Started.Format(time.RFC3339), root, os.Getpid())
 	err = run()
-	r.Ended, r.Reason = time.Now(), "done"
-	if err != nil {
-		r.Exit = exitCode(err)
-		var ex *exitError
-		switch {
-		case errors.As(err, &ex) && ex.err == nil && ex.code == exitConflicts:
-			r.Reason = "kept conflict copies: settle them with diary resolve (see diary status)"
-		case errors.As(err, &ex) && ex.err == nil:
-			r.Reason = fmt.Sprintf("exit status %d", ex.code)
-		default:
-			msg := strings.TrimSpace(message(err, c))
-			r.Reason, _, _ = strings.Cut(msg, "\n")
-			fmt.Fprintf(f, "diary: %s\n", msg)
-		}
-	} else if len(*held) > 0 {
-		r.Held = *held
-		r.Reason = fmt.Sprintf("not published until fixed: %s", strings.Join(*held, "; "))
+	if msg := outcome(c, &r, err, *held); msg != "" {
+		fmt.Fprintf(f, "diary: %s\n", msg)
 	}
 	fmt.Fprintf(f, "%s exit %d: %s\n", r.Ended.Format(time.RFC3339), r.Exit, r.Reason)
 	if werr := schedule.WriteResult(app.ResultPath(path), r); werr != nil {
@@ -131,6 +122,30 @@ func unattended(c *cobra.Command, g *globals, path string, held *[]string, run f
 		return &exitError{code: r.Exit}
 	}
 	return nil
+}
+
+// outcome fills in how an unattended sync that returned err (syncExit's)
+// ended, held naming the posts it did not publish, and returns the
+// error's whole message when there is one to say.
+func outcome(c *cobra.Command, r *schedule.Result, err error, held []string) (msg string) {
+	r.Ended, r.Reason = time.Now(), "done"
+	if err != nil {
+		r.Exit = exitCode(err)
+		var ex *exitError
+		switch {
+		case errors.As(err, &ex) && ex.err == nil && ex.code == exitConflicts:
+			r.Reason = "kept conflict copies: settle them with diary resolve (see diary status)"
+		case errors.As(err, &ex) && ex.err == nil:
+			r.Reason = fmt.Sprintf("exit status %d", ex.code)
+		default:
+			msg = strings.TrimSpace(message(err, c))
+			r.Reason, _, _ = strings.Cut(msg, "\n")
+		}
+	} else if len(held) > 0 {
+		r.Held = held
+		r.Reason = fmt.Sprintf("not published until fixed: %s", strings.Join(held, "; "))
+	}
+	return msg
 }
 
 // reportSync is the short human summary, on stderr.

@@ -67,6 +67,7 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	d.doctorRemote(ctx, add)
 	d.doctorMergeDriver(add)
 	d.doctorAutosync(ctx, add)
+	d.doctorWatch(add)
 	// A site file that cannot be read gives no settings; the checks then
 	// say what Jekyll does without them.
 	site, _ := config.ReadSite(d.Root)
@@ -303,4 +304,16 @@ func (d *Diary) doctorAutosync(ctx context.Context, add func(Severity, string, s
 		state += fmt.Sprintf("; the last unattended sync ended well at %s", rep.Last.Ended.Local().Format("2006-01-02 15:04"))
 	}
 	add(SeverityOK, "autosync", "%s", state)
+}
+
+// doctorWatch says whether a diary watch runs for the diary.
+func (d *Diary) doctorWatch(add func(Severity, string, string, ...any)) {
+	switch pid, err := d.WatchRunning(); {
+	case err != nil:
+		add(SeverityWarning, "watch", "%v", err)
+	case pid > 0:
+		add(SeverityOK, "watch", "running (pid %d)", pid)
+	default:
+		add(SeverityOK, "watch", "not running")
+	}
 }

@@ -13,6 +13,8 @@ import (
 type SyncOptions struct {
 	NoPush, DryRun bool
 	Progress       io.Writer // nil: quiet
+	// Hook is dsync.Options.Hook: fault-injection tests only.
+	Hook func(point string)
 }
 
 // Sync commits, fetches, merges and pushes, as DESIGN.md orders it.
@@ -40,6 +42,7 @@ func (d *Diary) Sync(ctx context.Context, so SyncOptions) (*dsync.Result, error)
 		Net:      net,
 		NoPush:   so.NoPush,
 		DryRun:   so.DryRun,
+		Hook:     so.Hook,
 	})
 }
 
