@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -41,13 +40,7 @@ over 50 MB is warned about.`,
 				return err
 			}
 			res, err := d.Attach(c.Context(), app.AttachOptions{Entry: a[0], Files: a[1:]})
-			for _, w := range res.Warnings {
-				g.warn("%s", w)
-			}
-			if errors.Is(err, app.ErrAmbiguous) {
-				listMatches(g, d.Config.Location, res.Matches)
-			}
-			if err != nil {
+			if err := reportFound(g, d, res.Warnings, res.Matches, err); err != nil {
 				return err
 			}
 			for _, p := range res.Assets {

@@ -74,11 +74,8 @@ fi
 // and posts say which entries count.
 func completeEntries(g *globals, posts, drafts bool) cobra.CompletionFunc {
 	return func(c *cobra.Command, a []string, typed string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if len(a) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		d, err := app.Open(g.options())
-		if err != nil {
+		d := completionDiary(g, a)
+		if d == nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		entries, _, err := d.List(c.Context(), app.ListOptions{Drafts: drafts})
@@ -122,14 +119,24 @@ func completeEntries(g *globals, posts, drafts bool) cobra.CompletionFunc {
 	}
 }
 
+// completionDiary is the diary whose entries complete the first
+// argument; nil for a later argument, or where there is no diary.
+func completionDiary(g *globals, a []string) *app.Diary {
+	if len(a) > 0 {
+		return nil
+	}
+	d, err := app.Open(g.options())
+	if err != nil {
+		return nil
+	}
+	return d
+}
+
 // completeConflicts completes the entries that have conflict copies.
 func completeConflicts(g *globals) cobra.CompletionFunc {
 	return func(c *cobra.Command, a []string, typed string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if len(a) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		d, err := app.Open(g.options())
-		if err != nil {
+		d := completionDiary(g, a)
+		if d == nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		paths, _ := d.ConflictEntries()

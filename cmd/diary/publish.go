@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -61,13 +60,7 @@ POST matches as diary edit's QUERY does.`,
 // reportMove prints what publish, unpublish or rename did: the new path
 // on stdout, the rest on stderr.
 func reportMove(g *globals, d *app.Diary, res *app.MoveResult, err error) error {
-	for _, w := range res.Warnings {
-		g.warn("%s", w)
-	}
-	if errors.Is(err, app.ErrAmbiguous) {
-		listMatches(g, d.Config.Location, res.Matches)
-	}
-	if err != nil {
+	if err := reportFound(g, d, res.Warnings, res.Matches, err); err != nil {
 		return err
 	}
 	fmt.Fprintln(g.sys.Stdout, res.To)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -38,13 +37,7 @@ published (exit 1).`,
 				return err
 			}
 			res, err := d.URL(c.Context(), app.URLOptions{Entry: strings.Join(a, " ")})
-			for _, w := range res.Warnings {
-				g.warn("%s", w)
-			}
-			if errors.Is(err, app.ErrAmbiguous) {
-				listMatches(g, d.Config.Location, res.Matches)
-			}
-			if err != nil {
+			if err := reportFound(g, d, res.Warnings, res.Matches, err); err != nil {
 				return err
 			}
 			fmt.Fprintln(g.sys.Stdout, res.URL)

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/app"
 )
 
 // home shows a path under the home directory as ~/…, as people write it.
@@ -68,11 +69,18 @@ func filepathDir(abs, rel string) string {
 // dateFlagHelp describes --date WHEN, of new, publish and rename.
 const dateFlagHelp = `the entry's date: "YYYY-MM-DD", "YYYY-MM-DD HH:MM", today, yesterday, tomorrow, friday (the last one), "last friday", "next friday", "3 days ago", "2 weeks ago", a day then HH:MM (default: now)`
 
-// listMatches prints, on stderr, the entries a query matched when it
-// matched several: date, title and path a line, for the user to pick one
-// by its path.
-func listMatches(g *globals, loc *time.Location, matches []*entry.Entry) {
-	for _, e := range matches {
-		fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(loc).Format("2006-01-02"), oneLine(e.Title), e.Path)
+// reportFound prints what a command that finds an entry as edit does
+// has to say before its result: its warnings, and, when the query matched
+// several entries, those entries (date, title, path) on stderr. It
+// returns err, for the command to return.
+func reportFound(g *globals, d *app.Diary, warnings []string, matches []*entry.Entry, err error) error {
+	for _, w := range warnings {
+		g.warn("%s", w)
 	}
+	if errors.Is(err, app.ErrAmbiguous) {
+		for _, e := range matches {
+			fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(d.Config.Location).Format("2006-01-02"), oneLine(e.Title), e.Path)
+		}
+	}
+	return err
 }
