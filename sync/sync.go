@@ -54,7 +54,7 @@ type Options struct {
 	Author   repo.Signature
 	Location *time.Location
 	Now      func() time.Time
-	Timeout  time.Duration // per network step
+	Timeout  time.Duration // how long a network step may go without moving a byte (Net.Stall)
 	Net      repo.NetOptions
 	NoPush   bool
 	DryRun   bool
@@ -70,6 +70,16 @@ type Options struct {
 	// the repository writes under it): fault-injection tests kill the
 	// process there. Nothing else sets it.
 	Hook func(point string)
+}
+
+// net is what each network step takes: the timeout counts stalls (no
+// byte sent or received), never a whole transfer (DESIGN.md, timeout).
+func (o *Options) net() repo.NetOptions {
+	n := o.Net
+	if o.Timeout > 0 {
+		n.Stall = o.Timeout
+	}
+	return n
 }
 
 func (o *Options) hook(point string) {
@@ -230,9 +240,7 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 		}
 		r.RemoveRef(ref)
 	}()
-	fctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	found, err := r.FetchTo(fctx, o.Remote, o.Branch, ref, o.Net)
-	cancel()
+	found, err := r.FetchTo(ctx, o.Remote, o.Branch, ref, o.net())
 	if errors.Is(err, repo.ErrUnreachable) {
 		res.Offline, res.State = true, Unknown
 		return fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)
@@ -314,9 +322,7 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 		return nil
 	}
 	o.hook("sync:pushing")
-	pctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	err = r.Push(pctx, o.Remote, o.Branch, o.Net)
-	cancel()
+	err = r.Push(ctx, o.Remote, o.Branch, o.net())
 	if errors.Is(err, repo.ErrUnreachable) {
 		res.Offline = true
 		return fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"io"
 
 	"github.com/gitdiary/diary/repo"
 	dsync "github.com/gitdiary/diary/sync"
@@ -11,7 +10,7 @@ import (
 // SyncOptions are what `diary sync` was asked for.
 type SyncOptions struct {
 	NoPush, DryRun bool
-	Progress       io.Writer // nil: quiet
+	Progress       func(repo.Progress) // nil: quiet
 }
 
 // Sync commits, fetches, merges and pushes, as DESIGN.md orders it.

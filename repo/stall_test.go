@@ -1,0 +1,216 @@
+package repo_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gitdiary/diary/internal/gittest"
+	"github.com/gitdiary/diary/repo"
+)
+
+// The link of the stall tests: 100 KB/s, and a pack of 250 KB (random,
+// so that nothing compresses) takes about 2.5 s, over twice the stall
+// limit of 1 s.
+const (
+	slowRate  = 100 << 10
+	slowFile  = 250 << 10
+	stallTime = time.Second
+)
+
+// transports are the network transports the stall tests run over.
+var transports = []struct {
+	name  string
+	setup func(*testing.T) cutSetup
+}{{"git", cutDaemon}, {"http", cutHTTP}, {"ssh", cutSSH}}
+
+// progressLog keeps what a step reported.
+type progressLog struct {
+	mu  sync.Mutex
+	all []repo.Progress
+}
+
+func (l *progressLog) add(p repo.Progress) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = append(l.all, p)
+}
+
+// check says what is wrong with the reports of one step that moved at
+// least minBytes, and clears them.
+func (l *progressLog) check(t *testing.T, step string, minBytes int64, wantObjects bool) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	all := l.all
+	l.all = nil
+	if len(all) < 3 {
+		t.Fatalf("%s: %d progress reports in a transfer of seconds, want several: %+v", step, len(all), all)
+	}
+	last := all[len(all)-1]
+	if !last.Done {
+		t.Errorf("%s: the last report is not Done: %+v", step, last)
+	}
+	for i, p := range all {
+		if p.Step != step {
+			t.Errorf("%s: report %d names step %q", step, i, p.Step)
+		}
+		if p.Done != (i == len(all)-1) {
+			t.Errorf("%s: report %d of %d says Done=%v", step, i, len(all), p.Done)
+		}
+		if i > 0 && p.Bytes < all[i-1].Bytes {
+			t.Errorf("%s: bytes went back from %d to %d", step, all[i-1].Bytes, p.Bytes)
+		}
+	}
+	if last.Bytes < minBytes {
+		t.Errorf("%s: %d bytes reported at the end, want at least %d", step, last.Bytes, minBytes)
+	}
+	if wantObjects && last.Objects == 0 {
+		t.Errorf("%s: no object count reported: %+v", step, last)
+	}
+	// The rate of a 100 KB/s link, mid-transfer: within a factor of 3.
+	mid := all[len(all)/2]
+	if mid.Rate < slowRate/3 || mid.Rate > slowRate*3 {
+		t.Errorf("%s: rate %.0f B/s mid-transfer over a %d B/s link", step, mid.Rate, slowRate)
+	}
+}
+
+// A clone, a fetch and a push over a 100 KB/s link, each taking more
+// than twice the stall limit, all finish: the limit counts stalls, not
+// transfer time. Each reports its progress as it goes.
+func TestSlowTransferFinishes(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			s := tr.setup(t)
+			var log progressLog
+			s.net.Stall, s.net.Progress = stallTime, log.add
+			peer := t.TempDir()
+			gittest.Git(t, peer, "clone", "-q", s.bare, ".")
+			commitFile(t, peer, "assets/img/one.jpg", slowFile)
+			gittest.Git(t, peer, "push", "-q", "origin", "main")
+			s.proxy.Throttle(slowRate)
+
+			timed := func(what string, f func() error) {
+				t.Helper()
+				start := time.Now()
+				if err := f(); err != nil {
+					t.Fatalf("%s over a slow link: %v", what, err)
+				}
+				if took := time.Since(start); took < 2*stallTime {
+					t.Fatalf("%s took %v: too fast to show anything about a stall limit of %v", what, took, stallTime)
+				}
+			}
+			var r *repo.Repo
+			timed("clone", func() (err error) {
+				r, err = repo.Clone(context.Background(), s.url, filepath.Join(t.TempDir(), "a"), s.net)
+				return err
+			})
+			log.check(t, "fetch", slowFile, true)
+
+			commitFile(t, peer, "assets/img/two.jpg", slowFile)
+			gittest.Git(t, peer, "push", "-q", "origin", "main")
+			timed("fetch", func() error {
+				_, err := r.Fetch(context.Background(), "origin", "main", s.net)
+				return err
+			})
+			log.check(t, "fetch", slowFile, true)
+
+			gittest.Git(t, r.Root(), "merge", "-q", "--ff-only", "origin/main")
+			commitFile(t, r.Root(), "assets/img/mine.jpg", slowFile)
+			timed("push", func() error { return r.Push(context.Background(), "origin", "main", s.net) })
+			log.check(t, "push", slowFile, true)
+			if got, want := rev(t, s.bare, "main"), rev(t, r.Root(), "main"); got != want {
+				t.Fatalf("the remote's main is %s after the push, want %s", got, want)
+			}
+			gittest.Fsck(t, s.bare)
+		})
+	}
+}
+
+// A link that stops passing bytes, with the connection kept open: at the
+// connect, in the middle of a fetch's pack and of a push's: each step
+// gives up with ErrUnreachable within about the stall limit, saying that
+// it stalled and how to give it longer, and nothing moves.
+func TestStalledTransferGivesUp(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			s := tr.setup(t)
+			s.net.Stall = stallTime
+			stalled := func(what string, after time.Duration, f func() error) {
+				t.Helper()
+				s.proxy.Stall(after == 0)
+				if after > 0 {
+					s.proxy.Throttle(slowRate)
+					timer := time.AfterFunc(after, func() { s.proxy.Stall(true) })
+					defer timer.Stop()
+				}
+				start := time.Now()
+				err := f()
+				took := time.Since(start)
+				// The server gives up on the connections the laptop left.
+				s.proxy.Drop()
+				s.proxy.Stall(false)
+				s.proxy.Throttle(0)
+				if !errors.Is(err, repo.ErrUnreachable) {
+					t.Fatalf("%s over a stalled link: %v, want %v", what, err, repo.ErrUnreachable)
+				}
+				for _, want := range []string{"stalled: no data moved for 1s", "diary config set timeout"} {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("%s over a stalled link: %q does not say %q", what, err, want)
+					}
+				}
+				// The last bytes before the stall passed up to a tenth of a
+				// second before it (the proxy's pace).
+				if min, max := after+stallTime-200*time.Millisecond, after+stallTime+3*time.Second; took < min || took > max {
+					t.Errorf("%s over a link stalled after %v gave up after %v, want between %v and %v", what, after, took, min, max)
+				}
+			}
+
+			stalled("clone", 0, func() error {
+				_, err := repo.Clone(context.Background(), s.url, filepath.Join(t.TempDir(), "a"), s.net)
+				return err
+			})
+			r, err := repo.Clone(context.Background(), s.url, filepath.Join(t.TempDir(), "a"), s.net)
+			if err != nil {
+				t.Fatal(err)
+			}
+			peer := t.TempDir()
+			gittest.Git(t, peer, "clone", "-q", s.bare, ".")
+			commitFile(t, peer, "assets/img/peer.jpg", slowFile)
+			gittest.Git(t, peer, "push", "-q", "origin", "main")
+			before, _, _ := r.RemoteBranch("origin", "main")
+			stalled("fetch", 700*time.Millisecond, func() error {
+				_, err := r.Fetch(context.Background(), "origin", "main", s.net)
+				return err
+			})
+			if after, _, _ := r.RemoteBranch("origin", "main"); after != before {
+				t.Fatalf("origin/main moved to %s in a stalled fetch", after)
+			}
+			if _, err := r.Fetch(context.Background(), "origin", "main", s.net); err != nil {
+				t.Fatalf("fetch once the link moves again: %v", err)
+			}
+
+			gittest.Git(t, r.Root(), "merge", "-q", "--ff-only", "origin/main")
+			commitFile(t, r.Root(), "assets/img/mine.jpg", slowFile)
+			remoteBefore := rev(t, s.bare, "main")
+			stalled("push", 700*time.Millisecond, func() error { return r.Push(context.Background(), "origin", "main", s.net) })
+			if now := rev(t, s.bare, "main"); now != remoteBefore {
+				t.Fatalf("the remote's main moved to %s in a stalled push", now)
+			}
+			if err := r.Push(context.Background(), "origin", "main", s.net); err != nil {
+				t.Fatalf("push once the link moves again: %v", err)
+			}
+			gittest.Fsck(t, s.bare)
+			gittest.Fsck(t, r.Root())
+		})
+	}
+}
+
+func rev(t *testing.T, dir, name string) string {
+	t.Helper()
+	return strings.TrimSpace(gittest.Git(t, dir, "rev-parse", name))
+}
