@@ -23,7 +23,7 @@ type cutSetup struct {
 	net   repo.NetOptions
 }
 
-func cutDaemon(t *testing.T) cutSetup {
+func cutDaemon(t testing.TB) cutSetup {
 	root := t.TempDir()
 	bare := seed(t, root, "diary.git")
 	d := servers.StartDaemon(t, root)
@@ -51,9 +51,15 @@ func cutSSH(t *testing.T) cutSetup {
 	return cutSetup{bare: s.bare, url: u, proxy: p, net: repo.NetOptions{Auth: s.home.auth(u)}}
 }
 
+// transports are the network transports, each through a proxy.
+var transports = []struct {
+	name  string
+	setup func(*testing.T) cutSetup
+}{{"git", func(t *testing.T) cutSetup { return cutDaemon(t) }}, {"http", cutHTTP}, {"ssh", cutSSH}}
+
 // commitFile has the git CLI commit a file of n random bytes (a photo,
 // which does not compress) in dir.
-func commitFile(t *testing.T, dir, name string, n int) {
+func commitFile(t testing.TB, dir, name string, n int) {
 	t.Helper()
 	b := make([]byte, n)
 	rand.Read(b)
@@ -69,10 +75,7 @@ func commitFile(t *testing.T, dir, name string, n int) {
 // repositories pass git fsck --strict, and once the network is back the
 // same step works.
 func TestCutConnection(t *testing.T) {
-	for _, tr := range []struct {
-		name  string
-		setup func(*testing.T) cutSetup
-	}{{"git", cutDaemon}, {"http", cutHTTP}, {"ssh", cutSSH}} {
+	for _, tr := range transports {
 		t.Run(tr.name, func(t *testing.T) {
 			s := tr.setup(t)
 			r, err := repo.Clone(stepCtx(t), s.url, filepath.Join(t.TempDir(), "a"), s.net)

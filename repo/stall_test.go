@@ -22,12 +22,6 @@ const (
 	stallTime = time.Second
 )
 
-// transports are the network transports the stall tests run over.
-var transports = []struct {
-	name  string
-	setup func(*testing.T) cutSetup
-}{{"git", cutDaemon}, {"http", cutHTTP}, {"ssh", cutSSH}}
-
 // progressLog keeps what a step reported.
 type progressLog struct {
 	mu  sync.Mutex
@@ -213,4 +207,31 @@ func TestStalledTransferGivesUp(t *testing.T) {
 func rev(t *testing.T, dir, name string) string {
 	t.Helper()
 	return strings.TrimSpace(gittest.Git(t, dir, "rev-parse", name))
+}
+
+// The fetch of a 1 MB pack over a 100 KB/s link (git://) with a stall
+// limit of 2 s: it finishes, in the time the link takes (about 10 s).
+//
+//	go test ./repo -run '^$' -bench SlowLinkFetch -benchtime 1x
+func BenchmarkSlowLinkFetch(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s := cutDaemon(b)
+		r, err := repo.Clone(context.Background(), s.url, filepath.Join(b.TempDir(), "a"), s.net)
+		if err != nil {
+			b.Fatal(err)
+		}
+		peer := b.TempDir()
+		gittest.Git(b, peer, "clone", "-q", s.bare, ".")
+		commitFile(b, peer, "assets/img/big.jpg", 1<<20)
+		gittest.Git(b, peer, "push", "-q", "origin", "main")
+		s.proxy.Throttle(100 << 10)
+		s.net.Stall = 2 * time.Second
+		b.StartTimer()
+		start := time.Now()
+		if _, err := r.Fetch(context.Background(), "origin", "main", s.net); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/fetch")
+	}
 }
