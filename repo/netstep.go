@@ -22,6 +22,7 @@ type Progress struct {
 	Rate    float64       // bytes a second, over the last few seconds
 	Elapsed time.Duration // since the step began
 	Done    bool          // the step's last report
+	Failed  bool          // with Done: the step failed
 }
 
 // progressEvery is how often a step reports its Progress.
@@ -38,12 +39,12 @@ type netStep struct {
 	meter   *transport.Meter
 	stop    func()
 	objects atomic.Int64
-	quit    chan struct{}
+	quit    chan bool // the step ended; true: it failed
 	wg      sync.WaitGroup
 }
 
 func startStep(ctx context.Context, kind, name string, o NetOptions) *netStep {
-	s := &netStep{kind: kind, name: name, o: o, quit: make(chan struct{})}
+	s := &netStep{kind: kind, name: name, o: o, quit: make(chan bool, 1)}
 	s.ctx, s.meter, s.stop = transport.Watch(ctx, o.Stall)
 	if o.Progress != nil {
 		s.wg.Add(1)
@@ -65,10 +66,10 @@ func (s *netStep) report(progress func(Progress)) {
 	tick := time.NewTicker(progressEvery)
 	defer tick.Stop()
 	for {
-		done := false
+		done, failed := false, false
 		select {
 		case <-tick.C:
-		case <-s.quit:
+		case failed = <-s.quit:
 			done = true
 		}
 		now, n := time.Now(), s.meter.Bytes()
@@ -76,7 +77,7 @@ func (s *netStep) report(progress func(Progress)) {
 		for len(window) > 1 && now.Sub(window[0].at) > 2*time.Second {
 			window = window[1:]
 		}
-		p := Progress{Step: s.kind, Objects: int(s.objects.Load()), Bytes: n, Elapsed: now.Sub(start), Done: done}
+		p := Progress{Step: s.kind, Objects: int(s.objects.Load()), Bytes: n, Elapsed: now.Sub(start), Done: done, Failed: failed}
 		if d := now.Sub(window[0].at); d > 0 {
 			p.Rate = float64(n-window[0].bytes) / d.Seconds()
 		} else if p.Elapsed > 0 {
@@ -96,7 +97,7 @@ func (s *netStep) end(err error) error {
 	var stall *transport.StallError
 	stalled := errors.As(context.Cause(s.ctx), &stall)
 	s.stop()
-	close(s.quit)
+	s.quit <- err != nil
 	s.wg.Wait()
 	if err != nil && stalled {
 		return fmt.Errorf("%s: %w: %v; if the link is only slow, give it longer: diary config set timeout 5m", s.name, ErrUnreachable, stall)

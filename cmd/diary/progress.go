@@ -31,7 +31,7 @@ func progress(g *globals) func(repo.Progress) {
 			fmt.Fprintf(&b, "%d objects, ", p.Objects)
 		}
 		fmt.Fprintf(&b, "%s, %s/s", byteSize(float64(p.Bytes)), byteSize(p.Rate))
-		if p.Done {
+		if p.Done && !p.Failed {
 			b.WriteString(", done.")
 		}
 		b.WriteString("\x1b[K") // erase what a longer line left
