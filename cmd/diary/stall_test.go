@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
