@@ -235,3 +235,50 @@ func BenchmarkSlowLinkFetch(b *testing.B) {
 		b.ReportMetric(time.Since(start).Seconds(), "s/fetch")
 	}
 }
+
+// A path remote (a USB disk) is served in-process: its streams are
+// counted as a connection's are, so that a disk that hangs is a stall
+// like any other, and the progress line counts what moved.
+func TestPathRemoteCounted(t *testing.T) {
+	bare := seed(t, t.TempDir(), "diary.git")
+	var log progressLog
+	o := repo.NetOptions{Stall: 10 * time.Second, Progress: log.add}
+	r, err := repo.Clone(context.Background(), bare, filepath.Join(t.TempDir(), "a"), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := t.TempDir()
+	gittest.Git(t, peer, "clone", "-q", bare, ".")
+	commitFile(t, peer, "assets/img/peer.jpg", slowFile)
+	gittest.Git(t, peer, "push", "-q", "origin", "main")
+	last := func(step string) repo.Progress {
+		t.Helper()
+		log.mu.Lock()
+		defer log.mu.Unlock()
+		if len(log.all) == 0 {
+			t.Fatalf("%s: no progress reported", step)
+		}
+		p := log.all[len(log.all)-1]
+		log.all = nil
+		if p.Step != step || !p.Done || p.Failed {
+			t.Fatalf("%s: the last report is %+v", step, p)
+		}
+		return p
+	}
+	last("fetch")
+	if _, err := r.Fetch(context.Background(), "origin", "main", o); err != nil {
+		t.Fatal(err)
+	}
+	if p := last("fetch"); p.Bytes < slowFile {
+		t.Errorf("a fetch of %d bytes from a path remote counted %d", slowFile, p.Bytes)
+	}
+	gittest.Git(t, r.Root(), "merge", "-q", "--ff-only", "origin/main")
+	commitFile(t, r.Root(), "assets/img/mine.jpg", slowFile)
+	if err := r.Push(context.Background(), "origin", "main", o); err != nil {
+		t.Fatal(err)
+	}
+	if p := last("push"); p.Bytes < slowFile || p.Objects != 5 {
+		t.Errorf("a push of %d bytes in 5 objects (commit, 3 trees, blob) to a path remote counted %d bytes, %d objects", slowFile, p.Bytes, p.Objects)
+	}
+	gittest.Fsck(t, bare)
+}
