@@ -13,13 +13,14 @@ import (
 	"github.com/gitdiary/diary/repo"
 )
 
-// The link of the stall tests: 100 KB/s, and a pack of 250 KB (random,
-// so that nothing compresses) takes about 2.5 s, over twice the stall
-// limit of 1 s.
+// The link of the stall tests: 100 KB/s, and a pack of 300 KB (random,
+// so that nothing compresses) takes about 3 s, over the stall limit of
+// 2 s (which leaves room for what a kernel's send buffer holds where
+// diary does not read the acknowledgements: stall_portable.go).
 const (
 	slowRate  = 100 << 10
-	slowFile  = 250 << 10
-	stallTime = time.Second
+	slowFile  = 300 << 10
+	stallTime = 2 * time.Second
 )
 
 // progressLog keeps what a step reported.
@@ -73,8 +74,8 @@ func (l *progressLog) check(t *testing.T, step string, minBytes int64, wantObjec
 	}
 }
 
-// A clone, a fetch and a push over a 100 KB/s link, each taking more
-// than twice the stall limit, all finish: the limit counts stalls, not
+// A clone, a fetch and a push over a 100 KB/s link, each taking longer
+// than the stall limit, all finish: the limit counts stalls, not
 // transfer time. Each reports its progress as it goes.
 func TestSlowTransferFinishes(t *testing.T) {
 	for _, tr := range transports {
@@ -94,7 +95,7 @@ func TestSlowTransferFinishes(t *testing.T) {
 				if err := f(); err != nil {
 					t.Fatalf("%s over a slow link: %v", what, err)
 				}
-				if took := time.Since(start); took < 2*stallTime {
+				if took := time.Since(start); took <= stallTime {
 					t.Fatalf("%s took %v: too fast to show anything about a stall limit of %v", what, took, stallTime)
 				}
 			}
@@ -152,15 +153,13 @@ func TestStalledTransferGivesUp(t *testing.T) {
 				if !errors.Is(err, repo.ErrUnreachable) {
 					t.Fatalf("%s over a stalled link: %v, want %v", what, err, repo.ErrUnreachable)
 				}
-				for _, want := range []string{"stalled: no data moved for 1s", "diary config set timeout"} {
+				for _, want := range []string{"stalled: no data moved for 2s", "diary config set timeout"} {
 					if !strings.Contains(err.Error(), want) {
 						t.Errorf("%s over a stalled link: %q does not say %q", what, err, want)
 					}
 				}
-				// The last bytes before the stall passed up to a tenth of a
-				// second before it (the proxy's pace).
-				if min, max := after+stallTime-200*time.Millisecond, after+stallTime+3*time.Second; took < min || took > max {
-					t.Errorf("%s over a link stalled after %v gave up after %v, want between %v and %v", what, after, took, min, max)
+				if lo, hi := max(after-blind, 0)+stallTime, after+stallTime+3*time.Second; took < lo || took > hi {
+					t.Errorf("%s over a link stalled after %v gave up after %v, want between %v and %v", what, after, took, lo, hi)
 				}
 			}
 

@@ -41,14 +41,14 @@ func newSlowWorld(t *testing.T, transport string) *slowWorld {
 	return s
 }
 
-// Over a 100 KB/s link with timeout 2s, a sync that fetches 500 KB and
+// Over a 100 KB/s link with timeout 3s, a sync that fetches 500 KB and
 // one that pushes 500 KB (about 5 s each) finish: the timeout counts
 // stalls, not transfer time (DESIGN.md, Speed).
 func TestSlowLinkSyncFinishes(t *testing.T) {
 	for _, tr := range []string{"git", "http"} {
 		t.Run(tr, func(t *testing.T) {
 			w := newSlowWorld(t, tr)
-			w.env["DIARY_TIMEOUT"] = "2s"
+			w.env["DIARY_TIMEOUT"] = "3s"
 			w.peerPush(map[string]string{"assets/img/peer.jpg": randomFile(500 << 10)})
 			w.proxy.Throttle(100 << 10)
 			start := time.Now()
