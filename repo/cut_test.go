@@ -57,6 +57,16 @@ var transports = []struct {
 	setup func(*testing.T) cutSetup
 }{{"git", func(t *testing.T) cutSetup { return cutDaemon(t) }}, {"http", cutHTTP}, {"ssh", cutSSH}}
 
+// peerPush has a git CLI laptop push a commit of a file of n random
+// bytes to the bare repository.
+func peerPush(t testing.TB, bare, name string, n int) {
+	t.Helper()
+	peer := t.TempDir()
+	gittest.Git(t, peer, "clone", "-q", bare, ".")
+	commitFile(t, peer, name, n)
+	gittest.Git(t, peer, "push", "-q", "origin", "main")
+}
+
 // commitFile has the git CLI commit a file of n random bytes (a photo,
 // which does not compress) in dir.
 func commitFile(t testing.TB, dir, name string, n int) {
@@ -82,10 +92,7 @@ func TestCutConnection(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			peer := t.TempDir()
-			gittest.Git(t, peer, "clone", "-q", s.bare, ".")
-			commitFile(t, peer, "assets/img/peer.jpg", 256<<10)
-			gittest.Git(t, peer, "push", "-q", "origin", "main")
+			peerPush(t, s.bare, "assets/img/peer.jpg", 256<<10)
 
 			cuts := []int64{60, 600, 6000, 120 << 10}
 			before, _, _ := r.RemoteBranch("origin", "main")

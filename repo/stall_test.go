@@ -83,10 +83,7 @@ func TestSlowTransferFinishes(t *testing.T) {
 			s := tr.setup(t)
 			var log progressLog
 			s.net.Stall, s.net.Progress = stallTime, log.add
-			peer := t.TempDir()
-			gittest.Git(t, peer, "clone", "-q", s.bare, ".")
-			commitFile(t, peer, "assets/img/one.jpg", slowFile)
-			gittest.Git(t, peer, "push", "-q", "origin", "main")
+			peerPush(t, s.bare, "assets/img/one.jpg", slowFile)
 			s.proxy.Throttle(slowRate)
 
 			timed := func(what string, f func() error) {
@@ -106,8 +103,7 @@ func TestSlowTransferFinishes(t *testing.T) {
 			})
 			log.check(t, "fetch", slowFile, true)
 
-			commitFile(t, peer, "assets/img/two.jpg", slowFile)
-			gittest.Git(t, peer, "push", "-q", "origin", "main")
+			peerPush(t, s.bare, "assets/img/two.jpg", slowFile)
 			timed("fetch", func() error {
 				_, err := r.Fetch(context.Background(), "origin", "main", s.net)
 				return err
@@ -171,10 +167,7 @@ func TestStalledTransferGivesUp(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			peer := t.TempDir()
-			gittest.Git(t, peer, "clone", "-q", s.bare, ".")
-			commitFile(t, peer, "assets/img/peer.jpg", slowFile)
-			gittest.Git(t, peer, "push", "-q", "origin", "main")
+			peerPush(t, s.bare, "assets/img/peer.jpg", slowFile)
 			before, _, _ := r.RemoteBranch("origin", "main")
 			stalled("fetch", 700*time.Millisecond, func() error {
 				_, err := r.Fetch(context.Background(), "origin", "main", s.net)
@@ -220,10 +213,7 @@ func BenchmarkSlowLinkFetch(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		peer := b.TempDir()
-		gittest.Git(b, peer, "clone", "-q", s.bare, ".")
-		commitFile(b, peer, "assets/img/big.jpg", 1<<20)
-		gittest.Git(b, peer, "push", "-q", "origin", "main")
+		peerPush(b, s.bare, "assets/img/big.jpg", 1<<20)
 		s.proxy.Throttle(100 << 10)
 		s.net.Stall = 2 * time.Second
 		b.StartTimer()
@@ -246,10 +236,7 @@ func TestPathRemoteCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	peer := t.TempDir()
-	gittest.Git(t, peer, "clone", "-q", bare, ".")
-	commitFile(t, peer, "assets/img/peer.jpg", slowFile)
-	gittest.Git(t, peer, "push", "-q", "origin", "main")
+	peerPush(t, bare, "assets/img/peer.jpg", slowFile)
 	last := func(step string) repo.Progress {
 		t.Helper()
 		log.mu.Lock()
