@@ -34,17 +34,62 @@ var (
 // keys in the order `diary config list` shows them.
 var keys = []string{
 	"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone",
-	"slug", "ext", "folders", "editor", "remote", "branch", "host", "timeout",
+	"slug", "ext", "folders", "front_matter", "assets", "editor", "remote", "branch", "host", "timeout",
 	"autosync", "watch_interval", "repo",
 }
 
 // Keys returns the setting names, in the order `diary config list` shows
 // them: author, category, category_style, layout, disclaimer, date_format,
-// timezone, slug, ext, folders, editor, remote, branch, host, timeout,
+// timezone, slug, ext, folders, front_matter, assets, editor, remote, branch, host, timeout,
 // autosync, watch_interval, repo.
 func Keys() []string {
 	return append([]string(nil), keys...)
 }
+
+// descriptions say what each key means, for diary help config.
+var descriptions = map[string]string{
+	"author":         "front matter author (default: git user.name)",
+	"category":       "the default category of new entries (default: none)",
+	"category_style": "single (category: A) or list (categories: [A, B]), learned by diary init",
+	"layout":         `front matter layout (default: post; "" for none)`,
+	"disclaimer":     `the blockquote under the front matter ("" for none; several lines allowed)`,
+	"date_format":    "Go layout of front matter date (default: 2006-01-02 15:04:05 -0700)",
+	"timezone":       "IANA name; default: _config.yml's timezone, then the local zone",
+	"slug":           "Jekyll slugify mode: default, raw, pretty, ascii, latin",
+	"ext":            "file extension of new entries (default: md)",
+	"folders":        "none (_posts/) or category (_posts/<category>/)",
+	"front_matter":   "extra front matter keys of every new entry, a map: {comments: true} (default: none)",
+	"assets":         "where diary attach copies files, below the site (default: assets/img)",
+	"editor":         "the editor, with arguments (default: $VISUAL, $EDITOR, vi)",
+	"remote":         "the remote sync talks to (default: origin)",
+	"branch":         "the branch sync talks to (default: the current one)",
+	"host":           "names this laptop in commit messages and conflict copies",
+	"timeout":        "how long a network step may go without progress (default: 60s)",
+	"autosync":       "true: sync in the background after a command commits (default: false)",
+	"watch_interval": "how often diary watch and autosync ask the remote for news (default: 5m)",
+	"repo":           "this machine's diary (default: ~/diary; user config only)",
+}
+
+// Values are the values key takes, where they are few (for completion);
+// nil for a key that takes any.
+func Values(key string) []string {
+	switch key {
+	case "autosync":
+		return []string{"true", "false"}
+	case "slug":
+		return []string{"default", "raw", "pretty", "ascii", "latin"}
+	case "category_style":
+		return []string{CategorySingle, CategoryList}
+	case "folders":
+		return []string{FoldersNone, FoldersCategory}
+	case "ext":
+		return []string{"md", "markdown", "html"}
+	}
+	return nil
+}
+
+// Describe says what key means, in one line; "" for an unknown key.
+func Describe(key string) string { return descriptions[key] }
 
 func isKey(k string) bool {
 	for _, x := range keys {
@@ -89,6 +134,8 @@ const (
 	defaultDateFormat = "2006-01-02 15:04:05 -0700"
 	defaultSlug       = "default"
 	defaultExt        = "md"
+	// Where diary attach puts files: a folder Jekyll copies into the site.
+	defaultAssets = "assets/img"
 	// One category is written "category: A", several "categories: [A, B]"
 	// (CategorySingle); a site whose posts use lists gets a list always
 	// (CategoryList).
@@ -114,6 +161,13 @@ type Settings struct {
 
 	CategoryStyle string // CategorySingle or CategoryList
 	Folders       string // FoldersNone or FoldersCategory
+	// FrontMatter is the front_matter setting: a YAML mapping in flow
+	// style ("{comments: true}"), the keys every new entry gets after
+	// diary's own; "" for none.
+	FrontMatter string
+	// Assets is the folder, slash-separated and relative to the site,
+	// that diary attach copies files into.
+	Assets string
 
 	Timeout time.Duration
 	// Autosync: after a command commits, a sync starts detached.
@@ -157,6 +211,10 @@ func (c *Config) Get(key string) (string, error) {
 		return s.CategoryStyle, nil
 	case "folders":
 		return s.Folders, nil
+	case "front_matter":
+		return s.FrontMatter, nil
+	case "assets":
+		return s.Assets, nil
 	case "layout":
 		return s.Layout, nil
 	case "disclaimer":

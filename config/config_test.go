@@ -103,7 +103,7 @@ func get(t *testing.T, c *Config, key string) string {
 }
 
 func TestKeys(t *testing.T) {
-	want := []string{"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone", "slug", "ext", "folders", "editor", "remote", "branch", "host", "timeout", "autosync", "watch_interval", "repo"}
+	want := []string{"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone", "slug", "ext", "folders", "front_matter", "assets", "editor", "remote", "branch", "host", "timeout", "autosync", "watch_interval", "repo"}
 	if got := Keys(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Keys() = %v", got)
 	}
@@ -121,6 +121,8 @@ func TestDefaults(t *testing.T) {
 		"category":       "",
 		"category_style": "single",
 		"folders":        "none",
+		"front_matter":   "",
+		"assets":         "assets/img",
 		"layout":         "post",
 		"disclaimer":     defaultDisclaimer,
 		"date_format":    "2006-01-02 15:04:05 -0700",
@@ -162,6 +164,8 @@ var samples = map[string][4]string{
 	"category":       {"f", "e", "r", "u"},
 	"category_style": {"list", "single", "list", "single"},
 	"folders":        {"category", "none", "category", "none"},
+	"front_matter":   {"{a: 1}", "{b: [x, y]}", "{c: true}", "{d: 날}"},
+	"assets":         {"f/img", "e", "assets/r", "u/img/x"},
 	"layout":         {"fl", "en", "re", "us"},
 	"disclaimer":     {"flag text", "env text", "repo text", "user text"},
 	"date_format":    {"2006-01-02", "02/01/2006", "January 2, 2006", "2006-01-02T15:04:05Z07:00"},
@@ -985,5 +989,42 @@ func TestRemoteIsAName(t *testing.T) {
 	f.repo("remote: \"5\"\nbranch: 'main'\n")
 	if c := f.mustLoad(); c.Remote != "5" || c.Branch != "main" {
 		t.Errorf("remote %q, branch %q", c.Remote, c.Branch)
+	}
+}
+
+// TestFrontMatterAndAssets: front_matter is a map (written in flow style
+// whatever style the file used), assets a folder Jekyll publishes.
+func TestFrontMatterAndAssets(t *testing.T) {
+	f := newFixture(t)
+	f.repo("front_matter:\n  comments: true\n  tags: [a, b]\n  header:\n    image: /x.png\nassets: media/photos\n")
+	c := f.mustLoad()
+	if got := get(t, c, "front_matter"); got != "{comments: true, tags: [a, b], header: {image: /x.png}}" {
+		t.Errorf("front_matter = %q", got)
+	}
+	if c.Assets != "media/photos" {
+		t.Errorf("assets = %q", c.Assets)
+	}
+	for _, bad := range []string{"front_matter: [a, b]\n", "front_matter: word\n", "assets: ../out\n", "assets: _site/img\n", "assets: /abs\n", "assets: a/.hidden\n"} {
+		f := newFixture(t)
+		f.repo(bad)
+		_, err := f.load()
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("%q: err = %v, want ErrInvalid", bad, err)
+		}
+	}
+}
+
+// TestEveryKeyDescribed: diary help config lists every key with its
+// meaning, and nothing that is not a key.
+func TestEveryKeyDescribed(t *testing.T) {
+	for _, k := range Keys() {
+		if Describe(k) == "" {
+			t.Errorf("key %s has no description", k)
+		}
+	}
+	for k := range descriptions {
+		if !isKey(k) {
+			t.Errorf("description of %s, which is no key", k)
+		}
 	}
 }

@@ -149,6 +149,9 @@ func parseConfig(path string, data []byte, shared bool, userFile string) (*fileL
 			return nil, repoSharedError(path, userFile)
 		}
 		text, ok := scalarText(p.valNode, v.Get(p.key))
+		if p.key == "front_matter" {
+			text, ok = mapText(p.valNode, text, ok)
+		}
 		if !ok {
 			return nil, invalid(path, "%s%s is %s, but it takes a single value: write %s: VALUE", p.key, onLine(line), describeKind(p.valNode), p.key)
 		}
@@ -311,6 +314,8 @@ func Load(opts LoadOptions) (*Config, error) {
 	s.Category = values["category"]
 	s.CategoryStyle = values["category_style"]
 	s.Folders = values["folders"]
+	s.FrontMatter = values["front_matter"]
+	s.Assets = values["assets"]
 	s.Layout = values["layout"]
 	s.Disclaimer = values["disclaimer"]
 	s.DateFormat = values["date_format"]
@@ -372,6 +377,8 @@ func defaultValue(key string, env Env, repoDir string, hostname func() (string, 
 		return CategorySingle, def, nil
 	case "folders":
 		return FoldersNone, def, nil
+	case "assets":
+		return defaultAssets, def, nil
 	case "remote":
 		return defaultRemote, def, nil
 	case "timeout":
@@ -410,7 +417,7 @@ func defaultValue(key string, env Env, repoDir string, hostname func() (string, 
 		}
 		return h, def, nil
 	}
-	return "", def, nil // author, category, branch
+	return "", def, nil // author, category, branch, front_matter
 }
 
 // expandHome expands a leading "~" (alone or before a separator) with the

@@ -25,6 +25,23 @@ type Site struct {
 	// post ("" for none): a theme's config (Chirpy, minimal-mistakes)
 	// gives posts theirs there, and a post that names no layout gets it.
 	PostLayout string
+
+	// What decides a post's URL (see entry.URL): each text as written,
+	// "" when unset or not text.
+	URL     string // url: the scheme and host the site is served at
+	BaseURL string // baseurl: the folder under url
+	// Permalink is the permalink style or template.
+	Permalink string
+	// PostsPermalink is collections.posts.permalink, which wins over
+	// Permalink as Jekyll's Configuration#add_default_collections
+	// decides, and is taken as a template, never a style name.
+	PostsPermalink string
+	// DefaultPermalink is the permalink front matter defaults give
+	// every post, as PostLayout is found; a post's own wins.
+	DefaultPermalink string
+	// MarkdownExt are the items of markdown_ext, split at ","; nil when
+	// unset.
+	MarkdownExt []string
 }
 
 // ReadSite reads the site's settings as Jekyll does: from _config.yml, or
@@ -81,7 +98,26 @@ func parseSite(p string, data []byte) (Site, error) {
 				_ = v.Decode(&site.Future)
 			}
 		case "defaults":
-			site.PostLayout = postLayout(v)
+			site.PostLayout = postDefault(v, "layout")
+			site.DefaultPermalink = postDefault(v, "permalink")
+		case "url":
+			site.URL = text(v)
+		case "baseurl":
+			site.BaseURL = text(v)
+		case "permalink":
+			site.Permalink = text(v)
+		case "collections":
+			site.PostsPermalink = ""
+			if v.Kind == yaml.MappingNode {
+				if posts := mapValue(v, "posts"); posts != nil && posts.Kind == yaml.MappingNode {
+					site.PostsPermalink = text(mapValue(posts, "permalink"))
+				}
+			}
+		case "markdown_ext":
+			site.MarkdownExt = nil
+			if t := text(v); t != "" {
+				site.MarkdownExt = strings.Split(t, ",")
+			}
 		case "exclude":
 			site.Exclude = nil
 			if v.Kind == yaml.SequenceNode {
@@ -96,17 +132,26 @@ func parseSite(p string, data []byte) (Site, error) {
 	return site, nil
 }
 
-// postLayout is the layout a defaults list gives every post: the last
-// entry whose scope takes in all of _posts/ (a path of "", "." or
+// text is the value of a scalar node that YAML reads as text, else "".
+func text(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return ""
+	}
+	return n.Value
+}
+
+// postDefault is the value of key (a layout, a permalink) that a
+// defaults list gives every post: the last entry whose scope takes in
+// all of _posts/ (a path of "", "." or
 // "_posts", or none) and every post (a type of posts, the older post, or
 // none), as Jekyll's FrontmatterDefaults applies them, later entries
 // winning. Scopes that take in only some posts (a subfolder, a glob) are
 // not counted: they do not speak for a new post.
-func postLayout(defaults *yaml.Node) string {
+func postDefault(defaults *yaml.Node, key string) string {
 	if defaults.Kind != yaml.SequenceNode {
 		return ""
 	}
-	layout := ""
+	value := ""
 	for _, d := range defaults.Content {
 		d = resolve(d)
 		if d == nil || d.Kind != yaml.MappingNode {
@@ -130,14 +175,14 @@ func postLayout(defaults *yaml.Node) string {
 		} else if scope != nil && !(scope.Kind == yaml.ScalarNode && scope.Tag == "!!null") {
 			continue
 		}
-		if l := mapValue(values, "layout"); l != nil && l.Kind == yaml.ScalarNode {
-			layout = ""
+		if l := mapValue(values, key); l != nil && l.Kind == yaml.ScalarNode {
+			value = ""
 			if l.Tag == "!!str" {
-				layout = strings.TrimSpace(l.Value)
+				value = strings.TrimSpace(l.Value)
 			}
 		}
 	}
-	return layout
+	return value
 }
 
 // mapValue is the value of key in the mapping m (the last, as Psych

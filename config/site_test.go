@@ -88,3 +88,44 @@ func TestReadSitePostLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestReadSiteURLSettings: what decides a post's URL: url, baseurl,
+// permalink, collections.posts.permalink, a permalink front matter
+// defaults give every post, and markdown_ext; each as Jekyll reads it.
+func TestReadSiteURLSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name, config string
+		want         Site
+	}{
+		{"none", "title: x\n", Site{}},
+		{"url and baseurl", "url: https://me.github.io/\nbaseurl: /diary\n",
+			Site{URL: "https://me.github.io/", BaseURL: "/diary"}},
+		{"empty values", "url:\nbaseurl: \"\"\npermalink:\n", Site{}},
+		{"style", "permalink: pretty\n", Site{Permalink: "pretty"}},
+		{"custom, last wins", "permalink: date\npermalink: /:year/:title/\n", Site{Permalink: "/:year/:title/"}},
+		{"collections", "permalink: pretty\ncollections:\n  posts:\n    permalink: /c/:title\n  recipes:\n    output: true\n",
+			Site{Permalink: "pretty", PostsPermalink: "/c/:title"}},
+		{"collections as a list", "collections: [recipes]\n", Site{}},
+		{"defaults for posts", "defaults:\n  - scope:\n      path: \"\"\n      type: posts\n    values:\n      permalink: /d/:slug/\n      layout: post\n",
+			Site{PostLayout: "post", DefaultPermalink: "/d/:slug/"}},
+		{"defaults for a folder only", "defaults:\n  - scope:\n      path: _posts/2024\n    values:\n      permalink: /x/\n", Site{}},
+		{"markdown_ext", "markdown_ext: \"md, MarkDown\"\n", Site{MarkdownExt: []string{"md", " MarkDown"}}},
+		{"not text", "url: [a]\npermalink: 12\nbaseurl: {a: b}\n", Site{}},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "_config.yml"), []byte(tc.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		site, err := ReadSite(dir)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		tc.want.File = site.File
+		if site.URL != tc.want.URL || site.BaseURL != tc.want.BaseURL || site.Permalink != tc.want.Permalink ||
+			site.PostsPermalink != tc.want.PostsPermalink || site.DefaultPermalink != tc.want.DefaultPermalink ||
+			site.PostLayout != tc.want.PostLayout || !slices.Equal(site.MarkdownExt, tc.want.MarkdownExt) {
+			t.Errorf("%s: ReadSite = %+v\nwant %+v", tc.name, site, tc.want)
+		}
+	}
+}

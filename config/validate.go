@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/gitdiary/diary/internal/suggest"
+
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -65,38 +67,8 @@ func keyHint(key string) string {
 	return all
 }
 
-// nearestKey is the key closest to k by edit distance, if it is close.
-func nearestKey(k string) string {
-	best, bestD := "", 3
-	for _, x := range keys {
-		d := editDistance(k, x)
-		if d < bestD && d <= len(x)/2 {
-			best, bestD = x, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
+// nearestKey is the key closest to k, if it is close.
+func nearestKey(k string) string { return suggest.Nearest(k, keys) }
 
 var secretWords = []string{"token", "password", "passwd", "passphrase", "secret", "credential", "api_key", "apikey", "private_key"}
 
@@ -188,7 +160,7 @@ var slugModes = []string{"default", "raw", "pretty", "ascii", "latin"}
 // validateValue checks one value of a known key; where names the file,
 // variable or flag it came from.
 func validateValue(key, v, where string) error {
-	if key != "disclaimer" && strings.ContainsAny(v, "\r\n") {
+	if key != "disclaimer" && key != "front_matter" && strings.ContainsAny(v, "\r\n") {
 		return invalid(where, "%s must be one line (only disclaimer may have several): write it on one line", key)
 	}
 	switch key {
@@ -223,6 +195,18 @@ func validateValue(key, v, where string) error {
 	case "ext":
 		if v == "" || strings.ContainsAny(v, `/\`) || strings.HasPrefix(v, ".") || strings.IndexFunc(v, unicode.IsSpace) >= 0 {
 			return invalid(where, "ext %q is not a file extension: use e.g. md or markdown, without a dot, \"/\" or spaces", v)
+		}
+	case "front_matter":
+		if v == "" {
+			return nil
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(v), &doc); err != nil || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+			return invalid(where, "front_matter %q is not a map of keys: write e.g. front_matter: {comments: true}", v)
+		}
+	case "assets":
+		if !validAssets(v) {
+			return invalid(where, "assets %q is not a folder of the site that Jekyll publishes: use a relative path such as assets/img, without .., and no part starting with _ or ., and no spaces, quotes, braces, %%, # or ?", v)
 		}
 	case "editor":
 		if strings.TrimSpace(v) == "" {
@@ -344,4 +328,21 @@ func nameValue(file, key string, n *yaml.Node, line int) error {
 		return nil
 	}
 	return invalid(file, "%s%s is %s (%s), but it names a git remote: write %s: origin (a name from git remote), or quote the value if that really is its name", key, onLine(line), kind, n.Value, key)
+}
+
+// validAssets: a relative, slash-separated folder inside the site, each
+// part a name Jekyll copies into _site (it skips those starting with _
+// or ., and a part such as .. would leave the diary).
+func validAssets(v string) bool {
+	// Quotes, braces, % and # would break the Liquid and Markdown of
+	// attach's links; spaces, the URL.
+	if v == "" || strings.HasPrefix(v, "/") || strings.ContainsAny(v, "\\'\"{}%#?\x00") || strings.IndexFunc(v, unicode.IsSpace) >= 0 {
+		return false
+	}
+	for _, part := range strings.Split(strings.TrimSuffix(v, "/"), "/") {
+		if part == "" || strings.HasPrefix(part, "_") || strings.HasPrefix(part, ".") || strings.TrimSpace(part) != part {
+			return false
+		}
+	}
+	return true
 }

@@ -177,3 +177,35 @@ func scalarText(n *yaml.Node, viperVal any) (text string, ok bool) {
 func normalize(v string) string {
 	return strings.TrimRight(v, "\r\n")
 }
+
+// mapText is front_matter's value as text: a map is written in YAML's
+// flow style, {comments: true}, which is also how DIARY_FRONT_MATTER and
+// diary config set give it (as a string); ok is false for a list.
+func mapText(n *yaml.Node, text string, scalarOK bool) (string, bool) {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return text, scalarOK
+	}
+	flow := flowCopy(n, 0)
+	out, err := yaml.Marshal(flow)
+	if err != nil {
+		return "", false
+	}
+	return strings.TrimRight(string(out), "\n"), true
+}
+
+// flowCopy copies n with aliases followed, its maps and lists in flow
+// style, and no comments.
+func flowCopy(n *yaml.Node, depth int) *yaml.Node {
+	n = resolve(n)
+	c := &yaml.Node{Kind: n.Kind, Tag: n.Tag, Value: n.Value, Style: n.Style}
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		c.Style = yaml.FlowStyle
+		if depth < 50 {
+			for _, k := range n.Content {
+				c.Content = append(c.Content, flowCopy(k, depth+1))
+			}
+		}
+	}
+	return c
+}

@@ -28,6 +28,10 @@ type Post struct {
 	Tags         []string
 	Disclaimer   string // "" for none; may hold several lines
 	Body         string // the text under the disclaimer
+	// Extra are the keys written after tags, in this order (a
+	// template's, the front_matter setting's, -f's). One with a key of
+	// OwnKeys, or a key given before, is not written.
+	Extra []Field
 }
 
 // ErrBadTitle is returned by CleanTitle for a title with nothing in it.
@@ -58,7 +62,7 @@ func CleanValue(field, s string) (string, error) {
 }
 
 // Render returns the whole file: front matter in the order title, author,
-// date, category (or categories), layout, tags; a blank line; the disclaimer as a
+// date, category (or categories), layout, tags, then Extra; a blank line; the disclaimer as a
 // blockquote and a blank line; then the body. It looks like the posts
 // people write by hand (see the fixture in shared/fixtures).
 func (p *Post) Render() []byte {
@@ -80,6 +84,14 @@ func (p *Post) Render() []byte {
 	}
 	if len(p.Tags) > 0 {
 		field(&b, "tags", listText(p.Tags))
+	}
+	seen := map[string]bool{}
+	for _, f := range p.Extra {
+		if ownKey(f.Key) || seen[f.Key] || f.value == nil {
+			continue
+		}
+		seen[f.Key] = true
+		writeField(&b, f.Key, f.value, "")
 	}
 	b.WriteString("---\n\n")
 	if p.Disclaimer != "" {

@@ -159,15 +159,52 @@ func Name(day time.Time, slug, ext string, draft bool, n int) string {
 		suffix = "-" + strconv.Itoa(n)
 	}
 	suffix += "." + ext
+	return fitName(prefix, slug, suffix)
+}
+
+// fitName joins prefix, slug and suffix, the slug cut at a character
+// boundary so that the whole stays within maxName bytes.
+func fitName(prefix, slug, suffix string) string {
 	room := maxName - len(prefix) - len(suffix)
 	if len(slug) > room {
-		cut := room
+		cut := max(room, 0)
 		for cut > 0 && !utf8.RuneStart(slug[cut]) {
 			cut--
 		}
 		slug = strings.TrimRight(slug[:cut], "-")
 	}
 	return prefix + slug + suffix
+}
+
+// AssetName is the file name `diary attach` gives a file: ENTRY-FILE.EXT,
+// where ENTRY is the entry's slug and FILE the file's base name without
+// its extension, both slugified by Jekyll's latin mode (accents dropped,
+// other letters gone), and EXT the file's extension in lower case. The
+// name is ASCII whatever the slug setting: it is a URL path in the
+// entry's link, and Jekyll 4 fails to copy a static file whose name is
+// not ASCII when it runs without a UTF-8 locale (url.rb: "from
+// ASCII-8BIT to UTF-8"). An entry slug with nothing left is left out; a
+// file name with nothing left is "file". n > 1 adds "-n" before the
+// extension, as Name does. The name stays within 255 bytes.
+func AssetName(entrySlug, file string, n int) string {
+	ext := strings.ToLower(strings.TrimPrefix(path.Ext(file), "."))
+	base := strings.TrimSuffix(file, path.Ext(file))
+	fileSlug := Slugify(base, SlugLatin)
+	if fileSlug == "" {
+		fileSlug = "file"
+	}
+	slug := fileSlug
+	if e := Slugify(entrySlug, SlugLatin); e != "" {
+		slug = e + "-" + fileSlug
+	}
+	suffix := ""
+	if n > 1 {
+		suffix = "-" + strconv.Itoa(n)
+	}
+	if ext = Slugify(ext, SlugLatin); ext != "" {
+		suffix += "." + ext
+	}
+	return fitName("", slug, suffix)
 }
 
 // PostFolder is the folder, slash-separated and relative to the site,

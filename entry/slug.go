@@ -66,7 +66,14 @@ func ParseSlugMode(s string) (SlugMode, error) {
 // from Go's Unicode tables (unicode.Version) where Jekyll's come from
 // Ruby's: a letter added to Unicode after Ruby's version is kept here but
 // replaced by Jekyll. Every code point assigned in both agrees.
-func Slugify(title string, mode SlugMode) string {
+func Slugify(title string, mode SlugMode) string { return slugify(title, mode, false) }
+
+// SlugifyCased is Slugify with Jekyll's cased: true: the kept
+// characters keep their case. Jekyll's :title permalink placeholder is
+// the pretty-mode, cased slug of the post's slug (Jekyll::Drops::UrlDrop).
+func SlugifyCased(title string, mode SlugMode) string { return slugify(title, mode, true) }
+
+func slugify(title string, mode SlugMode, cased bool) string {
 	switch mode {
 	case SlugRaw, SlugPretty, SlugASCII, SlugLatin:
 	default:
@@ -93,7 +100,11 @@ func Slugify(title string, mode SlugMode) string {
 	put := func(r rune, keep bool) {
 		switch {
 		case keep:
-			writeLower(&b, r)
+			if cased {
+				b.WriteRune(r)
+			} else {
+				writeLower(&b, r)
+			}
 			inRun = false
 		case !inRun:
 			b.WriteByte('-')

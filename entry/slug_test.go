@@ -296,3 +296,25 @@ func BenchmarkSlugify(b *testing.B) {
 		})
 	}
 }
+
+// TestSlugifyCased: Jekyll's cased: true keeps the case of what each
+// mode keeps, and runs of the rest still become one "-" (:title of a
+// permalink is the pretty-mode cased slug).
+func TestSlugifyCased(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		mode SlugMode
+		want string
+	}{
+		{"Hello,-World!-(1)", SlugPretty, "Hello,-World!-(1)"},
+		{"My Own Slug", SlugPretty, "My-Own-Slug"},
+		{"Mixed-CASE-이름", SlugDefault, "Mixed-CASE-이름"},
+		{"İstanbul Çay", SlugDefault, "İstanbul-Çay"},
+		{"Ünïcode Café", SlugLatin, "Unicode-Cafe"},
+		{"  A  b  ", SlugRaw, "A-b"},
+	} {
+		if got := SlugifyCased(tc.in, tc.mode); got != tc.want {
+			t.Errorf("SlugifyCased(%q, %s) = %q, want %q", tc.in, tc.mode, got, tc.want)
+		}
+	}
+}

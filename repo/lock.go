@@ -23,7 +23,37 @@ var ErrBusyDiary = errors.New("another diary is running")
 // diary, killed between creating and writing it, leaves one), is taken
 // over atomically.
 func (r *Repo) Lock(ctx context.Context, wait time.Duration) (unlock func(), err error) {
-	path := filepath.Join(r.gitDir, "diary.lock")
+	return r.LockNamed(ctx, "diary.lock", wait)
+}
+
+// HeldError: a diary lock is held by a running process. It is
+// ErrBusyDiary.
+type HeldError struct {
+	Path string
+	Pid  int // 0 when the lock names no holder
+	Host string
+}
+
+func (e *HeldError) Error() string {
+	who := "another diary process"
+	if e.Pid > 0 {
+		who = fmt.Sprintf("diary process %d on %s", e.Pid, e.Host)
+	}
+	return fmt.Sprintf("%v: %s holds %s: wait for it to finish; if it is not running, remove that file", ErrBusyDiary, who, e.Path)
+}
+
+func (e *HeldError) Is(target error) bool { return target == ErrBusyDiary }
+
+// LockNamed takes the lock .git/NAME by Lock's protocol (created whole
+// with its holder in it, taken over when the holder is gone), waiting up
+// to wait for its holder to give it up. diary.lock is the sync's; diary
+// watch holds diary-watch.lock while it runs, so that a second watcher
+// can name the first, without holding diary.lock while idle.
+func (r *Repo) LockNamed(ctx context.Context, name string, wait time.Duration) (unlock func(), err error) {
+	path, err := r.lockPath(name)
+	if err != nil {
+		return nil, err
+	}
 	host, _ := os.Hostname()
 	me := fmt.Sprintf("%d %s %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
 	// Twins that killed diaries left before linking them: litter only.
@@ -50,11 +80,7 @@ func (r *Repo) Lock(ctx context.Context, wait time.Duration) (unlock func(), err
 			continue
 		}
 		if time.Now().After(deadline) {
-			who := "another diary process"
-			if pid > 0 {
-				who = fmt.Sprintf("diary process %d on %s", pid, lockHost)
-			}
-			return nil, fmt.Errorf("%w: %s holds %s: wait for it to finish; if it is not running, remove that file", ErrBusyDiary, who, path)
+			return nil, &HeldError{Path: path, Pid: pid, Host: lockHost}
 		}
 		select {
 		case <-ctx.Done():
@@ -62,6 +88,38 @@ func (r *Repo) Lock(ctx context.Context, wait time.Duration) (unlock func(), err
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// LockHolder is the running process that holds the lock .git/NAME: its
+// pid and host, or 0 when the lock is not held (no file, or a dead
+// holder's on this host).
+func (r *Repo) LockHolder(name string) (pid int, host string, err error) {
+	path, err := r.lockPath(name)
+	if err != nil {
+		return 0, "", err
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, "", nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("read the lock %s: %w", path, err)
+	}
+	me, _ := os.Hostname()
+	pid, host = parseLock(string(data))
+	if pid <= 0 || staleLock(path, pid, host, me) {
+		return 0, "", nil
+	}
+	return pid, host, nil
+}
+
+// lockPath is where the lock NAME is: a plain file name ending in
+// .lock, in the repository's directory.
+func (r *Repo) lockPath(name string) (string, error) {
+	if name == "" || name != filepath.Base(name) || strings.ContainsAny(name, `/\`) || !strings.HasSuffix(name, ".lock") || name == ".lock" {
+		return "", fmt.Errorf("lock name %q: say a file name ending in .lock", name)
+	}
+	return filepath.Join(r.gitDir, name), nil
 }
 
 // staleLock reports whether the diary lock at path, naming pid on

@@ -193,3 +193,60 @@ func TestDeadTwinsAreCleared(t *testing.T) {
 		t.Error("the dead diary's ref lock is no longer known as its")
 	}
 }
+
+// A named lock (diary watch's) is taken and taken over as diary.lock is,
+// says who holds it, and is independent of diary.lock: a sync runs while
+// the watcher holds its own.
+func TestNamedLock(t *testing.T) {
+	r, dir, _, _ := twoCommits(t)
+	const name = "diary-watch.lock"
+	path := filepath.Join(dir, ".git", name)
+	if pid, _, err := r.LockHolder(name); err != nil || pid != 0 {
+		t.Fatalf("holder of no lock: %d, %v", pid, err)
+	}
+	unlock, err := r.LockNamed(context.Background(), name, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pid, _, err := r.LockHolder(name); err != nil || pid != os.Getpid() {
+		t.Errorf("holder: %d, %v; want %d", pid, err, os.Getpid())
+	}
+	// diary.lock is another lock.
+	u2, err := r.Lock(context.Background(), 0)
+	if err != nil {
+		t.Fatalf("diary.lock while the watch lock is held: %v", err)
+	}
+	u2()
+	// Held by a live process (this one pretending to be another: its
+	// parent), the second taker is told who.
+	unlock()
+	host, _ := os.Hostname()
+	os.WriteFile(path, []byte(fmt.Sprintf("%d %s 2022-04-30T00:00:00Z\n", os.Getppid(), host)), 0o644)
+	_, err = r.LockNamed(context.Background(), name, 0)
+	var held *HeldError
+	if !errors.As(err, &held) || held.Pid != os.Getppid() || !errors.Is(err, ErrBusyDiary) {
+		t.Fatalf("a held lock: %v", err)
+	}
+	if pid, _, _ := r.LockHolder(name); pid != os.Getppid() {
+		t.Errorf("holder %d, want %d", pid, os.Getppid())
+	}
+	// A dead holder's is no holder, and is taken over.
+	os.WriteFile(path, []byte(fmt.Sprintf("%d %s 2022-04-30T00:00:00Z\n", deadPid(t), host)), 0o644)
+	if pid, _, _ := r.LockHolder(name); pid != 0 {
+		t.Errorf("a dead holder is reported: %d", pid)
+	}
+	unlock, err = r.LockNamed(context.Background(), name, 0)
+	if err != nil {
+		t.Fatalf("a dead holder's lock blocks: %v", err)
+	}
+	unlock()
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the lock is left after unlock: %v", err)
+	}
+	// Names are file names in .git, nothing else.
+	for _, bad := range []string{"", "../x.lock", "a/b.lock", "x"} {
+		if _, err := r.LockNamed(context.Background(), bad, 0); err == nil {
+			t.Errorf("lock name %q accepted", bad)
+		}
+	}
+}

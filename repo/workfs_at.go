@@ -11,6 +11,7 @@ package repo
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -178,4 +179,70 @@ func mkdirAt(root, rel string) error {
 		return &fs.PathError{Op: "mkdir", Path: rel, Err: err}
 	}
 	return nil
+}
+
+// createNewAt is CreateNew: the temporary file is written in the opened
+// folder, then linked (linkat) to the first free name; a file system
+// without hard links gets an exclusive create (O_EXCL) of that name.
+func createNewAt(root, dir string, name func(n int) string, src io.Reader) (string, error) {
+	dirfd, _, err := openParent(root, dir+"/x", true)
+	if err != nil {
+		return "", err
+	}
+	defer unix.Close(dirfd)
+	tmp := tempName()
+	fd, err := unix.Openat(dirfd, tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
+	if err != nil {
+		return "", &fs.PathError{Op: "create", Path: dir + "/" + tmp, Err: err}
+	}
+	f := os.NewFile(uintptr(fd), filepath.Join(root, filepath.FromSlash(dir), tmp))
+	defer f.Close()
+	defer unix.Unlinkat(dirfd, tmp, 0)
+	_, err = io.Copy(f, src)
+	if err == nil {
+		err = f.Sync()
+	}
+	if err != nil {
+		return "", &fs.PathError{Op: "write", Path: dir + "/" + tmp, Err: err}
+	}
+	for n := 1; n <= maxNewNames; n++ {
+		final := name(n)
+		err := unix.Linkat(dirfd, tmp, dirfd, final, 0)
+		if err == unix.EEXIST {
+			continue
+		}
+		if err != nil {
+			// No hard links here (FAT on a USB disk): copy once more,
+			// into a file only this call can have made.
+			var ok bool
+			if ok, err = createExclAt(dirfd, final, f); !ok && err == nil {
+				continue
+			}
+			if err != nil {
+				return "", &fs.PathError{Op: "create", Path: dir + "/" + final, Err: err}
+			}
+		}
+		if err := unix.Fsync(dirfd); err != nil {
+			return "", &fs.PathError{Op: "sync", Path: dir, Err: err}
+		}
+		return dir + "/" + final, nil
+	}
+	return "", fmt.Errorf("%w: %s and %d more names like it in %s", ErrNameTaken, name(1), maxNewNames-1, dir)
+}
+
+// createExclAt copies the temporary file f into a new file name of
+// dirfd; ok is false when name exists.
+func createExclAt(dirfd int, name string, f *os.File) (ok bool, err error) {
+	fd, err := unix.Openat(dirfd, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
+	if err == unix.EEXIST {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := copyTemp(os.NewFile(uintptr(fd), name), f); err != nil {
+		unix.Unlinkat(dirfd, name, 0)
+		return false, err
+	}
+	return true, nil
 }

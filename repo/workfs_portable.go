@@ -4,6 +4,7 @@ package repo
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -116,4 +117,53 @@ func mkdirAt(root, rel string) error {
 		return err
 	}
 	return os.MkdirAll(filepath.Join(root, filepath.FromSlash(rel)), 0o755)
+}
+
+// createNewAt is CreateNew where there is no openat: the parents are
+// looked at before and after the folder is made, as writeAt does.
+func createNewAt(root, dir string, name func(n int) string, src io.Reader) (string, error) {
+	if err := mkdirAt(root, dir); err != nil {
+		return "", err
+	}
+	if err := checkParents(root, dir+"/x"); err != nil {
+		return "", err
+	}
+	full := filepath.Join(root, filepath.FromSlash(dir))
+	tmp := filepath.Join(full, tempName())
+	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp)
+	defer f.Close()
+	_, err = io.Copy(f, src)
+	if err == nil {
+		err = f.Sync()
+	}
+	if err != nil {
+		return "", err
+	}
+	for n := 1; n <= maxNewNames; n++ {
+		final := name(n)
+		err := os.Link(tmp, filepath.Join(full, final))
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			out, oerr := os.OpenFile(filepath.Join(full, final), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if errors.Is(oerr, fs.ErrExist) {
+				continue
+			}
+			if oerr != nil {
+				return "", oerr
+			}
+			err = copyTemp(out, f)
+			if err != nil {
+				os.Remove(filepath.Join(full, final))
+				return "", err
+			}
+		}
+		return dir + "/" + final, nil
+	}
+	return "", fmt.Errorf("%w: %s and %d more names like it in %s", ErrNameTaken, name(1), maxNewNames-1, dir)
 }

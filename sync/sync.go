@@ -116,44 +116,20 @@ type Result struct {
 // a bounded number of times). Every step that moves HEAD or rewrites
 // work-tree files first records the old HEAD under refs/diary/backup/.
 func Run(ctx context.Context, o Options) (*Result, error) {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	if o.Retries == 0 {
 		o.Retries = 3
-	}
-	if o.LockWait == 0 {
-		o.LockWait = 5 * time.Second
-	}
-	if o.Location == nil {
-		o.Location = time.Local
 	}
 	r := o.Repo
 	if o.Hook != nil {
 		r.SetHook(o.Hook)
 		defer r.SetHook(nil)
 	}
-	res := &Result{DryRun: o.DryRun, Remote: o.Remote, Committed: []string{}, Received: []string{}, Moved: [][2]string{}, Conflicts: []Conflict{}, Unpublishable: []string{}}
-
-	unlock, err := r.Lock(ctx, o.LockWait)
+	res := newResult(&o)
+	unlock, err := begin(ctx, &o, res)
 	if err != nil {
 		return res, err
 	}
 	defer unlock()
-	if err := r.CheckIdle(); err != nil {
-		return res, err
-	}
-	head, err := r.OnBranch(o.Branch)
-	if err != nil {
-		return res, err
-	}
-	if o.Branch == "" {
-		o.Branch = head.Branch
-	}
-	res.Branch = o.Branch
-	if o.Branch != head.Branch {
-		return res, fmt.Errorf("the branch setting says %s but %s is checked out: git switch %s, or diary config set branch %s", o.Branch, head.Branch, o.Branch, head.Branch)
-	}
 
 	// 1. Commit what changed in the work tree, after mending an index
 	// that a killed diary left behind HEAD.
@@ -200,6 +176,88 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 }
 
+func newResult(o *Options) *Result {
+	return &Result{DryRun: o.DryRun, Remote: o.Remote, Committed: []string{}, Received: []string{}, Moved: [][2]string{}, Conflicts: []Conflict{}, Unpublishable: []string{}}
+}
+
+// begin fills in o's defaults, takes the repository's lock (the caller
+// lets it go), and checks that a commit may be made here: no git merge
+// or rebase under way, and the branch of the branch setting checked out.
+func begin(ctx context.Context, o *Options, res *Result) (unlock func(), err error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.LockWait == 0 {
+		o.LockWait = 5 * time.Second
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	r := o.Repo
+	release, err := r.Lock(ctx, o.LockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			release()
+		}
+	}()
+	if err := r.CheckIdle(); err != nil {
+		return nil, err
+	}
+	head, err := r.OnBranch(o.Branch)
+	if err != nil {
+		return nil, err
+	}
+	if o.Branch == "" {
+		o.Branch = head.Branch
+	}
+	res.Branch = o.Branch
+	if o.Branch != head.Branch {
+		return nil, fmt.Errorf("the branch setting says %s but %s is checked out: git switch %s, or diary config set branch %s", o.Branch, head.Branch, o.Branch, head.Branch)
+	}
+	return release, nil
+}
+
+// Refresh fetches the remote's branch and fast-forwards the work tree
+// and branch to it when the work tree is clean and the branch strictly
+// behind: what edit does first with autosync on, so that the writer
+// edits the newest version. It never commits, merges or pushes: with
+// local changes, or ahead, or diverged, it leaves everything as it is for
+// the sync after the commit (a dirty work tree is not even fetched for).
+// Each network step gives up after o.Timeout without a byte moving; it
+// takes the repository's lock; an unreachable remote is ErrOffline, with
+// nothing changed.
+func Refresh(ctx context.Context, o Options) (*Result, error) {
+	r := o.Repo
+	res := newResult(&o)
+	unlock, err := begin(ctx, &o, res)
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+	if _, err := r.RemoteURL(o.Remote); errors.Is(err, repo.ErrNoRemote) {
+		res.State = LocalOnly
+		return res, nil
+	} else if err != nil {
+		return res, err
+	}
+	changes, err := r.Changes(ctx)
+	if err != nil {
+		return res, err
+	}
+	if len(changes) > 0 {
+		res.State = Unknown
+		return res, nil
+	}
+	local, remote, err := fetchClassify(ctx, &o, res)
+	if err != nil || res.State != Behind {
+		return res, err
+	}
+	return res, fastForward(ctx, &o, res, local, remote)
+}
+
 // housekeep gathers the loose objects into a pack once there are many:
 // each entry leaves a new loose version of the _posts tree, which for a
 // lifetime diary is 600 KB. It is a saving of room, not of work: when it
@@ -218,6 +276,44 @@ func housekeep(ctx context.Context, o *Options) {
 
 // fetchMergePush is one round of fetch, merge and push.
 func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
+	r := o.Repo
+	local, remote, err := fetchClassify(ctx, o, res)
+	if err != nil {
+		return err
+	}
+	switch res.State {
+	case Behind:
+		if err := fastForward(ctx, o, res, local, remote); err != nil {
+			return err
+		}
+	case Diverged:
+		if err := mergeRemote(ctx, o, res, local, remote); err != nil {
+			return err
+		}
+	}
+	if err := lint(r, o, res, remote); err != nil {
+		return err
+	}
+	if res.State == UpToDate || res.State == Behind || o.NoPush || o.DryRun {
+		return nil
+	}
+	o.hook("sync:pushing")
+	err = r.Push(ctx, o.Remote, o.Branch, o.net())
+	if errors.Is(err, repo.ErrUnreachable) {
+		res.Offline = true
+		return fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)
+	}
+	if err != nil {
+		return err
+	}
+	res.Pushed = true
+	o.hook("sync:pushed")
+	return nil
+}
+
+// fetchClassify fetches the remote's branch and sets res.State to how
+// the local branch (at local) stands against it (at remote).
+func fetchClassify(ctx context.Context, o *Options, res *Result) (local, remote repo.Hash, err error) {
 	r := o.Repo
 	// Fetch into a quarantine ref: the remote-tracking ref takes the
 	// commit only once its tree is known to be safe to check out (a
@@ -243,38 +339,37 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 	found, err := r.FetchTo(ctx, o.Remote, o.Branch, ref, o.net())
 	if errors.Is(err, repo.ErrUnreachable) {
 		res.Offline, res.State = true, Unknown
-		return fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)
+		return local, remote, fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)
 	}
 	if err != nil {
-		return err
+		return local, remote, err
 	}
 	res.Fetched = true
 	o.hook("sync:fetched")
 	if found {
 		incoming, ok, err := r.Ref(ref)
 		if err != nil {
-			return err
+			return local, remote, err
 		}
 		found = ok
 		if old, _, _ := r.Ref(tracking); ok && incoming != old {
 			if err := r.CheckCommit(incoming, old); err != nil {
-				return fmt.Errorf("%w; nothing of it was taken, and your entries are committed here", err)
+				return local, remote, fmt.Errorf("%w; nothing of it was taken, and your entries are committed here", err)
 			}
 			if !o.DryRun {
 				if err := r.SetRef(tracking, incoming); err != nil {
-					return err
+					return local, remote, err
 				}
 			}
 		}
 	}
 	head, err := r.Head()
 	if err != nil {
-		return err
+		return local, remote, err
 	}
-	var remote repo.Hash
 	if found {
 		if remote, found, err = r.Ref(ref); err != nil {
-			return err
+			return local, remote, err
 		}
 	}
 	switch {
@@ -285,12 +380,12 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 	default:
 		ahead, err := r.IsAncestor(remote, head.Hash)
 		if err != nil {
-			return err
+			return local, remote, err
 		}
 		behind := !head.Hash.IsZero() && !ahead
 		if behind {
 			if behind, err = r.IsAncestor(head.Hash, remote); err != nil {
-				return err
+				return local, remote, err
 			}
 		}
 		switch {
@@ -305,34 +400,7 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 		}
 	}
 
-	switch res.State {
-	case Behind:
-		if err := fastForward(ctx, o, res, head.Hash, remote); err != nil {
-			return err
-		}
-	case Diverged:
-		if err := mergeRemote(ctx, o, res, head.Hash, remote); err != nil {
-			return err
-		}
-	}
-	if err := lint(r, o, res, remote); err != nil {
-		return err
-	}
-	if res.State == UpToDate || res.State == Behind || o.NoPush || o.DryRun {
-		return nil
-	}
-	o.hook("sync:pushing")
-	err = r.Push(ctx, o.Remote, o.Branch, o.net())
-	if errors.Is(err, repo.ErrUnreachable) {
-		res.Offline = true
-		return fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)
-	}
-	if err != nil {
-		return err
-	}
-	res.Pushed = true
-	o.hook("sync:pushed")
-	return nil
+	return head.Hash, remote, nil
 }
 
 // commitLocal commits every change in the work tree, as git add -A
@@ -519,10 +587,10 @@ func NoSuchRemote(r *repo.Repo, remote string) error {
 		return nil
 	}
 	has := "this diary has no remote"
-	fix := fmt.Sprintf("add it with git remote add %s URL, or set it back to the default with diary config set remote %s (a diary with no remote syncs nowhere)", remote, DefaultRemote)
+	fix := fmt.Sprintf("add it with diary init --remote URL (or git remote add %s URL), or set it back to the default with diary config set remote %s (a diary with no remote syncs nowhere)", remote, DefaultRemote)
 	if len(names) > 0 {
 		has = "this diary has " + strings.Join(names, ", ")
-		fix = fmt.Sprintf("set remote to one of them (diary config set remote %s), or add it with git remote add %s URL", names[0], remote)
+		fix = fmt.Sprintf("set remote to one of them (diary config set remote %s), or add it with diary init --remote URL (or git remote add %s URL)", names[0], remote)
 	}
 	return fmt.Errorf("no remote named %s in %s (%s): %s", remote, filepath.Join(r.GitDir(), "config"), has, fix)
 }

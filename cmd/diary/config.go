@@ -15,18 +15,15 @@ func newConfigCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "config",
 		Short: "Get, set and list settings, and where each comes from",
-		Long: `Settings come from, highest first: flags; DIARY_<KEY> variables; the
-diary's .diary.yml (committed, shared by every laptop); this machine's
-$XDG_CONFIG_HOME/diary/config.yaml; defaults.
-
-Keys: ` + strings.Join(app.ConfigKeys(), ", "),
-		Args: args(cobra.NoArgs),
+		Long:  configHelp(),
+		Args:  args(cobra.NoArgs),
 	}
 	var shared bool
 	set := &cobra.Command{
-		Use:   "set KEY VALUE",
-		Short: "Set a key in this machine's config, or in .diary.yml with --shared",
-		Args:  args(cobra.ExactArgs(2)),
+		Use:               "set KEY VALUE",
+		ValidArgsFunction: completeKeys(true),
+		Short:             "Set a key in this machine's config, or in .diary.yml with --shared",
+		Args:              args(cobra.ExactArgs(2)),
 		RunE: func(c *cobra.Command, a []string) error {
 			file, err := app.SetConfig(g.options(), a[0], a[1], shared)
 			if err != nil {
@@ -42,9 +39,10 @@ Keys: ` + strings.Join(app.ConfigKeys(), ", "),
 	set.Flags().BoolVar(&shared, "shared", false, "write the diary's .diary.yml, shared by every laptop")
 	c.AddCommand(
 		&cobra.Command{
-			Use:   "get KEY",
-			Short: "Print a key's value",
-			Args:  args(cobra.ExactArgs(1)),
+			Use:               "get KEY",
+			ValidArgsFunction: completeKeys(false),
+			Short:             "Print a key's value",
+			Args:              args(cobra.ExactArgs(1)),
 			RunE: func(c *cobra.Command, a []string) error {
 				cfg, err := app.LoadConfig(g.options())
 				if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -14,10 +13,20 @@ func newEditCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "edit [QUERY]",
 		Short: "Open an entry in the editor and commit it if it changed",
-		Long: `Open the newest entry, or the one whose path, slug, date (YYYY-MM-DD) or
-title matches QUERY, in the editor; commit it if it changed. When several
-entries match, they are listed and nothing is opened.`,
-		Args: args(cobra.ArbitraryArgs),
+		Long: `Open the newest entry, or the one QUERY names, in the editor; commit it if
+it changed. QUERY is tried as a path, a file name (with or without its
+extension), a slug (the name without its date), a date (YYYY-MM-DD), the
+title, and then a part of the title or slug. When several entries match,
+they are listed and nothing is opened. With autosync: true, the
+remote's news is fetched and fast-forwarded first (only a clean work tree
+that is behind; offline, nothing is said), and a sync starts after the
+commit.`,
+		Example: `  diary edit                      # the newest entry
+  diary edit 2022-04-30           # the entry of that day
+  diary edit personal-diary.md    # by file name, without the date
+  diary edit rain                 # "Rainy day", if no other title or slug has "rain"`,
+		Args:              args(cobra.ArbitraryArgs),
+		ValidArgsFunction: completeEntries(g, true, true),
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())
 			if err != nil {
@@ -28,15 +37,7 @@ entries match, they are listed and nothing is opened.`,
 				eo.Editor = g.editor()
 			}
 			res, err := d.Edit(c.Context(), eo)
-			for _, w := range res.Warnings {
-				g.warn("%s", w)
-			}
-			if errors.Is(err, app.ErrAmbiguous) {
-				for _, e := range res.Matches {
-					fmt.Fprintf(g.sys.Stderr, "  %s\t%s\t%s\n", e.Date.In(d.Config.Location).Format("2006-01-02"), oneLine(e.Title), e.Path)
-				}
-			}
-			if err != nil {
+			if err := reportFound(g, d, res.Warnings, res.Matches, err); err != nil {
 				return err
 			}
 			fmt.Fprintln(g.sys.Stdout, res.Path)

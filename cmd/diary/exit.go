@@ -20,6 +20,10 @@ const (
 	exitOffline   = 3 // sync worked offline
 	exitConflicts = 4 // sync kept conflict copies
 
+	// Interrupted by Ctrl-C: 128 + SIGINT, as a shell reports a process
+	// the signal ended.
+	exitInterrupted = 130
+
 	// merge-file follows git's merge-driver protocol: 1 says the merge
 	// has conflicts (marked in the file), and any error is bad input (2).
 	exitMergeConflicts = 1

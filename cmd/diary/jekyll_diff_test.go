@@ -21,7 +21,13 @@ import (
 // script, testdata/jekyll/read_posts.rb, that loads the site as `jekyll
 // build --future --unpublished` does and prints each post), and the two
 // must agree on every post's path, title, date, categories, tags and
-// published. (The URL is not in `list --json` yet: issue 14.)
+// published. Then the site is read again under several permalink
+// settings (urlConfigs: every built-in style, custom templates with every
+// placeholder, collections.posts.permalink, a permalink from front matter
+// defaults, markdown_ext, url and baseurl), and `diary url` must print,
+// for every post both read, the URL Jekyll gives it (page.url, or
+// absolute_url of it where the site has a url or baseurl), and fail where
+// Jekyll fails.
 //
 // Where they cannot agree, diary must say the post is unreadable rather
 // than show other values: a post Jekyll reads with an error or skips must
@@ -191,6 +197,23 @@ func jekyllDiffCorpus() []diffPost {
 	add("일상/_posts/2024-09-06-korean-site-folder.md", fm("title: 일상"))
 	add("_posts/2024-09-07-multilingual.en.md", fm("title: English"))
 	add("_posts/2024-09-08-multilingual.zh-cn.md", fm("title: 中文"))
+
+	// URLs (issue 14): what :title, :slug and :name make of a name,
+	// front matter slug and permalink, categories that need escaping.
+	add("_posts/2024-10-01-Hello,-World!-(1).md", fm("title: Punctuation"))
+	add("_posts/2024-10-02-front-slug.md", fm("title: s", "slug: My Own Slug"))
+	add("_posts/2024-10-03-own-permalink.md", fm("title: p", "permalink: /:year/:title.php"))
+	add("_posts/2024-10-04-own-permalink-dir.md", fm("title: p", "permalink: /about/me/"))
+	add("_posts/2024-10-05-odd-categories.md", fm("title: c", `categories: ["a?b#c#d", "100%", "[x]", "A/B", "Café", "it's (1)"]`))
+	add("_posts/2024-10-06-dots-category.md", fm("title: c", "categories: [.., ./x, a..b]"))
+	add("_posts/2024-10-07-upper.MD", fm("title: Upper"))
+	add("_posts/2024-10-08-null-slug.md", fm("title: n", "slug:"))
+	add("_posts/2021-01-01-iso-week.md", fm("title: ISO week 53 of 2020"))
+	add("_posts/2024-10-09-permalink-false.md", fm("title: f", "permalink: false"))
+	add("_posts/2024-10-12-permalink-null.md", fm("title: f", "permalink:"))
+	add("_posts/2024-10-13-scheme-category.md", fm("title: s", "category: a b:c")) // no URL: Jekyll's build fails
+	add("_posts/2024-10-10-Mixed-CASE-이름.md", fm("title: m", "categories: [Mixed Case, MIXED case]"))
+	add("_posts/2024-10-11-permalink-placeholders.md", fm("title: pp", "slug: Given", "permalink: /x/:categories/:title/:slug:output_ext"))
 	for _, ext := range []string{"markdown", "mkdn", "mkd", "mkdown", "html", "htm", "txt", "textile"} {
 		add("_posts/2024-09-09-ext."+ext, fm("title: Extension "+ext))
 	}
@@ -242,7 +265,15 @@ func TestJekyllReadsAsDiaryReads(t *testing.T) {
 		t.Fatalf("git init: %v\n%s", err, out)
 	}
 
-	jekyll := readWithJekyll(t, ruby, script, site, home)
+	var configs []string
+	for _, c := range urlConfigs {
+		file := filepath.Join(tmp, c.name)
+		if err := os.WriteFile(file, []byte(c.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		configs = append(configs, file)
+	}
+	jekyll := readWithJekyll(t, ruby, script, site, home, configs...)
 	diary, unreadable := readWithDiary(t, site, home)
 
 	checked := 0
@@ -287,6 +318,95 @@ func TestJekyllReadsAsDiaryReads(t *testing.T) {
 		}
 	}
 	t.Logf("%d posts compared with Jekyll; %d of them unreadable to diary", checked, len(unreadable))
+
+	// URLs: each setting in turn as the site's _config.yml, and diary
+	// url asked for every post that both read.
+	urls, failing := 0, 0
+	for _, c := range urlConfigs {
+		if err := os.WriteFile(filepath.Join(site, "_config.yml"), []byte(c.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range corpus {
+			j, jok := jekyll[p.path]
+			if _, refused := unreadable[p.path]; refused || !jok || j.Error != "" {
+				continue
+			}
+			ju, ok := j.URLs[c.name]
+			if !ok {
+				t.Errorf("%s: read_posts.rb gave no URL under %s", p.path, c.name)
+				continue
+			}
+			want := ju.URL
+			if c.absolute {
+				want = ju.Abs
+			}
+			got, stderr, code := diaryURL(t, site, home, p.path)
+			if ju.Error != "" {
+				failing++
+			}
+			switch {
+			case ju.Error != "" && code == 0:
+				t.Errorf("%s under %s: Jekyll fails (%s), but diary url prints %q", p.path, c.name, ju.Error, got)
+			case ju.Error != "" && code != 1:
+				t.Errorf("%s under %s: Jekyll fails (%s); diary url exits %d, want 1: %s", p.path, c.name, ju.Error, code, stderr)
+			case ju.Error == "" && (code != 0 || got != want):
+				t.Errorf("%s under %s: diary url gives %q (exit %d, %s), Jekyll %q", p.path, c.name, got, code, strings.TrimSpace(stderr), want)
+			}
+			urls++
+		}
+	}
+	t.Logf("%d URLs compared with Jekyll's under %d settings, %d of them where Jekyll fails", urls, len(urlConfigs), failing)
+	if failing == 0 {
+		t.Errorf("no post of the corpus has a URL Jekyll fails on: the corpus no longer tests that diary url fails there too")
+	}
+}
+
+// urlConfigs are the site settings under which the URLs of the corpus are
+// compared. absolute: the site has a url or baseurl, so diary url's
+// answer is compared with Jekyll's absolute_url, not page.url.
+var urlConfigs = []struct {
+	name, config string
+	absolute     bool
+}{
+	{"default.yml", "timezone: Asia/Seoul\n", false},
+	{"date.yml", "timezone: Asia/Seoul\npermalink: date\n", false},
+	{"pretty-url.yml", "timezone: Asia/Seoul\npermalink: pretty\nurl: https://me.example.org\nbaseurl: /blog/\n", true},
+	{"ordinal-baseurl.yml", "timezone: Asia/Seoul\npermalink: ordinal\nbaseurl: /diary\n", true},
+	{"weekdate.yml", "timezone: Asia/Seoul\npermalink: weekdate\n", false},
+	{"none-markdown-ext.yml", "timezone: Asia/Seoul\npermalink: none\nmarkdown_ext: md,mkd\n", false},
+	{"custom-all.yml", "timezone: Asia/Seoul\npermalink: /:categories/:slugified_categories/:year/:short_year/:month/:i_month/:short_month/:long_month/:day/:i_day/:y_day/:hour/:minute/:second/:w_year/W:week/:w_day/:short_day/:long_day/:title/:slug/:name/:path/:collection/:month_:day:output_ext\n", false},
+	{"custom-short.yml", "timezone: America/New_York\npermalink: /:year/:title\n", false},
+	{"collections.yml", "timezone: Asia/Seoul\npermalink: pretty\ncollections:\n  posts:\n    permalink: /c/:title/\n", false},
+	{"defaults.yml", "timezone: Asia/Seoul\ndefaults:\n  - scope:\n      path: \"\"\n      type: posts\n    values:\n      permalink: /d/:slug:output_ext\n", false},
+}
+
+// diaryURL runs diary url PATH on the site, in-process.
+func diaryURL(t *testing.T, site, home, path string) (stdout, stderr string, code int) {
+	t.Helper()
+	stdout, stderr, code = diaryOnSite(site, home, "url", path)
+	return strings.TrimSuffix(stdout, "\n"), stderr, code
+}
+
+// diaryOnSite runs diary on the site, in-process, with the pinned
+// environment, the machine in New York (not the site's zone) and the
+// clock at the start of 2025.
+func diaryOnSite(site, home string, args ...string) (stdout, stderr string, code int) {
+	env := pinnedEnv(home)
+	env["TZ"] = "America/New_York" // the machine's zone is not the site's
+	var out, errb bytes.Buffer
+	sys := System{
+		Stdin:  strings.NewReader(""),
+		Stdout: &out,
+		Stderr: &errb,
+		Env: func(k string) (string, bool) {
+			v, ok := env[k]
+			return v, ok
+		},
+		Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) },
+		Dir: site,
+	}
+	code = Main(append([]string{"--repo", site}, args...), sys)
+	return out.String(), errb.String(), code
 }
 
 // jekyllPostJSON is one post as read_posts.rb prints it.
@@ -298,6 +418,12 @@ type jekyllPostJSON struct {
 	Categories []string `json:"categories"`
 	Tags       []string `json:"tags"`
 	Published  bool     `json:"published"`
+	// URLs are the post's URLs under each of urlConfigs, by name.
+	URLs map[string]struct {
+		URL   string `json:"url"`
+		Abs   string `json:"abs"`
+		Error string `json:"error"`
+	} `json:"urls"`
 }
 
 func jekyllWhy(j jekyllPostJSON, ok bool) string {
@@ -308,11 +434,13 @@ func jekyllWhy(j jekyllPostJSON, ok bool) string {
 }
 
 // readWithJekyll runs read_posts.rb on the site.
-func readWithJekyll(t *testing.T, ruby, script, site, home string) map[string]jekyllPostJSON {
+// Each of configs is a settings file read instead of _config.yml for the
+// posts' URLs.
+func readWithJekyll(t *testing.T, ruby, script, site, home string, configs ...string) map[string]jekyllPostJSON {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, ruby, script, site)
+	cmd := exec.CommandContext(ctx, ruby, append([]string{script, site}, configs...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8", "TZ=America/New_York"}
 	cmd.WaitDelay = 10 * time.Second
 	var stderr bytes.Buffer
@@ -339,36 +467,23 @@ var warningRE = regexp.MustCompile(`(?m)^diary: warning: (.+?)(?::\d+)?: (.*): s
 // returns what it lists and, by path, why it cannot read the rest.
 func readWithDiary(t *testing.T, site, home string) (map[string]jsonEntry, map[string]string) {
 	t.Helper()
-	env := pinnedEnv(home)
-	env["TZ"] = "America/New_York" // the machine's zone is not the site's
-	var stdout, stderr bytes.Buffer
-	sys := System{
-		Stdin:  strings.NewReader(""),
-		Stdout: &stdout,
-		Stderr: &stderr,
-		Env: func(k string) (string, bool) {
-			v, ok := env[k]
-			return v, ok
-		},
-		Now: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) },
-		Dir: site,
-	}
-	if code := Main([]string{"--repo", site, "list", "--json"}, sys); code != 0 {
-		t.Fatalf("diary list --json: exit %d\n%s", code, stderr.String())
+	stdout, stderr, code := diaryOnSite(site, home, "list", "--json")
+	if code != 0 {
+		t.Fatalf("diary list --json: exit %d\n%s", code, stderr)
 	}
 	var entries []jsonEntry
-	if err := json.Unmarshal(stdout.Bytes(), &entries); err != nil {
-		t.Fatalf("diary list --json printed no JSON: %v\n%s", err, stdout.String())
+	if err := json.Unmarshal([]byte(stdout), &entries); err != nil {
+		t.Fatalf("diary list --json printed no JSON: %v\n%s", err, stdout)
 	}
 	m := map[string]jsonEntry{}
 	for _, e := range entries {
 		m[e.Path] = e
 	}
 	unreadable := map[string]string{}
-	for _, w := range warningRE.FindAllStringSubmatch(stderr.String(), -1) {
+	for _, w := range warningRE.FindAllStringSubmatch(stderr, -1) {
 		unreadable[w[1]] = w[2]
 	}
-	if rest := warningRE.ReplaceAllString(stderr.String(), ""); strings.TrimSpace(rest) != "" {
+	if rest := warningRE.ReplaceAllString(stderr, ""); strings.TrimSpace(rest) != "" {
 		t.Errorf("diary list said more than warnings about posts:\n%s", rest)
 	}
 	return m, unreadable

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,6 +73,8 @@ func TestJekyllBuildsWhatDiaryWrites(t *testing.T) {
 	t.Run("adopted site", func(t *testing.T) { jt.adoptedSite(t, fixture) })
 	t.Run("adopted site without timezone", jt.adoptedSiteWithoutTimezone)
 	t.Run("adopted site without post layout", jt.adoptedSiteWithoutPostLayout)
+	t.Run("template and attachment", jt.templateAndAttachment)
+	t.Run("urls", jt.urls)
 }
 
 // requireTool finds a program on PATH; without it the test is skipped,
@@ -538,3 +541,67 @@ func readFile(t *testing.T, p string) string {
 // rubyEscapeHTML is Liquid's escape filter (Ruby's CGI.escapeHTML), which
 // the layouts apply to titles.
 var rubyEscapeHTML = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;").Replace
+
+// urls: for each built-in permalink style and two custom templates, on a
+// diary made with diary init with a url and a baseurl, diary url names
+// exactly the file jekyll build wrote for each post: Korean titles,
+// categories with spaces and Hangul, a post's own permalink and slug.
+func (jt *jekyllTest) urls(t *testing.T) {
+	dir := filepath.Join(jt.tmp, "url-diary")
+	jt.diary(t, jt.tmp, map[string]string{"DIARY_TIMEZONE": "Asia/Seoul"}, "init", "url-diary")
+	base := readFile(t, filepath.Join(dir, "_config.yml"))
+	var paths []string
+	for _, p := range [][]string{
+		{"오늘의 일기", "-c", "일기"},
+		{"Late Night", "--date", "2022-05-01 23:30", "-c", "My Diary", "-c", "work"},
+		{"Personal Diary", "--date", "2022-04-30", "-c", "etc"},
+		{"No Category (1)!"},
+	} {
+		out := jt.diary(t, dir, nil, append([]string{"new", p[0], "--body", "Text."}, p[1:]...)...)
+		paths = append(paths, strings.TrimSpace(out))
+	}
+	own := "_posts/2022-04-29-own.md"
+	if err := os.WriteFile(filepath.Join(dir, own), []byte("---\ntitle: Own\nslug: 내 글\npermalink: /pages/:title/\n---\nText.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, own)
+
+	const url, baseurl = "https://me.example.org", "/diary"
+	for _, style := range []string{"date", "pretty", "ordinal", "weekdate", "none",
+		"/:categories/:year/:i_month/:title", "/:slugified_categories/:short_year/:long_month/:long_day/:slug/"} {
+		config := base + "url: " + url + "\nbaseurl: " + baseurl + "\npermalink: " + style + "\n"
+		if err := os.WriteFile(filepath.Join(dir, "_config.yml"), []byte(config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dest := filepath.Join(jt.tmp, "url-site")
+		if err := os.RemoveAll(dest); err != nil {
+			t.Fatal(err)
+		}
+		jt.build(t, dir, dest, "UTC")
+		for _, p := range paths {
+			got := strings.TrimSpace(jt.diary(t, dir, nil, "url", p))
+			rest, ok := strings.CutPrefix(got, url+baseurl+"/")
+			if !ok {
+				t.Errorf("permalink %s: diary url %s = %q, not under %s", style, p, got, url+baseurl)
+				continue
+			}
+			file, err := neturl.PathUnescape(rest)
+			if err != nil {
+				t.Errorf("permalink %s: diary url %s = %q: %v", style, p, got, err)
+				continue
+			}
+			// Jekyll's Document#destination: a URL ending in "/" is a
+			// folder's index.html, any other is the file, or the file
+			// with .html added when the URL has no extension.
+			cands := []string{file}
+			if strings.HasSuffix(file, "/") || file == "" {
+				cands = []string{file + "index.html"}
+			} else if filepath.Ext(file) == "" {
+				cands = []string{file + ".html"}
+			}
+			if fi, err := os.Stat(filepath.Join(dest, filepath.FromSlash(cands[0]))); err != nil || !fi.Mode().IsRegular() {
+				t.Errorf("permalink %s: diary url %s = %q, but jekyll build wrote no %s", style, p, got, cands[0])
+			}
+		}
+	}
+}

@@ -89,14 +89,21 @@ func killTools(t *testing.T) (strace, bin string) {
 // the calls of one thread, which strace's when=N counts.
 func buildOneThreadDiary(t *testing.T) string {
 	t.Helper()
+	return buildDiaryWith(t, "zz_onethread_test_overlay.go", "package main\n\nimport \"runtime\"\n\nfunc init() { runtime.LockOSThread() }\n")
+}
+
+// buildDiaryWith builds diary with one more file of package main, named
+// name (which must not exist) and holding src, by go build -overlay: a
+// test's own hooks, in a binary like the one users run.
+func buildDiaryWith(t testing.TB, name, src string) string {
+	t.Helper()
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "diary")
-	extra := filepath.Join(tmp, "onethread.go")
-	src := "package main\n\nimport \"runtime\"\n\nfunc init() { runtime.LockOSThread() }\n"
+	extra := filepath.Join(tmp, name)
 	if err := os.WriteFile(extra, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	here, err := filepath.Abs("zz_onethread_test_overlay.go")
+	here, err := filepath.Abs(name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,29 +75,7 @@ func TestKillCloneAtEverySyscall(t *testing.T) {
 	if err != nil {
 		t.Fatalf("clone under strace: %v", err)
 	}
-	line := regexp.MustCompile(`^(\d+)\s+(\w+)\(`)
-	counts := map[string]int{}
-	main := ""
-	for _, l := range strings.Split(listing, "\n") {
-		m := line.FindStringSubmatch(l)
-		if m == nil {
-			continue
-		}
-		if main == "" {
-			main = m[1]
-		}
-		if m[1] == main {
-			counts[m[2]]++
-		}
-	}
-	if len(counts) == 0 {
-		t.Fatalf("the listing run traced no call:\n%s", listing)
-	}
-	var calls []string
-	for c := range counts {
-		calls = append(calls, c)
-	}
-	sort.Strings(calls)
+	counts, calls := mainThreadCalls(t, listing)
 
 	all := os.Getenv("DIARY_KILL_ALL") != ""
 	runs := 0
@@ -128,6 +106,37 @@ func TestKillCloneAtEverySyscall(t *testing.T) {
 		}
 	}
 	t.Logf("killed diary clone at %d points (%v calls of the main thread)", runs, counts)
+}
+
+// mainThreadCalls counts the calls of each kind that the first thread
+// in strace's log (diary's main thread) makes, and lists the kinds in
+// order.
+func mainThreadCalls(t *testing.T, listing string) (map[string]int, []string) {
+	t.Helper()
+	line := regexp.MustCompile(`^(\d+)\s+(\w+)\(`)
+	counts := map[string]int{}
+	main := ""
+	for _, l := range strings.Split(listing, "\n") {
+		m := line.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		if main == "" {
+			main = m[1]
+		}
+		if m[1] == main {
+			counts[m[2]]++
+		}
+	}
+	if len(counts) == 0 {
+		t.Fatalf("the listing run traced no call:\n%s", listing)
+	}
+	var calls []string
+	for c := range counts {
+		calls = append(calls, c)
+	}
+	sort.Strings(calls)
+	return counts, calls
 }
 
 // killPoints picks which of n calls to kill at: all of them, or the

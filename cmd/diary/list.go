@@ -1,10 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
-	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode"
 
@@ -16,14 +15,17 @@ import (
 
 func newListCmd(g *globals) *cobra.Command {
 	var lo app.ListOptions
-	var asJSON bool
+	var asJSON, noPager bool
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "List entries, newest first",
 		Long: `List the diary's posts (and drafts with --drafts), newest first: a table
-on a terminal, tab-separated lines (date, title, path) on a pipe, or a
-JSON array with --json. Files that cannot be read are warned about on
-stderr and skipped.`,
+on a terminal (through $PAGER when longer than the screen), tab-separated
+lines (date, title, path) on a pipe, or a JSON array with --json. Files
+that cannot be read are warned about on stderr and skipped.`,
+		Example: `  diary list -n 10                 # the ten newest
+  diary list --since 2022-01-01 -c travel
+  diary list --json | jq -r '.[].title'`,
 		Args: args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
 			d, err := app.Open(g.options())
@@ -40,8 +42,7 @@ stderr and skipped.`,
 			if asJSON {
 				return printJSON(g, entries)
 			}
-			printEntries(g, entries, d.Config.Location)
-			return nil
+			return printEntries(g, entries, d.Config.Location, noPager)
 		},
 	}
 	fl := c.Flags()
@@ -50,6 +51,8 @@ stderr and skipped.`,
 	fl.StringVarP(&lo.Category, "category", "c", "", "only entries in this category")
 	fl.StringVarP(&lo.Tag, "tag", "t", "", "only entries with this tag")
 	fl.BoolVar(&lo.Drafts, "drafts", false, "include drafts")
+	fl.IntVarP(&lo.Limit, "limit", "n", 0, "only the newest `N` entries")
+	fl.BoolVar(&noPager, "no-pager", false, "never page the table")
 	fl.BoolVar(&asJSON, "json", false, "print a JSON array")
 	return c
 }
@@ -71,7 +74,9 @@ func printJSON(g *globals, entries []*entry.Entry) error {
 		out[i] = jsonEntry{
 			Path: e.Path, Title: e.Title, Date: e.Date.Format(time.RFC3339),
 			Categories: nonNil(e.Categories), Tags: nonNil(e.Tags),
-			Draft: e.Draft, Published: e.Published,
+			// A draft is not published, whatever its front matter
+			// says: Jekyll builds drafts only with --drafts.
+			Draft: e.Draft, Published: e.Published && !e.Draft,
 		}
 	}
 	enc := json.NewEncoder(g.sys.Stdout)
@@ -87,7 +92,7 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func printEntries(g *globals, entries []*entry.Entry, loc *time.Location) {
+func printEntries(g *globals, entries []*entry.Entry, loc *time.Location, noPager bool) error {
 	if !g.sys.StdoutTTY {
 		// One entry a line, tab-separated, for scripts: no header, and
 		// tabs or newlines in a title cannot break the columns.
@@ -100,19 +105,20 @@ func printEntries(g *globals, entries []*entry.Entry, loc *time.Location) {
 			b = append(b, e.Path...)
 			b = append(b, '\n')
 		}
-		g.sys.Stdout.Write(b)
-		return
+		_, err := g.sys.Stdout.Write(b)
+		return err
 	}
-	tw := tabwriter.NewWriter(g.sys.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DATE\tTITLE\tPATH")
+	rows := [][]string{{"DATE", "TITLE", "PATH"}}
 	for _, e := range entries {
 		title := oneLine(e.Title)
 		if e.Draft {
 			title += " (draft)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Date.In(loc).Format("2006-01-02"), title, e.Path)
+		rows = append(rows, []string{e.Date.In(loc).Format("2006-01-02"), title, e.Path})
 	}
-	tw.Flush()
+	var b bytes.Buffer
+	writeTable(&b, rows, 1, g.sys.Width)
+	return page(g, b.Bytes(), len(rows), noPager)
 }
 
 // appendOneLine appends oneLine(s): s itself when it has no white space

@@ -53,5 +53,7 @@ Then nothing changes, the copy is kept, and the message says what to do.`,
 		},
 	}
 	c.Flags().StringVar(&take, "take", "", "local or remote: take that side whole")
+	c.ValidArgsFunction = completeConflicts(g)
+	_ = c.RegisterFlagCompletionFunc("take", cobra.FixedCompletions([]cobra.Completion{"local", "remote"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }

@@ -11,11 +11,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/internal/app"
 	"github.com/gitdiary/diary/internal/editor"
+	"github.com/gitdiary/diary/internal/suggest"
 )
 
 // System is everything diary takes from the process it runs in, so that
@@ -30,14 +32,19 @@ type System struct {
 	StdinTTY, StdoutTTY, StderrTTY bool
 	// Exe is this diary binary's absolute path, which autosync runs.
 	Exe string
+	// Width and Height are the terminal's size in cells (0 when stdout is
+	// not a terminal, or its size is unknown).
+	Width, Height int
 }
 
 // OS is the System of a real process.
 func OS() System {
 	dir, _ := os.Getwd()
 	exe, _ := os.Executable()
+	w, h, _ := term.GetSize(int(os.Stdout.Fd()))
 	return System{
 		Exe:   exe,
+		Width: w, Height: h,
 		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Env: os.LookupEnv, Now: time.Now, Dir: dir,
 		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
@@ -67,13 +74,13 @@ func (g *globals) options() app.Options {
 // note prints progress and hints on stderr, unless --quiet.
 func (g *globals) note(format string, args ...any) {
 	if !g.quiet {
-		fmt.Fprintf(g.sys.Stderr, format+"\n", args...)
+		fmt.Fprintf(g.sys.Stderr, "%s\n", homeText(g, fmt.Sprintf(format, args...)))
 	}
 }
 
 // warn prints a warning on stderr, even with --quiet.
 func (g *globals) warn(format string, args ...any) {
-	fmt.Fprintf(g.sys.Stderr, "diary: warning: "+format+"\n", args...)
+	fmt.Fprintf(g.sys.Stderr, "diary: warning: %s\n", homeText(g, fmt.Sprintf(format, args...)))
 }
 
 // interactive says whether an editor can be opened: it needs the
@@ -112,7 +119,13 @@ func Main(args []string, sys System) int {
 	if errors.As(err, &ex) && ex.err == nil {
 		return ex.code
 	}
-	fmt.Fprintf(sys.Stderr, "diary: %s\n", strings.TrimSpace(message(err, c)))
+	if ctx.Err() != nil && !errors.Is(err, app.ErrUsage) {
+		// Ctrl-C: 128+SIGINT, as shells report it. What was committed
+		// stays committed; the rest is in the work tree.
+		fmt.Fprintf(sys.Stderr, "diary: interrupted (%s): nothing is lost: what was committed stays committed, and the rest is in the work tree for the next diary sync\n", homeText(g, strings.TrimSpace(message(err, c))))
+		return exitInterrupted
+	}
+	fmt.Fprintf(sys.Stderr, "diary: %s\n", homeText(g, strings.TrimSpace(message(err, c))))
 	return exitCode(err)
 }
 
@@ -128,12 +141,7 @@ laptop's copy in step. Run diary new "Title" to start.`,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
 	root.SetVersionTemplate("diary {{.Version}}\n")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		if c.Name() == "new" && (strings.Contains(err.Error(), "unknown") || strings.Contains(err.Error(), "bad flag syntax")) {
-			return usageErrorf("%v: put -- before a title that starts with -, as in diary new -- \"-x\"", err)
-		}
-		return usageErrorf("%v: see diary %s --help", err, c.Name())
-	})
+	root.SetFlagErrorFunc(flagError)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.repo, "repo", "", "the diary's directory (default: $DIARY_REPO, the current git work tree, or ~/diary)")
 	pf.StringVar(&g.config, "config", "", "the user config file (default: $XDG_CONFIG_HOME/diary/config.yaml)")
@@ -142,6 +150,11 @@ laptop's copy in step. Run diary new "Title" to start.`,
 		newInitCmd(g),
 		newNewCmd(g),
 		newEditCmd(g),
+		newPublishCmd(g),
+		newUnpublishCmd(g),
+		newRenameCmd(g),
+		newAttachCmd(g),
+		newURLCmd(g),
 		newListCmd(g),
 		newSyncCmd(g),
 		newStatusCmd(g),
@@ -151,17 +164,46 @@ laptop's copy in step. Run diary new "Title" to start.`,
 		newDoctorCmd(g),
 		newConfigCmd(g),
 		newAutosyncCmd(g),
+		newWatchCmd(g),
 		newMergeFileCmd(g),
 		newVersionCmd(g),
 		newCompletionCmd(g),
+		newManCmd(g),
 	)
+	root.AddCommand(topicCmds()...)
+	root.SetHelpCommand(newHelpCmd(g))
 	return root
+}
+
+// flagError is the error for a flag cobra could not parse: bad usage,
+// with the flag the user probably meant.
+func flagError(c *cobra.Command, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		var names []string
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if !f.Hidden {
+				names = append(names, f.Name)
+			}
+		})
+		if near := suggest.Nearest(name, names); near != "" {
+			return usageErrorf("%v: did you mean --%s? see diary %s --help", err, near, c.Name())
+		}
+	}
+	if c.Name() == "new" && (strings.Contains(msg, "unknown") || strings.Contains(msg, "bad flag syntax")) {
+		return usageErrorf("%v: put -- before a title that starts with -, as in diary new -- \"-x\"", err)
+	}
+	return usageErrorf("%v: see diary %s --help", err, c.Name())
 }
 
 // args wraps cobra's argument checks so that a wrong count is bad usage.
 func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(c *cobra.Command, a []string) error {
 		if err := check(c, a); err != nil {
+			if len(a) > 0 && !c.HasSubCommands() && strings.HasPrefix(err.Error(), "unknown command") {
+				// cobra's NoArgs speaks of commands; this one has none.
+				return usageErrorf("%s takes no arguments (got %q): see diary %s --help", c.Name(), strings.Join(a, " "), c.Name())
+			}
 			return usageErrorf("%v: see diary %s --help", err, c.Name())
 		}
 		return nil

@@ -27,7 +27,8 @@ func TestMain(m *testing.M) {
 
 // testSystem is the real process's System with what scripts pin: the
 // clock (DIARY_TEST_NOW, RFC 3339) and whether there is a terminal
-// (DIARY_TEST_TTY=1). Only this test binary reads those variables.
+// (DIARY_TEST_TTY=1), and its size (DIARY_TEST_SIZE). Only this test
+// binary reads those variables.
 func testSystem() System {
 	sys := OS()
 	if s := os.Getenv("DIARY_TEST_NOW"); s != "" {
@@ -44,6 +45,13 @@ func testSystem() System {
 	}
 	if os.Getenv("DIARY_TEST_TTY") == "1" {
 		sys.StdinTTY, sys.StdoutTTY, sys.StderrTTY = true, true, true
+	}
+	// DIARY_TEST_SIZE=WxH: the terminal's size in cells.
+	sys.Width, sys.Height = 0, 0
+	if s := os.Getenv("DIARY_TEST_SIZE"); s != "" {
+		if _, err := fmt.Sscanf(s, "%dx%d", &sys.Width, &sys.Height); err != nil {
+			panic("DIARY_TEST_SIZE: " + err.Error())
+		}
 	}
 	return sys
 }

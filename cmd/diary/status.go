@@ -69,6 +69,11 @@ func newStatusCmd(g *globals) *cobra.Command {
 			if st.Autosync != nil {
 				printAutosync(g, out, st.Autosync)
 			}
+			if st.Watch > 0 {
+				fmt.Fprintf(out, "watch: running (pid %d)\n", st.Watch)
+			} else {
+				fmt.Fprintln(out, "watch: not running")
+			}
 			return nil
 		},
 	}

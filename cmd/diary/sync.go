@@ -76,12 +76,18 @@ func runSync(c *cobra.Command, g *globals, so app.SyncOptions, asJSON bool, held
 	if res != nil {
 		*held = res.Unpublishable
 	}
+	return syncExit(res, err)
+}
+
+// syncExit is the error (and so the exit code) of a sync that returned
+// res and err: offline 3, conflict copies kept 4.
+func syncExit(res *dsync.Result, err error) error {
 	switch {
 	case errors.Is(err, dsync.ErrOffline):
 		return &exitError{code: exitOffline, err: err}
 	case err != nil:
 		return err
-	case len(res.Conflicts) > 0:
+	case res != nil && len(res.Conflicts) > 0:
 		return &exitError{code: exitConflicts}
 	}
 	return nil
@@ -104,23 +110,8 @@ func unattended(c *cobra.Command, g *globals, path string, held *[]string, run f
 	r := schedule.Result{Repo: root, Started: time.Now()}
 	fmt.Fprintf(f, "%s diary sync of %s (pid %d)\n", r.Started.Format(time.RFC3339), root, os.Getpid())
 	err = run()
-	r.Ended, r.Reason = time.Now(), "done"
-	if err != nil {
-		r.Exit = exitCode(err)
-		var ex *exitError
-		switch {
-		case errors.As(err, &ex) && ex.err == nil && ex.code == exitConflicts:
-			r.Reason = "kept conflict copies: settle them with diary resolve (see diary status)"
-		case errors.As(err, &ex) && ex.err == nil:
-			r.Reason = fmt.Sprintf("exit status %d", ex.code)
-		default:
-			msg := strings.TrimSpace(message(err, c))
-			r.Reason, _, _ = strings.Cut(msg, "\n")
-			fmt.Fprintf(f, "diary: %s\n", msg)
-		}
-	} else if len(*held) > 0 {
-		r.Held = *held
-		r.Reason = fmt.Sprintf("not published until fixed: %s", strings.Join(*held, "; "))
+	if msg := outcome(c, &r, err, *held); msg != "" {
+		fmt.Fprintf(f, "diary: %s\n", msg)
 	}
 	fmt.Fprintf(f, "%s exit %d: %s\n", r.Ended.Format(time.RFC3339), r.Exit, r.Reason)
 	if werr := schedule.WriteResult(app.ResultPath(path), r); werr != nil {
@@ -133,6 +124,30 @@ func unattended(c *cobra.Command, g *globals, path string, held *[]string, run f
 	return nil
 }
 
+// outcome fills in how an unattended sync that returned err (syncExit's)
+// ended, held naming the posts it did not publish, and returns the
+// error's whole message when there is one to say.
+func outcome(c *cobra.Command, r *schedule.Result, err error, held []string) (msg string) {
+	r.Ended, r.Reason = time.Now(), "done"
+	if err != nil {
+		r.Exit = exitCode(err)
+		var ex *exitError
+		switch {
+		case errors.As(err, &ex) && ex.err == nil && ex.code == exitConflicts:
+			r.Reason = "kept conflict copies: settle them with diary resolve (see diary status)"
+		case errors.As(err, &ex) && ex.err == nil:
+			r.Reason = fmt.Sprintf("exit status %d", ex.code)
+		default:
+			msg = strings.TrimSpace(message(err, c))
+			r.Reason, _, _ = strings.Cut(msg, "\n")
+		}
+	} else if len(held) > 0 {
+		r.Held = held
+		r.Reason = fmt.Sprintf("not published until fixed: %s", strings.Join(held, "; "))
+	}
+	return msg
+}
+
 // reportSync is the short human summary, on stderr.
 func reportSync(g *globals, r *dsync.Result) {
 	would := ""
@@ -140,12 +155,12 @@ func reportSync(g *globals, r *dsync.Result) {
 		would = "would have "
 	}
 	if n := len(r.Committed); n > 0 {
-		g.note("%scommitted %s: %s", would, plural(n, "change"), strings.Join(r.Committed, ", "))
+		g.note("%scommitted %s: %s", would, plural(n, "change"), summary(r.Committed))
 	}
 	remote := r.Remote + "/" + r.Branch
 	switch r.State {
 	case dsync.LocalOnly:
-		g.note("no remote named %s: the diary is local only (add one with git remote add %s URL)", r.Remote, r.Remote)
+		g.note("no remote named %s: the diary is local only (give it one with diary init --remote URL)", r.Remote)
 	case dsync.UpToDate:
 		g.note("up to date with %s", remote)
 	case dsync.NewBranch:
@@ -168,6 +183,16 @@ func reportSync(g *globals, r *dsync.Result) {
 	} else if r.DryRun && (r.State == dsync.Ahead || r.State == dsync.Diverged || r.State == dsync.NewBranch) {
 		g.note("would have pushed to %s", remote)
 	}
+}
+
+// summary names a few paths and counts the rest: a sync of thousands of
+// files says so on one line (the commit message and --json have them all).
+func summary(paths []string) string {
+	const shown = 3
+	if len(paths) <= shown+2 {
+		return strings.Join(paths, ", ")
+	}
+	return fmt.Sprintf("%s, and %d more", strings.Join(paths[:shown], ", "), len(paths)-shown)
 }
 
 func plural(n int, noun string) string {

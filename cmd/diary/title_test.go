@@ -16,27 +16,7 @@ import (
 // new as a user types it, and Ruby's Psych, the YAML parser Jekyll reads
 // front matter with, must read back exactly the typed title, in NFC.
 func TestNewKeepsTitlesAsTyped(t *testing.T) {
-	ruby := requireTool(t, "ruby")
-	requireTool(t, "git")
-	tmp := t.TempDir()
-	home := filepath.Join(tmp, "home")
-	if err := os.MkdirAll(home, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	env := pinnedEnv(home)
-	env["DIARY_HOST"] = "laptop-a"
-	env["DIARY_TIMEZONE"] = "Asia/Seoul"
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
-	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "DIARY_REPO"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-	jt := &jekyllTest{tmp: tmp, home: home, env: env}
-	jt.diary(t, tmp, nil, "init", "diary")
-	dir := filepath.Join(tmp, "diary")
-
+	jt, ruby, dir := psychDiary(t)
 	typed := []string{
 		"\tTabbed\ttitle ", "  two leading spaces", "trailing spaces  ", "개인\u3000일기",
 		"\u3000전각 공백으로 시작", "끝에 전각 공백\u3000", "a\u00a0b", "' quoted '", " - a dash",
@@ -71,4 +51,33 @@ end`
 			t.Errorf("typed %q; Psych reads the title as %q from\n%s", want, got, data)
 		}
 	}
+}
+
+// psychDiary makes a diary in Seoul's zone with the pinned environment,
+// for tests that read what diary new writes with Ruby's Psych; it
+// returns the test, ruby's path and the diary's folder.
+func psychDiary(t *testing.T) (*jekyllTest, string, string) {
+	t.Helper()
+	ruby := requireTool(t, "ruby")
+	requireTool(t, "git")
+	tmp := t.TempDir()
+	home := filepath.Join(tmp, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := pinnedEnv(home)
+	env["DIARY_HOST"] = "laptop-a"
+	env["DIARY_TIMEZONE"] = "Asia/Seoul"
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "DIARY_REPO"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	jt := &jekyllTest{tmp: tmp, home: home, env: env}
+	jt.diary(t, tmp, nil, "init", "diary")
+	dir := filepath.Join(tmp, "diary")
+
+	return jt, ruby, dir
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -20,9 +21,17 @@ func newVersionCmd(g *globals) *cobra.Command {
 	}
 }
 
-// version is the module version stamped by `go install`, or the VCS
-// revision of a build from a checkout.
+// tag is the release's version, set by the release build
+// (-ldflags "-X main.tag=v1.2.3", see .goreleaser.yaml).
+var tag string
+
+// version is the release's tag, the module version stamped by `go
+// install` (or by go build in a tagged checkout), or the VCS revision of
+// a build from a checkout.
 func version() string {
+	if tag != "" {
+		return "v" + strings.TrimPrefix(tag, "v")
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"

@@ -8,9 +8,6 @@ import (
 	"github.com/gitdiary/diary/repo"
 )
 
-// ConfigKeys are the names of diary's settings.
-func ConfigKeys() []string { return config.Keys() }
-
 // LoadConfig resolves the settings as the diary locate finds would have
 // them; outside any diary, without a repo layer.
 func LoadConfig(opts Options) (*config.Config, error) {

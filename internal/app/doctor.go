@@ -53,11 +53,11 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	if id, err := identity(d.Repo, cfg, opts.Env); err != nil {
 		add(SeverityError, "identity", "%v", err)
 	} else {
-		who := id.Name
-		if id.Email != "" {
-			who += " <" + id.Email + ">"
+		if id.Email == "" {
+			add(SeverityWarning, "identity", "commits as %s, with no email: GitHub links no commit to you: git config --global user.email you@example.com", id.Name)
+		} else {
+			add(SeverityOK, "identity", "commits as %s <%s> (from %s)", id.Name, id.Email, id.From)
 		}
-		add(SeverityOK, "identity", "commits as %s (from %s)", who, id.From)
 		if cfg.Author != "" && cfg.Author != id.Name {
 			add(SeverityOK, "author", "entries name %s as author", cfg.Author)
 		}
@@ -67,6 +67,7 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	d.doctorRemote(ctx, add)
 	d.doctorMergeDriver(add)
 	d.doctorAutosync(ctx, add)
+	d.doctorWatch(add)
 	// A site file that cannot be read gives no settings; the checks then
 	// say what Jekyll does without them.
 	site, _ := config.ReadSite(d.Root)
@@ -175,7 +176,7 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Severity, string, str
 			add(SeverityError, "remote", "%v", err)
 			return
 		}
-		add(SeverityWarning, "remote", "no remote named %s: the diary is on this laptop only; add one with git remote add %s URL", cfg.Remote, cfg.Remote)
+		add(SeverityWarning, "remote", "no remote named %s: the diary is on this laptop only; give it one with diary init --remote URL", cfg.Remote)
 		return
 	}
 	if err != nil {
@@ -303,4 +304,16 @@ func (d *Diary) doctorAutosync(ctx context.Context, add func(Severity, string, s
 		state += fmt.Sprintf("; the last unattended sync ended well at %s", rep.Last.Ended.Local().Format("2006-01-02 15:04"))
 	}
 	add(SeverityOK, "autosync", "%s", state)
+}
+
+// doctorWatch says whether a diary watch runs for the diary.
+func (d *Diary) doctorWatch(add func(Severity, string, string, ...any)) {
+	switch pid, err := d.WatchRunning(); {
+	case err != nil:
+		add(SeverityWarning, "watch", "%v", err)
+	case pid > 0:
+		add(SeverityOK, "watch", "running (pid %d)", pid)
+	default:
+		add(SeverityOK, "watch", "not running")
+	}
 }

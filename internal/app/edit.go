@@ -23,7 +23,10 @@ var (
 
 // EditOptions are what `diary edit` was asked for.
 type EditOptions struct {
-	Query string // path, slug, date (YYYY-MM-DD) or words of the title; "" for the newest
+	// Query is a path, a file name (with or without extension), a slug
+	// or a part of one, a date (YYYY-MM-DD), or words of the title; ""
+	// for the newest.
+	Query string
 	// Editor makes the editor from the configured command line; nil
 	// without a terminal.
 	Editor func(command string) Editor
@@ -45,6 +48,9 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 	// Before find, which writes the list cache: nothing is written.
 	if _, err := d.Repo.OnBranch(d.Config.Branch); err != nil {
 		return res, err
+	}
+	if d.Config.Autosync && eo.Editor != nil {
+		d.refresh(ctx)
 	}
 	rel, err := d.find(ctx, eo.Query, res)
 	if err != nil {
@@ -73,19 +79,17 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 		return res, nil
 	}
 	res.Changed = true
-	draft := entry.IsDraft(rel)
-	title := path.Base(rel)
-	if e, err := entry.Parse(rel, after, d.Config.Location, draft); err != nil {
+	if e, err := entry.Parse(rel, after, d.Config.Location, entry.IsDraft(rel)); err != nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%v: it is committed, but diary sync will not publish it until it parses: run diary edit %s", err, rel))
-	} else {
-		if e.Title != "" {
-			title = e.Title
-		}
-		if err := e.Check(); err != nil {
-			res.Warnings = append(res.Warnings, unbuildableWarning(rel, err))
-		}
+	} else if err := e.Check(); err != nil {
+		res.Warnings = append(res.Warnings, unbuildableWarning(rel, err))
 	}
-	res.Commit, err = d.commit(ctx, []string{rel}, fmt.Sprintf("edit %q", title))
+	// An entry made with --no-commit is added by its first commit.
+	verb := "edit"
+	if _, ok, err := d.committedVersion(rel); err == nil && !ok {
+		verb = "add"
+	}
+	res.Commit, err = d.commit(ctx, []string{rel}, fmt.Sprintf("%s %q", verb, d.titleOf(rel, after)))
 	if err != nil {
 		return res, fmt.Errorf("%w; your changes are saved in %s but not committed", err, rel)
 	}
@@ -101,7 +105,8 @@ func unbuildableWarning(rel string, err error) string {
 
 // find resolves a query to one entry: an existing path first (so that a
 // post whose front matter is broken can still be opened and fixed), then
-// the slug, the date, the whole title, and words of the title.
+// the file name, the slug, the date, the whole title, and a part of the
+// title or slug.
 func (d *Diary) find(ctx context.Context, q string, res *EditResult) (string, error) {
 	if q != "" {
 		if rel, ok := d.pathOf(q); ok {
@@ -118,11 +123,23 @@ func (d *Diary) find(ctx context.Context, q string, res *EditResult) (string, er
 		}
 		return all[0].Path, nil
 	}
+	lq := strings.ToLower(q)
+	// Exact ways of naming one entry first, then looser ones: the first
+	// tier with a match decides.
 	tiers := []func(e *entry.Entry) bool{
-		func(e *entry.Entry) bool { return slugOf(e.Path) == q },
+		func(e *entry.Entry) bool {
+			base := path.Base(e.Path)
+			return base == q || strings.TrimSuffix(base, path.Ext(base)) == q
+		},
+		func(e *entry.Entry) bool {
+			slug := slugOf(e.Path)
+			return slug == q || slug+path.Ext(e.Path) == q
+		},
 		func(e *entry.Entry) bool { return e.Date.In(d.Config.Location).Format("2006-01-02") == q },
 		func(e *entry.Entry) bool { return strings.EqualFold(e.Title, q) },
-		func(e *entry.Entry) bool { return strings.Contains(strings.ToLower(e.Title), strings.ToLower(q)) },
+		func(e *entry.Entry) bool {
+			return strings.Contains(strings.ToLower(e.Title), lq) || strings.Contains(strings.ToLower(slugOf(e.Path)), lq)
+		},
 	}
 	for _, match := range tiers {
 		var found []*entry.Entry

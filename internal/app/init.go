@@ -95,14 +95,19 @@ func initAt(ctx context.Context, dir string, opts Options, ask InitOptions) (*In
 			return res, addRemote(r, opts, ask, res)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", dir, err)
-	}
 	// Settings from flags, the environment and the user's file count
 	// already (author, timezone…); the repo layer does not exist yet.
 	cfg, err := config.Load(config.LoadOptions{Env: opts.Env, Flags: opts.Flags, RepoDir: dir, UserFile: opts.ConfigFile})
 	if err != nil {
 		return nil, err
+	}
+	// The first commit needs someone to make it: without one, nothing is
+	// written, rather than a site left uncommitted beside the next entry.
+	if _, err := identity(r, cfg, opts.Env); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
 
 	var written []string

@@ -15,12 +15,16 @@ type ListOptions struct {
 	Category     string
 	Tag          string
 	Drafts       bool
+	Limit        int // the newest N only; 0 for all
 }
 
 // List returns the entries that match, newest first, and one error for
 // each file that could not be read as an entry.
 func (d *Diary) List(ctx context.Context, lo ListOptions) ([]*entry.Entry, []error, error) {
 	loc := d.Config.Location
+	if lo.Limit < 0 {
+		return nil, nil, Usagef("-n %d is not a count: give how many of the newest entries to list", lo.Limit)
+	}
 	since, err := day(lo.Since, "--since", loc)
 	if err != nil {
 		return nil, nil, err
@@ -45,6 +49,9 @@ func (d *Diary) List(ctx context.Context, lo ListOptions) ([]*entry.Entry, []err
 		case lo.Tag != "" && !slices.Contains(e.Tags, lo.Tag):
 		default:
 			out = append(out, e)
+		}
+		if lo.Limit > 0 && len(out) == lo.Limit {
+			break
 		}
 	}
 	return out, warnings, nil

@@ -32,13 +32,19 @@ type AddOptions struct {
 	// several are written as a list.
 	Categories []string
 	Tags       []string // front matter tags
-	Date       string   // --date: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM"; "" for now
+	Date       string   // --date, as entryDate reads it; "" for now
 	Draft      bool
 	Body       *string // the text, from --body or --stdin; nil for none
 	// Editor, when not nil, is opened on the new entry (the command
 	// passes one only on a terminal, and not with --no-edit or a body).
 	Editor   func(command string) Editor
 	NoCommit bool
+	// Template names _templates/NAME.EXT: its front matter keys and its
+	// body (which then stands instead of the disclaimer); "" for none.
+	Template string
+	// Fields are -f KEY=VALUE: front matter keys, each over the
+	// template's and the front_matter setting's.
+	Fields []string
 }
 
 // AddResult says what Add did.
@@ -48,7 +54,11 @@ type AddResult struct {
 	Init      *InitResult // not nil when the diary had to be created first
 	Discarded bool        // left unchanged in the editor, and removed
 	Commit    string      // "" with --no-commit or when discarded
-	Warnings  []string
+	// URL is where Jekyll publishes the post (as diary url says); ""
+	// for a draft, or when the site gives it no URL (then a warning
+	// says why).
+	URL      string
+	Warnings []string
 }
 
 // errEditor: the editor failed; the entry is kept, uncommitted. Editors
@@ -86,6 +96,14 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	if _, err := layerFrontMatter(ask.Fields, nil, ""); err != nil {
+		return nil, err
+	}
+	if ask.Template != "" {
+		if err := checkTemplateName(ask.Template); err != nil {
+			return nil, err
+		}
+	}
 
 	d, err := Open(opts)
 	if errors.Is(err, errNoDiary) {
@@ -121,9 +139,41 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if when.After(opts.now()) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the entry is dated %s, in the future: Jekyll publishes it only after then", when.Format("2006-01-02 15:04")))
 	}
-	who, err := author(d.Repo, cfg, opts.Env)
+	var tmpl *template
+	if ask.Template != "" {
+		if tmpl, err = readTemplate(d.Root, ask.Template, cfg.Ext); err != nil {
+			return nil, err
+		}
+	}
+	fm, err := layerFrontMatter(ask.Fields, tmpl, cfg.FrontMatter)
 	if err != nil {
 		return nil, err
+	}
+	var who string
+	// "author: {{ author }}" in a template asks for the usual author.
+	if fm.author != nil && entry.FillPlaceholders(*fm.author, nil) == *fm.author {
+		who = *fm.author
+	} else if who, err = author(d.Repo, cfg, opts.Env); err != nil {
+		return nil, err
+	}
+	layout := cfg.Layout
+	if fm.layout != nil {
+		layout = *fm.layout
+	}
+	switch {
+	case fm.flagCategories:
+		if categories, err = cleanWords(entry.FieldCategory, append(categories, fm.categories...)); err != nil {
+			return nil, err
+		}
+	case len(categories) == 0 && len(fm.categories) > 0:
+		if categories, err = cleanWords(entry.FieldCategory, fm.categories); err != nil {
+			return nil, fmt.Errorf("%w (from the template or the front_matter setting)", err)
+		}
+	}
+	if len(fm.tags) > 0 {
+		if tags, err = cleanWords(entry.FieldTag, append(fm.tags, tags...)); err != nil {
+			return nil, fmt.Errorf("%w (from -f, the template or the front_matter setting)", err)
+		}
 	}
 	mode, err := entry.ParseSlugMode(cfg.Slug)
 	if err != nil {
@@ -144,12 +194,27 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		Categories: categories,
 		// The site's own style, where init learned it.
 		CategoryList: cfg.CategoryStyle == config.CategoryList,
-		Layout:       cfg.Layout,
+		Layout:       layout,
 		Tags:         tags,
 		Disclaimer:   cfg.Disclaimer,
 	}
+	values := map[string]string{"title": title, "author": who, "date": when.Format(cfg.DateFormat)}
+	fill := func(s string) string { return entry.FillPlaceholders(s, values) }
+	for _, f := range fm.extra {
+		post.Extra = append(post.Extra, f.Fill(fill))
+	}
 	if ask.Body != nil {
 		post.Body = *ask.Body
+	}
+	if tmpl != nil {
+		// The template's body is the body: it has the disclaimer if
+		// the writer wants one there. Text given follows it.
+		post.Disclaimer = ""
+		body := strings.TrimRight(fill(tmpl.body), "\n")
+		if body != "" && post.Body != "" {
+			body += "\n\n"
+		}
+		post.Body = body + post.Body
 	}
 	content := post.Render()
 
@@ -185,12 +250,19 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 			res.Discarded = true
 			return res, nil
 		}
+		content = after
 		if e, err := entry.Parse(res.Path, after, cfg.Location, ask.Draft); err != nil {
 			// Nothing is lost: it is committed as written, and sync will
 			// not publish it until it parses.
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%v: fix it with diary edit %s", err, res.Path))
 		} else if err := e.Check(); err != nil {
 			res.Warnings = append(res.Warnings, unbuildableWarning(res.Path, err))
+		}
+	}
+	if !ask.Draft {
+		res.URL, err = d.newPostURL(res.Path, content)
+		if err != nil {
+			res.Warnings = append(res.Warnings, err.Error())
 		}
 	}
 	if ask.NoCommit {
@@ -251,19 +323,6 @@ func titleOf(t string) (string, error) {
 		return "", Usagef("%v", err)
 	}
 	return title, nil
-}
-
-// entryDate reads --date in the diary's zone: "" is now.
-func entryDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	if s == "" {
-		return now.In(loc), nil
-	}
-	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), loc); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, Usagef("--date %q is not a date: use YYYY-MM-DD or \"YYYY-MM-DD HH:MM\"", s)
 }
 
 func cleanWords(what string, words []string) ([]string, error) {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
@@ -89,7 +90,7 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return res, err
 	}
-	committed, err := d.committedVersion(res.Path)
+	committed, _, err := d.committedVersion(res.Path)
 	if err != nil {
 		return res, err
 	}
@@ -150,7 +151,11 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 	if ro.Take != "" {
 		how = "took " + ro.Take
 	}
-	res.Commit, err = d.commit(ctx, []string{res.Path, res.Copy}, fmt.Sprintf("resolve %q (%s)", path.Base(res.Path), how))
+	final, err := regular.ReadFile(full)
+	if err != nil {
+		return res, err
+	}
+	res.Commit, err = d.commit(ctx, []string{res.Path, res.Copy}, fmt.Sprintf("resolve %q (%s)", d.titleOf(res.Path, final), how))
 	return res, err
 }
 
@@ -221,18 +226,45 @@ func (d *Diary) remoteVersion(p string) (data []byte, ok bool, err error) {
 	return data, err == nil, err
 }
 
-func (d *Diary) committedVersion(p string) ([]byte, error) {
+// committedVersion is p as HEAD has it; ok is false when HEAD has no p.
+func (d *Diary) committedVersion(p string) (data []byte, ok bool, err error) {
 	head, err := d.Repo.Head()
-	if err != nil {
-		return nil, err
+	if err != nil || head.Hash.IsZero() {
+		return nil, false, err
 	}
 	t, err := d.Repo.ReadTree(head.Hash)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	e, ok := t[p]
 	if !ok {
-		return nil, nil
+		return nil, false, nil
 	}
-	return d.Repo.ReadBlob(e.Hash)
+	data, err = d.Repo.ReadBlob(e.Hash)
+	return data, err == nil, err
+}
+
+// titleOf is what a commit message calls the entry at rel holding data:
+// its title, or its file name when it has none or does not parse.
+func (d *Diary) titleOf(rel string, data []byte) string {
+	if e, err := entry.Parse(rel, data, d.Config.Location, entry.IsDraft(rel)); err == nil && e.Title != "" {
+		return e.Title
+	}
+	return path.Base(rel)
+}
+
+// ConflictEntries lists the entries that have a conflict copy waiting,
+// as diary resolve takes them.
+func (d *Diary) ConflictEntries() ([]string, error) {
+	copies, err := conflictCopies(d.Root)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range copies {
+		if orig := originalOf(c); orig != "" {
+			out = append(out, orig)
+		}
+	}
+	return out, nil
 }

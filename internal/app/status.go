@@ -35,6 +35,9 @@ type Status struct {
 	RemoteProblem string `json:"-"`
 	// Autosync: the schedule, and how the last unattended sync ended.
 	Autosync *AutosyncReport `json:"autosync,omitempty"`
+	// Watch is the pid of the diary watch that runs for this diary; 0
+	// when none does.
+	Watch int `json:"watch_pid,omitempty"`
 	// Warnings: what was skipped, not being a regular file, and a last
 	// unattended sync that failed (for stderr).
 	Warnings []string `json:"-"`
@@ -101,6 +104,9 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	}
 	sort.Strings(st.Problems)
 	d.statusAutosync(ctx, st)
+	if st.Watch, err = d.WatchRunning(); err != nil {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("watch: %v", err))
+	}
 	return st, nil
 }
 

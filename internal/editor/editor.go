@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 )
@@ -31,6 +32,11 @@ func (e *Editor) Edit(ctx context.Context, path string) error {
 	if cmdline == "" {
 		return fmt.Errorf("%w: no editor is set: set $VISUAL or $EDITOR, or run diary config set editor vi", ErrFailed)
 	}
+	if prog := program(cmdline); prog != "" {
+		if _, err := exec.LookPath(prog); err != nil {
+			return notInstalled(prog)
+		}
+	}
 	var cmd *exec.Cmd
 	if runtime.GOOS == "windows" {
 		f := strings.Fields(cmdline)
@@ -42,9 +48,34 @@ func (e *Editor) Edit(ctx context.Context, path string) error {
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
+			if exit.ExitCode() == 127 && runtime.GOOS != "windows" {
+				// sh's "command not found", for a command line too
+				// shell-like for program to read.
+				return notInstalled(cmdline)
+			}
 			return fmt.Errorf("%w: %s exited with status %d", ErrFailed, cmdline, exit.ExitCode())
 		}
 		return fmt.Errorf("%w: run %s: %v", ErrFailed, cmdline, err)
 	}
 	return nil
+}
+
+func notInstalled(prog string) error {
+	return fmt.Errorf("%w: the editor %q is not installed: set $EDITOR to one that is, or run diary config set editor nano", ErrFailed, prog)
+}
+
+// program is the program a command line runs, when it is a plain one
+// (words without quotes, variables or other shell syntax, not starting
+// with an assignment); "" when only the shell can tell.
+func program(cmdline string) string {
+	if strings.ContainsAny(cmdline, "\"'\\$`;&|<>(){}*?[]~=") {
+		return ""
+	}
+	f := strings.Fields(cmdline)
+	if len(f) == 0 || (strings.Contains(f[0], "/") && !filepath.IsAbs(f[0])) {
+		// A relative path is relative to the editor's directory, not
+		// to this process's.
+		return ""
+	}
+	return f[0]
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Env is the environment the git CLI runs with in tests: no system or
@@ -155,4 +156,17 @@ func Post(title, body string) string {
 func TryGitOK(dir string, args ...string) bool {
 	_, err := TryGit(dir, args...)
 	return err == nil
+}
+
+// Until waits up to limit for cond, which what names, looking every 20
+// ms, and fails the test when it does not come: what another process
+// (a laptop, a watcher) does happens later, and a fixed sleep is either
+// slow or flaky.
+func Until(t testing.TB, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(limit); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", limit, what)
+		}
+	}
 }

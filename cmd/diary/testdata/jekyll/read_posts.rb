@@ -1,9 +1,15 @@
-# read_posts.rb SITE: how Jekyll itself reads the posts of SITE, as JSON,
-# for jekyll_diff_test.go. It loads the site with Jekyll's library, as
-# `jekyll build --future --unpublished` would, without rendering, and
-# prints one object a post: its path, title, date, categories, tags and
-# published; or, for a post Jekyll could not read (it logs an error and
-# goes on), its path and the error.
+# read_posts.rb SITE [CONFIG...]: how Jekyll itself reads the posts of
+# SITE, as JSON, for jekyll_diff_test.go. It loads the site with Jekyll's
+# library, as `jekyll build --future --unpublished` would, without
+# rendering, and prints one object a post: its path, title, date,
+# categories, tags and published; or, for a post Jekyll could not read (it
+# logs an error and goes on), its path and the error.
+#
+# Each CONFIG is a settings file read instead of the site's _config.yml;
+# the site is loaded again with each, and each post gets, under "urls" and
+# the file's base name, its URL there: Jekyll's page.url ("url"), and
+# what the absolute_url filter makes of it ("abs": url and baseurl
+# joined), or the error Jekyll raises computing it.
 #
 # Values are printed as a page shows them (Liquid turns them into text
 # with to_s): categories and tags as text, each once, none empty, since
@@ -49,4 +55,28 @@ posts = site.posts.docs.map do |doc|
     "published" => doc.data.fetch("published", true) ? true : false,
   }
 end
+urls = Hash.new { |h, k| h[k] = {} }
+absolute = Liquid::Template.parse("{{ u | absolute_url }}")
+ARGV.drop(1).each do |file|
+  name = File.basename(file)
+  s = Jekyll::Site.new(Jekyll.configuration(
+    "source" => site_dir,
+    "destination" => File.join(site_dir, "_site"),
+    "future" => true,
+    "unpublished" => true,
+    "quiet" => true,
+    "config" => File.expand_path(file)
+  ))
+  s.reset
+  s.read
+  s.posts.docs.each do |doc|
+    u = doc.url
+    abs = absolute.render!({ "u" => u }, :registers => { :site => s })
+    urls[doc.relative_path][name] = { "url" => u, "abs" => abs }
+  rescue StandardError => e
+    urls[doc.relative_path][name] = { "error" => "#{e.class}: #{e.message}" }
+  end
+end
+posts.each { |p| p["urls"] = urls[p["path"]] unless ARGV.length < 2 }
+
 puts JSON.generate(posts.sort_by { |p| p["path"] })

@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/gitdiary/diary/config"
+	"github.com/gitdiary/diary/entry"
+	"github.com/gitdiary/diary/internal/regular"
+)
+
+// ErrDraftURL: a draft has no URL; Jekyll publishes it only once it is
+// a post.
+var ErrDraftURL = errors.New("a draft has no URL until it is published")
+
+// URLOptions are what `diary url` was asked for.
+type URLOptions struct {
+	Entry string // matched as edit matches its query
+}
+
+// URLResult is the entry found and the URL Jekyll publishes it at. With
+// ErrAmbiguous, Matches lists the candidates.
+type URLResult struct {
+	Path string
+	// URL is absolute when the site's _config.yml has a url, else the
+	// path from the server's root, baseurl included.
+	URL      string
+	Warnings []string
+	Matches  []*entry.Entry
+}
+
+// URL finds an entry as edit does and returns the URL Jekyll publishes
+// it at, from the site's url, baseurl and permalink settings and the
+// post's own front matter. A draft is an error (ErrDraftURL): its URL
+// depends on the date it is published with.
+func (d *Diary) URL(ctx context.Context, o URLOptions) (*URLResult, error) {
+	res := &URLResult{}
+	var found EditResult
+	rel, err := d.find(ctx, o.Entry, &found)
+	res.Matches = found.Matches
+	if err != nil {
+		return res, err
+	}
+	res.Path = rel
+	if entry.IsDraft(rel) {
+		return res, fmt.Errorf("%s: %w: publish it with diary publish %s, then ask again", rel, ErrDraftURL, rel)
+	}
+	if !entry.IsPost(rel) {
+		return res, fmt.Errorf("%s is not a post Jekyll publishes (a file named YYYY-MM-DD-SLUG.EXT in _posts/): name a post", rel)
+	}
+	data, err := regular.ReadFile(filepath.Join(d.Root, filepath.FromSlash(rel)))
+	if err != nil {
+		return res, fmt.Errorf("read %s: %w", rel, err)
+	}
+	site, err := config.ReadSite(d.Root)
+	if err != nil {
+		return res, fmt.Errorf("%w: fix it, then ask again", err)
+	}
+	e, url, err := d.postURL(rel, data, site)
+	if err != nil {
+		return res, err
+	}
+	res.URL = url
+	if !e.Published {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s has published: false, so Jekyll does not build it: this URL shows nothing until it is published", rel))
+	} else if !site.Future && e.Date.After(d.opts.now()) {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is dated %s, in the future: Jekyll builds it only after then", rel, e.Date.Format("2006-01-02 15:04")))
+	}
+	return res, nil
+}
+
+// postURL is the URL of the post at rel (data, its file) on site: the
+// one computation `diary url` and `diary new` share. The post is read in
+// the site's own time zone, which is the one Jekyll builds in, else the
+// diary's.
+func (d *Diary) postURL(rel string, data []byte, site config.Site) (*entry.Entry, string, error) {
+	loc := d.Config.Location
+	if site.Timezone != "" {
+		if l, err := time.LoadLocation(site.Timezone); err == nil {
+			loc = l
+		}
+	}
+	e, err := entry.Parse(rel, data, loc, false)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: fix it with diary edit %s", err, rel)
+	}
+	template := site.PostsPermalink
+	if template == "" {
+		template = entry.PermalinkTemplate(site.Permalink)
+	}
+	p, err := entry.URL(e, data, entry.URLOptions{
+		Template:    template,
+		Permalink:   site.DefaultPermalink,
+		MarkdownExt: site.MarkdownExt,
+		Location:    loc,
+	})
+	if err != nil {
+		return e, "", err
+	}
+	return e, entry.SiteURL(site.URL, site.BaseURL, p), nil
+}
+
+// newPostURL is the URL of the post diary new just wrote at rel.
+func (d *Diary) newPostURL(rel string, data []byte) (string, error) {
+	site, err := config.ReadSite(d.Root)
+	if err != nil {
+		return "", fmt.Errorf("%w: the entry is kept, but its URL is unknown until that is fixed", err)
+	}
+	_, url, err := d.postURL(rel, data, site)
+	var perr *entry.ParseError
+	if errors.As(err, &perr) {
+		return "", nil // new has warned about it already
+	}
+	if err != nil {
+		return "", fmt.Errorf("%w; the entry is kept", err)
+	}
+	return url, nil
+}
