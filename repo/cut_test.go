@@ -23,7 +23,7 @@ type cutSetup struct {
 	net   repo.NetOptions
 }
 
-func cutDaemon(t *testing.T) cutSetup {
+func cutDaemon(t testing.TB) cutSetup {
 	root := t.TempDir()
 	bare := seed(t, root, "diary.git")
 	d := servers.StartDaemon(t, root)
@@ -51,9 +51,25 @@ func cutSSH(t *testing.T) cutSetup {
 	return cutSetup{bare: s.bare, url: u, proxy: p, net: repo.NetOptions{Auth: s.home.auth(u)}}
 }
 
+// transports are the network transports, each through a proxy.
+var transports = []struct {
+	name  string
+	setup func(*testing.T) cutSetup
+}{{"git", func(t *testing.T) cutSetup { return cutDaemon(t) }}, {"http", cutHTTP}, {"ssh", cutSSH}}
+
+// peerPush has a git CLI laptop push a commit of a file of n random
+// bytes to the bare repository.
+func peerPush(t testing.TB, bare, name string, n int) {
+	t.Helper()
+	peer := t.TempDir()
+	gittest.Git(t, peer, "clone", "-q", bare, ".")
+	commitFile(t, peer, name, n)
+	gittest.Git(t, peer, "push", "-q", "origin", "main")
+}
+
 // commitFile has the git CLI commit a file of n random bytes (a photo,
 // which does not compress) in dir.
-func commitFile(t *testing.T, dir, name string, n int) {
+func commitFile(t testing.TB, dir, name string, n int) {
 	t.Helper()
 	b := make([]byte, n)
 	rand.Read(b)
@@ -69,20 +85,14 @@ func commitFile(t *testing.T, dir, name string, n int) {
 // repositories pass git fsck --strict, and once the network is back the
 // same step works.
 func TestCutConnection(t *testing.T) {
-	for _, tr := range []struct {
-		name  string
-		setup func(*testing.T) cutSetup
-	}{{"git", cutDaemon}, {"http", cutHTTP}, {"ssh", cutSSH}} {
+	for _, tr := range transports {
 		t.Run(tr.name, func(t *testing.T) {
 			s := tr.setup(t)
 			r, err := repo.Clone(stepCtx(t), s.url, filepath.Join(t.TempDir(), "a"), s.net)
 			if err != nil {
 				t.Fatal(err)
 			}
-			peer := t.TempDir()
-			gittest.Git(t, peer, "clone", "-q", s.bare, ".")
-			commitFile(t, peer, "assets/img/peer.jpg", 256<<10)
-			gittest.Git(t, peer, "push", "-q", "origin", "main")
+			peerPush(t, s.bare, "assets/img/peer.jpg", 256<<10)
 
 			cuts := []int64{60, 600, 6000, 120 << 10}
 			before, _, _ := r.RemoteBranch("origin", "main")

@@ -142,6 +142,9 @@ func Clone(ctx context.Context, url, dir string, o NetOptions) (*Repo, error) {
 	}
 	branch, err := defaultBranch(ctx, url, o)
 	if err != nil {
+		if errors.Is(err, ErrUnreachable) {
+			return nil, err // stalled: netStep.end said so
+		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("clone %s: %w: it did not answer in time", Redact(url), ErrUnreachable)
 		}
@@ -248,9 +251,12 @@ func (r *Repo) checkoutClone(ctx context.Context) error {
 // names, or main, or master, or the first there is. A bare repository
 // made by `git init --bare` names master in HEAD even when only main was
 // ever pushed, which go-git's clone cannot check out.
-func defaultBranch(ctx context.Context, url string, o NetOptions) (plumbing.ReferenceName, error) {
+func defaultBranch(ctx context.Context, url string, o NetOptions) (_ plumbing.ReferenceName, err error) {
+	// A look at the remote's branches, too short for a progress line.
+	s := startStep(ctx, "fetch", "clone "+Redact(url), NetOptions{Stall: o.Stall})
+	defer func() { err = s.end(err) }()
 	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{url}})
-	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: o.Auth.method()})
+	refs, err := rem.ListContext(s.ctx, &git.ListOptions{Auth: o.Auth.method()})
 	if err != nil {
 		return "", err
 	}

@@ -677,7 +677,8 @@ func TestNoSecretInOutput(t *testing.T) {
 	)
 	secrets := []string{token, wrongToken, password, passphrase}
 	var out []string
-	var progress bytes.Buffer
+	var progressText bytes.Buffer
+	progress := func(p repo.Progress) { fmt.Fprintf(&progressText, "%+v\n", p) }
 	record := func(err error) {
 		if err != nil {
 			out = append(out, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
@@ -712,7 +713,7 @@ func TestNoSecretInOutput(t *testing.T) {
 		if a != nil {
 			out = append(out, a.String(), fmt.Sprintf("%v", a), fmt.Sprintf("%+v", a))
 		}
-		net := repo.NetOptions{Auth: a, Progress: &progress}
+		net := repo.NetOptions{Auth: a, Progress: progress}
 		r, err := repo.Clone(stepCtx(t), tc.url, filepath.Join(t.TempDir(), "a"), net)
 		record(err)
 		if r != nil {
@@ -734,15 +735,15 @@ func TestNoSecretInOutput(t *testing.T) {
 	s.home.env["DIARY_SSH_PASSPHRASE"] = "wrong " + passphrase
 	a, err := repo.Auth(s.url, s.home.opts())
 	record(err)
-	_, err = repo.Clone(stepCtx(t), s.url, filepath.Join(t.TempDir(), "a"), repo.NetOptions{Auth: a, Progress: &progress})
+	_, err = repo.Clone(stepCtx(t), s.url, filepath.Join(t.TempDir(), "a"), repo.NetOptions{Auth: a, Progress: progress})
 	record(err)
 	s.home.env["DIARY_SSH_PASSPHRASE"] = passphrase
 	a, err = repo.Auth(s.url, s.home.opts())
 	record(err)
-	_, err = repo.Clone(stepCtx(t), s.url, filepath.Join(t.TempDir(), "a"), repo.NetOptions{Auth: a, Progress: &progress})
+	_, err = repo.Clone(stepCtx(t), s.url, filepath.Join(t.TempDir(), "a"), repo.NetOptions{Auth: a, Progress: progress})
 	record(err)
 
-	out = append(out, progress.String())
+	out = append(out, progressText.String())
 	if len(out) < 10 {
 		t.Fatalf("only %d outputs collected", len(out))
 	}

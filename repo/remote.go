@@ -199,8 +199,14 @@ func (r *Repo) Ref(name string) (Hash, bool, error) {
 
 // NetOptions are what every network step takes.
 type NetOptions struct {
-	Auth     *Credentials // nil: none (local paths, anonymous)
-	Progress io.Writer    // nil: quiet
+	Auth *Credentials // nil: none (local paths, anonymous)
+	// Progress, when set, is called every few hundred milliseconds while
+	// a step runs, and once more when it ends (Done), from one goroutine.
+	Progress func(Progress)
+	// Stall is how long a step may go without a byte sent or received
+	// (the connect included) before it gives up with ErrUnreachable; a
+	// slow transfer that moves never does. 0: no limit.
+	Stall time.Duration
 }
 
 // Fetch brings the remote's branch into refs/remotes/REMOTE/BRANCH. It
@@ -230,19 +236,22 @@ func RemoteRef(remote, branch string) string {
 // objects that are all there, and go-git never writes it again: such
 // indexes are rebuilt from their packs and the fetch tried once more.
 func (r *Repo) FetchTo(ctx context.Context, remote, branch, ref string, o NetOptions) (found bool, err error) {
-	found, err = r.fetchTo(ctx, remote, branch, ref, o)
+	s := startStep(ctx, "fetch", "fetch from "+remote, o)
+	defer func() { err = s.end(err) }()
+	ctx = s.ctx
+	found, err = r.fetchTo(ctx, remote, branch, ref, o, s.progress())
 	if err != nil && !errors.Is(err, ErrUnreachable) && !errors.Is(err, ErrAuth) && !IsDiskFull(err) {
 		if n, derr := r.mendPackIndexes(); derr == nil && n > 0 {
 			if derr := r.reopen(); derr != nil {
 				return false, fmt.Errorf("%v; and reopening the repository failed: %w", err, derr)
 			}
-			return r.fetchTo(ctx, remote, branch, ref, o)
+			return r.fetchTo(ctx, remote, branch, ref, o, s.progress())
 		}
 	}
 	return found, err
 }
 
-func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOptions) (found bool, err error) {
+func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOptions, progress io.Writer) (found bool, err error) {
 	tracking := RemoteRef(remote, branch)
 	for _, n := range []string{ref, tracking} {
 		if h, ok, err := r.Ref(n); err == nil && ok && !r.looksWhole(h) {
@@ -276,7 +285,7 @@ func (r *Repo) fetchTo(ctx context.Context, remote, branch, ref string, o NetOpt
 		RemoteName: remote,
 		RefSpecs:   []config.RefSpec{spec},
 		Auth:       o.Auth.method(),
-		Progress:   o.Progress,
+		Progress:   progress,
 		Tags:       git.NoTags,
 	})
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
@@ -325,8 +334,10 @@ func (r *Repo) restoreRef(ref string, old Hash, had bool) error {
 // Remote.Push, which lists every object of the remote's whole history to
 // decide what to send (seconds and hundreds of megabytes for a lifetime
 // diary): odb.ObjectsToSend walks only the new commits.
-func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) error {
-	err := r.push(ctx, remote, branch, o)
+func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) (err error) {
+	s := startStep(ctx, "push", "push to "+remote, o)
+	defer func() { err = s.end(err) }()
+	err = r.push(s, remote, branch)
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
 	}
@@ -340,7 +351,8 @@ func (r *Repo) Push(ctx context.Context, remote, branch string, o NetOptions) er
 	return r.netError("push to "+remote, remote, err)
 }
 
-func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (err error) {
+func (r *Repo) push(s *netStep, remote, branch string) (err error) {
+	ctx, o := s.ctx, s.o
 	url, err := r.RemoteURL(remote)
 	if err != nil {
 		return err
@@ -366,6 +378,9 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err != nil && !errors.Is(err, gittransport.ErrEmptyRemoteRepository) {
 		return err
 	}
+	// What to send is worked out here: the remote owes nothing meanwhile.
+	release := s.meter.Hold()
+	defer release()
 	name := plumbing.NewBranchReferenceName(branch)
 	local, err := r.git.Storer.Reference(name)
 	if err != nil {
@@ -410,18 +425,21 @@ func (r *Repo) push(ctx context.Context, remote, branch string, o NetOptions) (e
 	if err := r.checkPushShape(Hash(local.Hash()), Hash(old), remote, branch); err != nil {
 		return err
 	}
+	s.objects.Store(int64(len(hashes)))
+	release()
 	caps := capability.NewList()
 	if ar != nil {
 		caps = ar.Capabilities
 	}
 	req := packp.NewReferenceUpdateRequestFromCapabilities(caps)
-	if o.Progress != nil {
-		req.Progress = o.Progress
-		if caps.Supports(capability.Sideband64k) {
-			_ = req.Capabilities.Set(capability.Sideband64k)
-		} else if caps.Supports(capability.Sideband) {
-			_ = req.Capabilities.Set(capability.Sideband)
-		}
+	// The side band always: on it, git's receive-pack keeps the
+	// connection moving while it checks a large pack, which a stall
+	// would otherwise end.
+	req.Progress = s
+	if caps.Supports(capability.Sideband64k) {
+		_ = req.Capabilities.Set(capability.Sideband64k)
+	} else if caps.Supports(capability.Sideband) {
+		_ = req.Capabilities.Set(capability.Sideband)
 	}
 	req.Commands = []*packp.Command{{Name: name, Old: old, New: local.Hash()}}
 	rd, wr := io.Pipe()

@@ -54,7 +54,7 @@ type Options struct {
 	Author   repo.Signature
 	Location *time.Location
 	Now      func() time.Time
-	Timeout  time.Duration // per network step
+	Timeout  time.Duration // how long a network step may go without moving a byte (Net.Stall)
 	Net      repo.NetOptions
 	NoPush   bool
 	DryRun   bool
@@ -70,6 +70,16 @@ type Options struct {
 	// the repository writes under it): fault-injection tests kill the
 	// process there. Nothing else sets it.
 	Hook func(point string)
+}
+
+// net is what each network step takes: the timeout counts stalls (no
+// byte sent or received), never a whole transfer (DESIGN.md, timeout).
+func (o *Options) net() repo.NetOptions {
+	n := o.Net
+	if o.Timeout > 0 {
+		n.Stall = o.Timeout
+	}
+	return n
 }
 
 func (o *Options) hook(point string) {
@@ -216,8 +226,9 @@ func begin(ctx context.Context, o *Options, res *Result) (unlock func(), err err
 // edits the newest version. It never commits, merges or pushes: with
 // local changes, or ahead, or diverged, it leaves everything as it is for
 // the sync after the commit (a dirty work tree is not even fetched for).
-// Each network step is bounded by o.Timeout; it takes the repository's
-// lock; an unreachable remote is ErrOffline, with nothing changed.
+// Each network step gives up after o.Timeout without a byte moving; it
+// takes the repository's lock; an unreachable remote is ErrOffline, with
+// nothing changed.
 func Refresh(ctx context.Context, o Options) (*Result, error) {
 	r := o.Repo
 	res := newResult(&o)
@@ -287,9 +298,7 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 		return nil
 	}
 	o.hook("sync:pushing")
-	pctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	err = r.Push(pctx, o.Remote, o.Branch, o.Net)
-	cancel()
+	err = r.Push(ctx, o.Remote, o.Branch, o.net())
 	if errors.Is(err, repo.ErrUnreachable) {
 		res.Offline = true
 		return fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)
@@ -327,9 +336,7 @@ func fetchClassify(ctx context.Context, o *Options, res *Result) (local, remote 
 		}
 		r.RemoveRef(ref)
 	}()
-	fctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	found, err := r.FetchTo(fctx, o.Remote, o.Branch, ref, o.Net)
-	cancel()
+	found, err := r.FetchTo(ctx, o.Remote, o.Branch, ref, o.net())
 	if errors.Is(err, repo.ErrUnreachable) {
 		res.Offline, res.State = true, Unknown
 		return local, remote, fmt.Errorf("%w: %v; your entries are committed here and will be pushed by the next diary sync", ErrOffline, err)

@@ -20,11 +20,7 @@ remember DIR as this machine's diary in the user config.`,
 			if len(a) == 2 {
 				dir = a[1]
 			}
-			progress := g.sys.Stderr
-			if !g.sys.StderrTTY || g.quiet {
-				progress = nil
-			}
-			res, err := app.Clone(c.Context(), g.options(), a[0], dir, progress)
+			res, err := app.Clone(c.Context(), g.options(), a[0], dir, progress(g))
 			if err != nil {
 				return err
 			}

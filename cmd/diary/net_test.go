@@ -16,12 +16,19 @@ import (
 // everything it printed.
 func run(t *testing.T, env map[string]string, dir string, args ...string) (int, string) {
 	t.Helper()
+	return runTTY(t, false, env, dir, args...)
+}
+
+// runTTY is run with stderr a terminal, or not.
+func runTTY(t *testing.T, tty bool, env map[string]string, dir string, args ...string) (int, string) {
+	t.Helper()
 	var out bytes.Buffer
 	sys := System{
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out,
-		Env: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		Now: func() time.Time { return time.Date(2022, 4, 30, 12, 30, 0, 0, time.UTC) },
-		Dir: dir,
+		Env:       func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		Now:       func() time.Time { return time.Date(2022, 4, 30, 12, 30, 0, 0, time.UTC) },
+		Dir:       dir,
+		StderrTTY: tty,
 	}
 	code := Main(args, sys)
 	return code, out.String()

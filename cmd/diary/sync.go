@@ -54,8 +54,8 @@ func runSync(c *cobra.Command, g *globals, so app.SyncOptions, asJSON bool, held
 	if err != nil {
 		return err
 	}
-	if g.sys.StderrTTY && !g.quiet && !asJSON {
-		so.Progress = g.sys.Stderr
+	if !asJSON {
+		so.Progress = progress(g)
 	}
 	res, err := d.Sync(c.Context(), so)
 	if res != nil {

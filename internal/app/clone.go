@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"io"
 	"slices"
 
 	"github.com/gitdiary/diary/config"
@@ -18,7 +17,7 @@ type CloneResult struct {
 
 // Clone makes this laptop a copy of the diary at url, in dir (the `repo`
 // setting's place when ""), and remembers dir as this machine's diary.
-func Clone(ctx context.Context, opts Options, url, dir string, progress io.Writer) (*CloneResult, error) {
+func Clone(ctx context.Context, opts Options, url, dir string, progress func(repo.Progress)) (*CloneResult, error) {
 	if err := checkRemoteURL(url); err != nil {
 		return nil, err
 	}
@@ -38,9 +37,9 @@ func Clone(ctx context.Context, opts Options, url, dir string, progress io.Write
 	if err != nil {
 		return nil, err
 	}
-	cctx, cancel := context.WithTimeout(ctx, cfg.Timeout*10)
-	defer cancel()
-	r, err := repo.Clone(cctx, url, dir, repo.NetOptions{Auth: a, Progress: progress})
+	// The timeout bounds stalls, not the clone: a large diary over a slow
+	// link takes as long as it takes, while bytes move.
+	r, err := repo.Clone(ctx, url, dir, repo.NetOptions{Auth: a, Progress: progress, Stall: cfg.Timeout})
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"io"
 	"time"
 
 	"github.com/gitdiary/diary/repo"
@@ -12,7 +11,7 @@ import (
 // SyncOptions are what `diary sync` was asked for.
 type SyncOptions struct {
 	NoPush, DryRun bool
-	Progress       io.Writer // nil: quiet
+	Progress       func(repo.Progress) // nil: quiet
 	// Hook is dsync.Options.Hook: fault-injection tests only.
 	Hook func(point string)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -16,19 +17,21 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
-	gitgit "github.com/go-git/go-git/v5/plumbing/transport/git"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/net/proxy"
 )
 
-// go-git's network transports, wrapped so that
+// The network transports (go-git's ssh and http, diary's own git://
+// in daemon.go), wrapped so that
 //   - a session connects only when its first request brings the step's
-//     context, and the connection honours it: go-git's ssh and git
-//     transports dial with no context, and its ssh handshake has no
-//     deadline at all, so a server that accepts and then says nothing
-//     would hold diary forever, and Ctrl-C would not stop it;
+//     context, and the connection honours it: go-git's ssh transport
+//     dials with no context, and its ssh handshake has no deadline at
+//     all, so a server that accepts and then says nothing would hold
+//     diary forever, and Ctrl-C would not stop it;
+//   - every byte moved is counted by the step's Meter, so that the step
+//     gives up after a stall, never for being long (stall.go);
 //   - an ssh connection goes where Auth resolved ~/.ssh/config to
 //     (go-git's own lookup reads the real user's file, not Home's);
 //   - a session given no credentials gets Auth's, from the process's
@@ -38,9 +41,12 @@ func init() {
 	// diary resolves ~/.ssh/config itself, in Auth.
 	gitssh.DefaultSSHConfig = nil
 	client.InstallProtocol("ssh", netTransport{proto: "ssh", inner: gitssh.DefaultClient})
-	client.InstallProtocol("git", netTransport{proto: "git", inner: gitgit.DefaultClient})
-	client.InstallProtocol("http", netTransport{proto: "http", inner: githttp.DefaultClient})
-	client.InstallProtocol("https", netTransport{proto: "https", inner: githttp.DefaultClient})
+	client.InstallProtocol("git", netTransport{proto: "git", inner: daemonTransport{}})
+	// No transport cache (ClientOptions without CacheMaxEntries): with
+	// one, go-git would take the RoundTripper for an *http.Transport.
+	web := githttp.NewClientWithOptions(&http.Client{Transport: meteredRoundTripper{http.DefaultTransport}}, &githttp.ClientOptions{})
+	client.InstallProtocol("http", netTransport{proto: "http", inner: web})
+	client.InstallProtocol("https", netTransport{proto: "https", inner: web})
 	proxy.RegisterDialerType(ctxDialScheme, func(u *url.URL, _ proxy.Dialer) (proxy.Dialer, error) {
 		v, ok := dialContexts.Load(u.Host)
 		if !ok {
@@ -145,8 +151,8 @@ func (s *lazySession) connect(ctx context.Context) (gittransport.Session, error)
 	select {
 	case r = <-done:
 	case <-ctx.Done():
-		// The ssh dial is bound to ctx and ends now; git:// dials with
-		// no context, so its session is closed whenever it comes.
+		// The dial is bound to ctx and ends now; the session, should
+		// it come all the same, is closed.
 		go func() {
 			if r := <-done; r.err == nil {
 				r.sess.Close()
@@ -175,6 +181,9 @@ func (s *lazySession) AdvertisedReferencesContext(ctx context.Context) (*packp.A
 		return nil, err
 	}
 	ar, err := sess.AdvertisedReferencesContext(ctx)
+	if err == nil {
+		meterOf(ctx).touch()
+	}
 	return ar, s.translate(ctx, err)
 }
 
@@ -349,7 +358,8 @@ func (d ctxDialer) DialContext(ctx context.Context, network, addr string) (net.C
 	if dl, ok := d.ctx.Deadline(); ok {
 		conn.SetDeadline(dl)
 	}
-	b := &boundConn{Conn: conn}
+	b := &boundConn{Conn: conn, m: meterOf(d.ctx)}
+	b.m.watchConn(conn)
 	b.stop = context.AfterFunc(d.ctx, func() { conn.Close() })
 	return b, nil
 }
@@ -357,6 +367,19 @@ func (d ctxDialer) DialContext(ctx context.Context, network, addr string) (net.C
 type boundConn struct {
 	net.Conn
 	stop func() bool
+	m    *Meter // the step's, nil when it has none
+}
+
+func (b *boundConn) Read(p []byte) (int, error) {
+	n, err := b.Conn.Read(p)
+	b.m.read(n)
+	return n, err
+}
+
+func (b *boundConn) Write(p []byte) (int, error) {
+	n, err := b.Conn.Write(p)
+	b.m.wrote(n)
+	return n, err
 }
 
 func (b *boundConn) Close() error {

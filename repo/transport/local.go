@@ -71,5 +71,25 @@ func (k *uploadPack) UploadPack(ctx context.Context, req *packp.UploadPackReques
 	go func() {
 		pw.CloseWithError(odb.WritePack(pw, k.objects, objs, !req.Capabilities.Supports(capability.OFSDelta)))
 	}()
-	return packp.NewUploadPackResponseWithPackfile(req, gioutil.NewContextReadCloser(ctx, pr)), nil
+	// Counted as it is read (stall.go): a disk that hangs is a stall.
+	return packp.NewUploadPackResponseWithPackfile(req, meterReceived(gioutil.NewContextReadCloser(ctx, pr), meterOf(ctx))), nil
+}
+
+func (t localTransport) NewReceivePackSession(ep *gittransport.Endpoint, auth gittransport.AuthMethod) (gittransport.ReceivePackSession, error) {
+	s, err := t.Transport.NewReceivePackSession(ep, auth)
+	if err != nil {
+		return nil, err
+	}
+	return receivePack{s}, nil
+}
+
+// receivePack is go-git's in-process receive-pack, with the pack it
+// reads counted (stall.go).
+type receivePack struct {
+	gittransport.ReceivePackSession
+}
+
+func (s receivePack) ReceivePack(ctx context.Context, req *packp.ReferenceUpdateRequest) (*packp.ReportStatus, error) {
+	req = meterPack(ctx, req, func(rc io.ReadCloser) io.ReadCloser { return gioutil.NewContextReadCloser(ctx, rc) })
+	return s.ReceivePackSession.ReceivePack(ctx, req)
 }
