@@ -288,7 +288,7 @@ rss() { # rss OP TOOL: peak RSS in MB
 	[[ -n $GNU_TIME ]] || { echo n/a; return; }
 	for ((i = 1; i <= RSS_RUNS; i++)); do
 		"prep_$op" "rss$i" "$tool"
-		export -f "${tool}_$op" post 2> /dev/null || true
+		export -f "${tool}_$op" git_new post 2> /dev/null || true
 		export A WORK DIARY POST_PRE POST_POST
 		"$GNU_TIME" -v -o "$WORK/rss" bash -c "${tool}_$op rss$i" > /dev/null ||
 			die "$tool $op under GNU time failed"
