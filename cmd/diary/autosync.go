@@ -13,7 +13,10 @@ import (
 
 func newAutosyncCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
-		Use:   "autosync on|off|status",
+		Use: "autosync on|off|status",
+		Example: `  diary autosync on        # every watch_interval (diary config set watch_interval 15m first to change it)
+  diary autosync status    # what is installed, when it last ran, how it ended
+  diary autosync off`,
 		Short: "Install or remove a scheduled diary sync, or say how the last one ended",
 		Long: `autosync on installs a per-user scheduled diary sync -q of this diary,
 every watch_interval (default 5m): a systemd user timer on Linux (cron

@@ -10,7 +10,9 @@ import (
 
 func newCloneCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "clone URL [DIR]",
+		Use: "clone URL [DIR]",
+		Example: `  diary clone git@github.com:you/diary.git
+  diary clone https://github.com/you/diary.git ~/notes/diary`,
 		Short: "Make this laptop a copy of a diary, and remember where",
 		Long: `Clone the diary at URL into DIR (default: the repo setting, ~/diary), and
 remember DIR as this machine's diary in the user config.`,

@@ -13,14 +13,20 @@ import (
 
 func newConfigCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
-		Use:   "config",
+		Use: "config",
+		Example: `  diary config list
+  diary config get timezone
+  diary config set author "Daniel Park"
+  diary config set disclaimer "" --shared     # no disclaimer, on every laptop`,
 		Short: "Get, set and list settings, and where each comes from",
 		Long:  configHelp(),
 		Args:  args(cobra.NoArgs),
 	}
 	var shared bool
 	set := &cobra.Command{
-		Use:               "set KEY VALUE",
+		Use: "set KEY VALUE",
+		Example: `  diary config set editor "code --wait"
+  diary config set category_style list --shared`,
 		ValidArgsFunction: completeKeys(true),
 		Short:             "Set a key in this machine's config, or in .diary.yml with --shared",
 		Args:              args(cobra.ExactArgs(2)),
@@ -40,6 +46,7 @@ func newConfigCmd(g *globals) *cobra.Command {
 	c.AddCommand(
 		&cobra.Command{
 			Use:               "get KEY",
+			Example:           `  diary config get author`,
 			ValidArgsFunction: completeKeys(false),
 			Short:             "Print a key's value",
 			Args:              args(cobra.ExactArgs(1)),
@@ -58,9 +65,10 @@ func newConfigCmd(g *globals) *cobra.Command {
 		},
 		set,
 		&cobra.Command{
-			Use:   "list",
-			Short: "List every key with its value and where it came from",
-			Args:  args(cobra.NoArgs),
+			Use:     "list",
+			Example: `  diary config list | grep timezone`,
+			Short:   "List every key with its value and where it came from",
+			Args:    args(cobra.NoArgs),
 			RunE: func(c *cobra.Command, a []string) error {
 				items, err := app.ConfigItems(g.options())
 				if err != nil {

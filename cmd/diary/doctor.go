@@ -11,7 +11,9 @@ import (
 
 func newDoctorCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "doctor",
+		Use: "doctor",
+		Example: `  diary doctor
+  diary doctor || echo "something needs fixing"`,
 		Short: "Check the diary, identity, remote, credentials, clock and site, with fixes",
 		Long: `One line per check: ok, warning or error, and what to do. Exits 1 only when
 a check is an error.`,

@@ -120,7 +120,10 @@ func topicCmds() []*cobra.Command {
 // know.
 func newHelpCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "help [COMMAND|TOPIC]",
+		Use: "help [COMMAND|TOPIC]",
+		Example: `  diary help sync
+  diary help exit-codes
+  diary help config set`,
 		Short: "Help about any command, or a topic: " + strings.Join(topicNames(), ", "),
 		ValidArgsFunction: func(c *cobra.Command, a []string, _ string) ([]string, cobra.ShellCompDirective) {
 			var names []string

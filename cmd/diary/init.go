@@ -9,7 +9,10 @@ import (
 func newInitCmd(g *globals) *cobra.Command {
 	var io app.InitOptions
 	c := &cobra.Command{
-		Use:   "init [DIR]",
+		Use: "init [DIR]",
+		Example: `  diary init ~/diary --remote git@github.com:you/diary.git
+  diary init ~/blog                  # adopt an existing Jekyll site
+  diary init --remote URL            # give the diary found here its remote`,
 		Short: "Make a new diary, or adopt an existing Jekyll site as one",
 		Long: `Make DIR (default: where diary looks for the diary, ~/diary at first) a
 diary. An empty or missing directory gets a minimal Jekyll site that

@@ -9,7 +9,9 @@ import (
 func newMergeFileCmd(g *globals) *cobra.Command {
 	var o app.MergeFileOptions
 	c := &cobra.Command{
-		Use:   "merge-file [--post] [-L LABEL]... CURRENT BASE OTHER",
+		Use: "merge-file [--post] [-L LABEL]... CURRENT BASE OTHER",
+		Example: `  diary merge-file --post mine.md base.md theirs.md
+  git config merge.diary.driver 'diary merge-file --post %A %O %B'   # what diary init --merge-driver writes`,
 		Short: "Merge a file as diary does, for git's merge drivers",
 		Long: `Merge the changes from BASE to OTHER into CURRENT, the way diary sync
 merges: a post front matter key by key (tags and categories as sets), its

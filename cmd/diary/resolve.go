@@ -12,7 +12,9 @@ import (
 func newResolveCmd(g *globals) *cobra.Command {
 	var take string
 	c := &cobra.Command{
-		Use:   "resolve [ENTRY]",
+		Use: "resolve [ENTRY]",
+		Example: `  diary resolve                      # the only conflict copy, merged in the editor
+  diary resolve rainy-day --take local`,
 		Short: "Settle a conflict copy: take one side, or merge in the editor",
 		Long: `Settle the conflict copy of ENTRY (or the only one): --take local puts this
 laptop's version (kept in _conflicts/) back at the entry's path, --take

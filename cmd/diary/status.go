@@ -13,7 +13,9 @@ import (
 func newStatusCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
-		Use:   "status",
+		Use: "status",
+		Example: `  diary status
+  diary status --json | jq .conflicts`,
 		Short: "Uncommitted entries, ahead/behind, last sync, conflict copies, problems",
 		Args:  args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {

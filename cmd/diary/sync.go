@@ -22,7 +22,10 @@ func newSyncCmd(g *globals) *cobra.Command {
 	var logFile string
 	var held []string
 	c := &cobra.Command{
-		Use:   "sync",
+		Use: "sync",
+		Example: `  diary sync
+  diary sync --dry-run               # what it would do
+  diary sync --json -q | jq .state`,
 		Short: "Commit, fetch, merge the other laptops' entries, and push",
 		Long: `Commit every change in the diary, fetch the remote, merge what the other
 laptops wrote (entry by entry; what cannot be merged is kept as a conflict

@@ -8,8 +8,9 @@ import (
 
 func newUndoCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "undo",
-		Short: "Put HEAD and the work tree back to before the last sync",
+		Use:     "undo",
+		Example: `  diary undo && diary status`,
+		Short:   "Put HEAD and the work tree back to before the last sync",
 		Long: `Put HEAD and the work tree back to where they were before the last sync
 (diary keeps the last 20 under refs/diary/backup/). Refuses when that would
 lose uncommitted work, or drop a commit made since that sync that no

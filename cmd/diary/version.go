@@ -11,9 +11,10 @@ import (
 
 func newVersionCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print diary's version",
-		Args:  args(cobra.NoArgs),
+		Use:     "version",
+		Example: `  diary version`,
+		Short:   "Print diary's version",
+		Args:    args(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
 			fmt.Fprintf(g.sys.Stdout, "diary %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return nil

@@ -23,7 +23,9 @@ var watchHook func(point string)
 func newWatchCmd(g *globals) *cobra.Command {
 	var wo app.WatchOptions
 	c := &cobra.Command{
-		Use:   "watch",
+		Use: "watch",
+		Example: `  diary watch
+  diary watch --interval 15m`,
 		Short: "Stay in the foreground: sync after each change and every watch_interval",
 		Long: `diary watch watches the diary's files and syncs a few seconds after
 you stop changing them (an editor's save is one commit), and every
