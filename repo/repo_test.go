@@ -168,3 +168,47 @@ func TestFilesLeavesIgnoredOut(t *testing.T) {
 		t.Errorf("Files = %s", got)
 	}
 }
+
+// TestChangesLeaveEditorScratchOut: what an editor writes beside an entry
+// while it is open (Vim's swap files and its 4913 probe, backups ending
+// in ~, Emacs' lock and auto-save files) is never taken for the writer's
+// work, so a sync while the editor is open commits none of it. A
+// tracked file with such a name stays the user's.
+func TestChangesLeaveEditorScratchOut(t *testing.T) {
+	dir := t.TempDir()
+	r, err := Init(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gittest.Write(t, dir, "kept~", "committed on purpose")
+	gittest.Git(t, dir, "add", "kept~")
+	gittest.Git(t, dir, "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-q", "-m", "kept")
+	gittest.Write(t, dir, "kept~", "changed")
+	for _, name := range []string{
+		"_posts/.2022-04-30-a.md.swp", "_posts/.2022-04-30-a.md.swo", "_posts/.2022-04-30-a.md.swx",
+		"_posts/4913", "_posts/2022-04-30-a.md~", "_posts/.#2022-04-30-a.md", "_posts/#2022-04-30-a.md#",
+	} {
+		gittest.Write(t, dir, name, "scratch")
+	}
+	gittest.Write(t, dir, "_posts/2022-04-30-a.md", "the entry")
+	gittest.Write(t, dir, "_posts/.hidden.md", "a dotfile of the user's")
+	gittest.Write(t, dir, "_posts/notes.swp.md", "not a swap file")
+	ch, err := r.Changes(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range ch {
+		got = append(got, c.Path)
+	}
+	if want := "_posts/.hidden.md _posts/2022-04-30-a.md _posts/notes.swp.md kept~"; strings.Join(got, " ") != want {
+		t.Errorf("Changes = %s, want %s", strings.Join(got, " "), want)
+	}
+	files, err := r.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(strings.Join(files, " "), "swp ") || strings.Contains(strings.Join(files, " "), "#") {
+		t.Errorf("Files lists editors' scratch files: %v", files)
+	}
+}

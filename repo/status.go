@@ -1,6 +1,8 @@
 package repo
 
 import (
+	"github.com/gitdiary/diary/internal/scratch"
+
 	"context"
 	"errors"
 	"fmt"
@@ -433,15 +435,16 @@ func (r *Repo) ignoreMatcher() (gitignore.Matcher, error) {
 }
 
 // IsTemp reports whether name is one of the temporary files diary writes
-// before renaming them into place; one left by a killed process is
-// never taken for the user's work.
+// before renaming them into place, or an editor's scratch file (a swap
+// file, a backup, a lock: scratch.Editor): one left by a killed process
+// or an open editor is never taken for the user's work.
 func IsTemp(name string) bool {
 	for _, p := range []string{".diary-tmp-", ".diary-new-", ".diary-link-"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
 	}
-	return false
+	return scratch.Editor(name)
 }
 
 // refreshIndex writes fresh stat data for entries whose content is

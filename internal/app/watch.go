@@ -199,6 +199,10 @@ func (l *watchLoop) run(ctx context.Context, tree *watch.Tree) error {
 	var done chan syncDone // non-nil while a sync runs
 	why := "start"
 	changed := false // files changed while a sync ran
+	// pending: a change is waiting for the writer's quiet; a poll that
+	// falls due meanwhile waits for it too (pollDue), so that no sync
+	// commits a half-saved entry.
+	pending, pollDue := false, false
 	stopping := false
 	stop := l.wo.Stop
 
@@ -236,17 +240,29 @@ func (l *watchLoop) run(ctx context.Context, tree *watch.Tree) error {
 			stopping = true
 			l.report(WatchEvent{Kind: WatchStopping})
 		case <-tree.Changed:
+			pending = true
 			debounce.Reset(l.wo.Debounce)
 		case err := <-tree.Err:
 			l.report(WatchEvent{Kind: WatchFailed, Why: "watch", Err: err})
 		case <-debounce.C:
+			pending = false
 			if done == nil && !l.hasChanges(ctx) {
 				// Nothing to commit (a file touched and put back, or the
-				// files a sync itself wrote): no need to ask the remote.
+				// files a sync itself wrote): no need to ask the remote,
+				// unless a poll waited for this quiet.
+				if pollDue {
+					pollDue = false
+					ask(why)
+				}
 				continue
 			}
-			ask("change")
+			pollDue = false
+			ask("change") // it fetches too: the poll is answered
 		case <-poll.C:
+			if pending {
+				pollDue = true
+				continue
+			}
 			ask(why)
 		case <-wake.C:
 			now := l.wo.wall().Round(0)
@@ -277,6 +293,7 @@ func (l *watchLoop) run(ctx context.Context, tree *watch.Tree) error {
 			poll.Reset(next)
 			if changed {
 				// The writer may still be at it: wait for the quiet.
+				pending = true
 				debounce.Reset(l.wo.Debounce)
 				changed = false
 			}

@@ -142,6 +142,29 @@ func TestWatchBurstIsOneSync(t *testing.T) {
 	}
 }
 
+// While the writer is still changing files, a poll that falls due waits
+// for the quiet: no sync commits a half-saved entry (an editor's swap
+// file, a file between its write and its rename). The sync after the
+// quiet answers the poll too.
+func TestWatchPollWaitsForQuiet(t *testing.T) {
+	d := watchDiary(t)
+	var r recorder
+	startWatch(t, d, WatchOptions{Poll: 100 * time.Millisecond, Debounce: 400 * time.Millisecond, Report: r.report, sync: okSync(&r)})
+	eventually(t, "the polls", func() bool { return r.calls.Load() >= 2 })
+	post := filepath.Join(d.Root, "_posts", "2022-04-30-personal-diary.md")
+	os.WriteFile(post, []byte(gittest.Post("Personal diary", "line 0\n")), 0o644)
+	time.Sleep(150 * time.Millisecond) // a sync under way when the burst began has ended
+	before := r.calls.Load()
+	for i := range 16 {
+		os.WriteFile(post, []byte(gittest.Post("Personal diary", fmt.Sprintf("line %d\n", i))), 0o644)
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := r.calls.Load(); n != before {
+		t.Errorf("%d syncs while the writer was still writing (polls every 100 ms, quiet 400 ms): %v", n-before, r.whys())
+	}
+	eventually(t, "the sync after the quiet", func() bool { return r.calls.Load() > before })
+}
+
 // A change to a file that sync does not commit (.git, a swap file) or a
 // file put back as it was leads to no sync, and no remote request.
 func TestWatchNoChangeNoSync(t *testing.T) {

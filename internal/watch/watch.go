@@ -7,6 +7,8 @@
 package watch
 
 import (
+	"github.com/gitdiary/diary/internal/scratch"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -31,12 +33,10 @@ var skipDirs = map[string]bool{
 
 // Ignored reports whether a change to the file or folder at rel (slash
 // separated, relative to the work tree) is not the writer's: under a
-// skipped folder, or an editor's scratch file. Editors' names: Vim's swap
-// files (.NAME.swp, .swx, .swo…, and "4913", the file Vim creates to
-// test whether it may write in a folder), backups ending in ~ (Vim,
-// Emacs, nano), Emacs' lock (.#NAME) and auto-save (#NAME#) files, and
-// *.tmp (the temporary file many editors write before renaming it over
-// the real one; the rename that follows is seen under the real name).
+// skipped folder, an editor's scratch file (scratch.Editor: swap files,
+// backups, locks), or *.tmp (the temporary file many editors write before
+// renaming it over the real one; the rename that follows is seen under
+// the real name).
 func Ignored(rel string) bool {
 	parts := strings.Split(filepath.ToSlash(rel), "/")
 	for _, p := range parts[:len(parts)-1] {
@@ -45,32 +45,7 @@ func Ignored(rel string) bool {
 		}
 	}
 	name := parts[len(parts)-1]
-	switch {
-	case skipDirs[name]:
-		return true
-	case name == "4913":
-		return true
-	case strings.HasSuffix(name, "~"):
-		return true
-	case strings.HasPrefix(name, ".#"):
-		return true
-	case len(name) > 1 && strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"):
-		return true
-	case strings.HasSuffix(name, ".tmp"):
-		return true
-	case strings.HasPrefix(name, ".") && vimSwap(filepath.Ext(name)):
-		return true
-	}
-	return false
-}
-
-// vimSwap reports whether ext is a Vim swap file's: .swp, then .swo,
-// .swn… when the earlier names are taken (Vim's documentation,
-// "swap-file"), and .swx, which Vim creates to test a folder. (Past
-// .swa Vim goes on to .svz…; sixteen swap files of one entry are not
-// looked for.)
-func vimSwap(ext string) bool {
-	return len(ext) == 4 && ext[1] == 's' && ext[2] == 'w' && ext[3] >= 'a' && ext[3] <= 'z'
+	return skipDirs[name] || scratch.Editor(name) || strings.HasSuffix(name, ".tmp")
 }
 
 // Tree watches every folder of a work tree that Ignored does not skip,
