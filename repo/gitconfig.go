@@ -66,32 +66,20 @@ func (r *Repo) readConfig() (*format.Config, error) {
 	return cfg, nil
 }
 
-// writeLocked replaces path under git's lock protocol: PATH.lock is
-// created exclusively (an existing one belongs to a running git), filled,
-// flushed, and renamed over path. It is not internal/atomicfile's
-// writer: the temporary file must be PATH.lock itself, the name git
-// takes and respects as the lock.
+// writeLocked replaces path under git's lock protocol, taken as diary
+// takes every lock (lockfile.go): PATH.lock appears whole, a dead
+// diary's is taken over, and any other is a running git's, respected
+// and named.
 func writeLocked(path string, data []byte) error {
 	lock := path + ".lock"
-	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
+	l, err := createLock(lock, filepath.Dir(path), data)
+	if errors.Is(err, ErrLockHeld) {
 		return fmt.Errorf("write %s: %s exists: another git is changing it; try again when it is done, or remove the lock if no git runs", path, lock)
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(lock, path)
-	}
-	if err != nil {
-		os.Remove(lock)
+	if err := l.commit(path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

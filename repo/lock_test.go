@@ -250,3 +250,32 @@ func TestNamedLock(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigLockLeftByDeadDiary: .git/config is written under the same
+// lock protocol as refs and the index, so a config.lock that a killed
+// diary left (known by its twin) is taken over, and git's own is not.
+func TestConfigLockLeftByDeadDiary(t *testing.T) {
+	r, dir, _, _ := twoCommits(t)
+	lock := filepath.Join(dir, ".git", "config.lock")
+	host, _ := os.Hostname()
+	twin := filepath.Join(dir, ".git", fmt.Sprintf("%s%x-%d-000000000000", lockTempPrefix, host, deadPid(t)))
+	os.WriteFile(twin, nil, 0o644)
+	os.Link(twin, lock)
+	if err := r.SetConfigSection("merge", "diary", [][2]string{{"name", "diary"}}); err != nil {
+		t.Fatalf("a dead diary's config.lock blocks: %v", err)
+	}
+	for _, p := range []string{lock, twin} {
+		if _, err := os.Lstat(p); err == nil {
+			t.Errorf("%s is left behind", p)
+		}
+	}
+	if got := strings.TrimSpace(gittest.Git(t, dir, "config", "--get", "merge.diary.name")); got != "diary" {
+		t.Errorf("merge.diary.name = %q", got)
+	}
+	os.WriteFile(lock, nil, 0o644)
+	if err := r.SetConfigSection("merge", "diary", [][2]string{{"name", "x"}}); err == nil || !strings.Contains(err.Error(), "config.lock exists") {
+		t.Errorf("git's config.lock: %v", err)
+	}
+	os.Remove(lock)
+	gittest.Fsck(t, dir)
+}
