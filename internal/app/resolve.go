@@ -214,16 +214,7 @@ func (d *Diary) remoteVersion(p string) (data []byte, ok bool, err error) {
 	if !found {
 		h = head.Hash
 	}
-	t, err := d.Repo.ReadTree(h)
-	if err != nil {
-		return nil, false, err
-	}
-	e, ok := t[p]
-	if !ok {
-		return nil, false, nil
-	}
-	data, err = d.Repo.ReadBlob(e.Hash)
-	return data, err == nil, err
+	return d.versionAt(h, p)
 }
 
 // committedVersion is p as HEAD has it; ok is false when HEAD has no p.
@@ -232,7 +223,12 @@ func (d *Diary) committedVersion(p string) (data []byte, ok bool, err error) {
 	if err != nil || head.Hash.IsZero() {
 		return nil, false, err
 	}
-	t, err := d.Repo.ReadTree(head.Hash)
+	return d.versionAt(head.Hash, p)
+}
+
+// versionAt is p as commit c has it; ok is false when c has no p.
+func (d *Diary) versionAt(c repo.Hash, p string) (data []byte, ok bool, err error) {
+	t, err := d.Repo.ReadTree(c)
 	if err != nil {
 		return nil, false, err
 	}
