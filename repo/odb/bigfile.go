@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/klauspost/compress/zlib"
 )
 
 // BigFile is the size from which a work-tree file is hashed and stored
@@ -64,7 +65,7 @@ func WriteLooseFile(objectsDir, full, rel string, size int64) (plumbing.Hash, er
 		return plumbing.ZeroHash, fmt.Errorf("write the blob of %s: %w", rel, err)
 	}
 	h := sha1.New()
-	tmp, err := compressTemp(objectsDir, func(zw io.Writer) error {
+	tmp, err := compressTemp(objectsDir, zlib.BestSpeed, func(zw io.Writer) error {
 		both := io.MultiWriter(zw, h)
 		io.WriteString(both, blobHeader(size))
 		return copyExactly(both, f, size, rel)
