@@ -345,7 +345,7 @@ type indexLock struct {
 // respected and named.
 func (r *Repo) lockIndex() (*indexLock, error) {
 	lockPath := filepath.Join(r.gitDir, "index.lock")
-	held, err := createLock(lockPath, r.gitDir, nil)
+	held, err := createLock(lockPath, r.gitDir, nil, false)
 	if errors.Is(err, ErrLockHeld) {
 		return nil, fmt.Errorf("%w: %s exists: another git program is running here; if none is, remove that file", ErrLocked, lockPath)
 	}

@@ -72,7 +72,7 @@ func (r *Repo) readConfig() (*format.Config, error) {
 // and named.
 func writeLocked(path string, data []byte) error {
 	lock := path + ".lock"
-	l, err := createLock(lock, filepath.Dir(path), data)
+	l, err := createLock(lock, filepath.Dir(path), data, true)
 	if errors.Is(err, ErrLockHeld) {
 		return fmt.Errorf("write %s: %s exists: another git is changing it; try again when it is done, or remove the lock if no git runs", path, lock)
 	}

@@ -63,7 +63,7 @@ func (r *Repo) LockNamed(ctx context.Context, name string, wait time.Duration) (
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		l, err := createLock(path, r.gitDir, []byte(me))
+		l, err := createLock(path, r.gitDir, []byte(me), false)
 		if err == nil {
 			return l.release, nil
 		}

@@ -50,9 +50,14 @@ var ErrLockHeld = errors.New("lock file exists")
 // exists whole or not at all. twinDir is the directory its twin goes
 // in; it must be on the same file system (the repository's directory).
 // A lock left by a dead diary is taken over; any other existing lock is
-// ErrLockHeld.
-func createLock(path, twinDir string, data []byte) (*heldLock, error) {
-	twin, err := writeTwin(twinDir, data)
+// ErrLockHeld. flush says whether data must reach the disk before the
+// lock appears: yes for a lock that commit renames into place (a ref,
+// packed-refs, .git/config); no for one that only excludes others
+// (diary.lock, index.lock), whose content matters only while its holder
+// lives, and a power cut ends that holder: flushing those cost two of a
+// diary new's eleven fsyncs.
+func createLock(path, twinDir string, data []byte, flush bool) (*heldLock, error) {
+	twin, err := writeTwin(twinDir, data, flush)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
@@ -74,7 +79,7 @@ func createLock(path, twinDir string, data []byte) (*heldLock, error) {
 			}
 			// No hard links here (exFAT or FAT on a USB disk, some
 			// network shares): the lock is taken as git takes it.
-			l, perr := createPlainLock(path, data)
+			l, perr := createPlainLock(path, data, flush)
 			if perr == nil || !errors.Is(perr, fs.ErrExist) {
 				return l, perr
 			}
@@ -96,13 +101,13 @@ func createLock(path, twinDir string, data []byte) (*heldLock, error) {
 // two leaves the lock short, as git's would be; such a lock has no twin,
 // so it is respected and named, as git's is (diary.lock, whose holder is
 // in it, is still taken over by Lock).
-func createPlainLock(path string, data []byte) (*heldLock, error) {
+func createPlainLock(path string, data []byte, flush bool) (*heldLock, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && flush {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -116,8 +121,8 @@ func createPlainLock(path string, data []byte) (*heldLock, error) {
 }
 
 // writeTwin writes data to a new temporary file in dir named for this
-// process, flushed to disk.
-func writeTwin(dir string, data []byte) (string, error) {
+// process, flushed to disk when flush is set.
+func writeTwin(dir string, data []byte, flush bool) (string, error) {
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	host, _ := os.Hostname()
@@ -127,7 +132,7 @@ func writeTwin(dir string, data []byte) (string, error) {
 		return "", err
 	}
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && flush {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

@@ -219,7 +219,7 @@ func (s *refStore) CheckAndSetReference(ref, old *plumbing.Reference) error {
 
 func (s *refStore) lock(n plumbing.ReferenceName, data []byte) (*heldLock, error) {
 	path := s.file(n) + ".lock"
-	l, err := createLock(path, s.commonDir, data)
+	l, err := createLock(path, s.commonDir, data, true)
 	if errors.Is(err, ErrLockHeld) {
 		return nil, fmt.Errorf("%w: %s exists: git (or another program) is updating %s; wait for it to finish; if none is running, remove that file", ErrRefLocked, path, n.Short())
 	}
@@ -311,7 +311,7 @@ func (s *refStore) unpack(n plumbing.ReferenceName) error {
 	if !found {
 		return nil
 	}
-	l, err := createLock(path+".lock", s.commonDir, out.Bytes())
+	l, err := createLock(path+".lock", s.commonDir, out.Bytes(), true)
 	if errors.Is(err, ErrLockHeld) {
 		return fmt.Errorf("%w: %s.lock exists: git (or another program) is rewriting packed-refs; wait for it to finish; if none is running, remove that file", ErrRefLocked, path)
 	}
