@@ -18,6 +18,11 @@ import (
 // TestMain lets testscript run diary, and the small programs the scripts
 // need, in this test binary: each is a command on the scripts' PATH.
 func TestMain(m *testing.M) {
+	// Under -race every process the tests start from this binary (each
+	// diary of a script) would sleep a second before it exits, the race
+	// runtime's atexit_sleep_ms, which made most of the suite's time;
+	// the user's own GORACE options come after, and win.
+	os.Setenv("GORACE", strings.TrimSpace("atexit_sleep_ms=0 "+os.Getenv("GORACE")))
 	testscript.Main(m, map[string]func(){
 		"diary":       func() { os.Exit(Main(os.Args[1:], testSystem())) },
 		"fake-editor": fakeEditor,
@@ -161,6 +166,7 @@ func pinnedEnv(home string) map[string]string {
 		"GIT_AUTHOR_EMAIL":    "daniel@example.com",
 		"GIT_COMMITTER_NAME":  "Daniel Park",
 		"GIT_COMMITTER_EMAIL": "daniel@example.com",
+		"GORACE":              os.Getenv("GORACE"), // see TestMain
 	}
 }
 
