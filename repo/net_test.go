@@ -806,3 +806,52 @@ func TestLocalRemoteWithoutGit(t *testing.T) {
 		t.Fatalf("origin/main in b is %v, want %v", got, ha.Hash)
 	}
 }
+
+// Two laptops push to one path remote (a USB disk, a shared folder) at
+// the same moment: the second push was made against the remote's old
+// branch, and must be refused, not written over the first. go-git's
+// in-process receive-pack sets the ref without looking at the old value
+// the push names; a lost update here is an entry gone from the remote.
+func TestPathRemotePushIsCompareAndSwap(t *testing.T) {
+	root := t.TempDir()
+	bare := seed(t, root, "diary.git")
+	ctx := stepCtx(t)
+	net := repo.NetOptions{}
+	a, err := repo.Clone(ctx, bare, filepath.Join(t.TempDir(), "a"), net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := repo.Clone(ctx, bare, filepath.Join(t.TempDir(), "b"), net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range []*repo.Repo{a, b} {
+		p := fmt.Sprintf("_posts/2022-05-0%d-race.md", i+2)
+		gittest.Write(t, r.Root(), p, gittest.Post("Race", "written on one laptop\n"))
+		if _, err := r.Commit(ctx, repo.CommitOptions{Paths: []string{p}, Message: "race", Author: author}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// b has read the remote's refs and is about to send; a pushes first.
+	pushed := false
+	b.SetHook(func(point string) {
+		if point == "push:sending" && !pushed {
+			pushed = true
+			if err := a.Push(ctx, "origin", "main", net); err != nil {
+				t.Errorf("a's push: %v", err)
+			}
+		}
+	})
+	err = b.Push(ctx, "origin", "main", net)
+	if !pushed {
+		t.Fatal("the push:sending point was never reached")
+	}
+	if !errors.Is(err, repo.ErrRejected) {
+		t.Errorf("b's push against the old branch: %v, want ErrRejected", err)
+	}
+	ha, _ := a.Head()
+	if got := strings.TrimSpace(gittest.Git(t, bare, "rev-parse", "main")); got != ha.Hash.String() {
+		t.Errorf("the remote's main is %s, want a's %s: a's entry is gone from the remote", got, ha.Hash)
+	}
+	gittest.Fsck(t, bare)
+}

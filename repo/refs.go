@@ -250,7 +250,13 @@ func (s *refStore) update(ref, old *plumbing.Reference) error {
 			l.release()
 			return err
 		}
-		if cur == nil || cur.Type() != old.Type() || cur.Hash() != old.Hash() || cur.Target() != old.Target() {
+		// An old value of zero hash is a ref that must not exist yet
+		// (a push that creates a branch).
+		changed := cur == nil || cur.Type() != old.Type() || cur.Hash() != old.Hash() || cur.Target() != old.Target()
+		if old.Type() == plumbing.HashReference && old.Hash().IsZero() {
+			changed = cur != nil
+		}
+		if changed {
 			l.release()
 			return storage.ErrReferenceHasChanged
 		}

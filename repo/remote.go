@@ -445,6 +445,7 @@ func (r *Repo) push(s *netStep, remote, branch string) (err error) {
 	rd, wr := io.Pipe()
 	req.Packfile = rd
 	done := make(chan error, 1)
+	r.hook("push:sending")
 	go func() {
 		err := odb.WritePack(wr, r.git.Storer, hashes, !caps.Supports(capability.OFSDelta))
 		done <- wr.CloseWithError(err)

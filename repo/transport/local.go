@@ -5,12 +5,14 @@ import (
 	"errors"
 	"io"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	gittransport "github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
+	"github.com/go-git/go-git/v5/storage"
 	gioutil "github.com/go-git/go-git/v5/utils/ioutil"
 
 	"github.com/gitdiary/diary/repo/odb"
@@ -76,20 +78,77 @@ func (k *uploadPack) UploadPack(ctx context.Context, req *packp.UploadPackReques
 }
 
 func (t localTransport) NewReceivePackSession(ep *gittransport.Endpoint, auth gittransport.AuthMethod) (gittransport.ReceivePackSession, error) {
-	s, err := t.Transport.NewReceivePackSession(ep, auth)
+	st, err := t.loader.Load(ep)
 	if err != nil {
 		return nil, err
 	}
-	return receivePack{s}, nil
+	ps, ok := st.(packStorer)
+	if !ok {
+		return nil, errors.New("receive a push: the remote's storage cannot take a pack")
+	}
+	g := &guardedRefs{packStorer: ps}
+	s, err := server.NewServer(loaded{g}).NewReceivePackSession(ep, auth)
+	if err != nil {
+		return nil, err
+	}
+	return receivePack{s, g}, nil
+}
+
+// packStorer is the storage a path remote is opened with: refs,
+// objects, and a writer of whole received packs.
+type packStorer interface {
+	storer.Storer
+	storer.PackfileWriter
+}
+
+// loaded is a server.Loader that hands out storage already opened.
+type loaded struct{ st storer.Storer }
+
+func (l loaded) Load(*gittransport.Endpoint) (storer.Storer, error) { return l.st, nil }
+
+// guardedRefs makes go-git's receive-pack update refs as git's does:
+// only from the old value each command names. go-git's server sets the
+// ref whatever it holds now, so of two laptops pushing to one USB disk
+// at the same moment, the second wrote over the first, and the first
+// one's entries were gone from the remote. Now the second is refused as
+// not a fast-forward; its sync fetches, merges and pushes again.
+type guardedRefs struct {
+	packStorer
+	old map[plumbing.ReferenceName]plumbing.Hash // from the push's commands
+}
+
+// errRefMoved: a ref moved between the remote's advertisement and the
+// update a push asked for. Its text says "rejected" and
+// "non-fast-forward", as git's refusal does, so that a pusher knows to
+// fetch and merge.
+var errRefMoved = errors.New("rejected: the branch moved while this push was under way (non-fast-forward); fetch, merge and push again")
+
+func (g *guardedRefs) SetReference(ref *plumbing.Reference) error {
+	old, ok := g.old[ref.Name()]
+	if !ok {
+		return g.packStorer.SetReference(ref)
+	}
+	// A zero old value is a ref the push creates: it must not exist yet.
+	err := g.packStorer.CheckAndSetReference(ref, plumbing.NewHashReference(ref.Name(), old))
+	if errors.Is(err, storage.ErrReferenceHasChanged) {
+		return errRefMoved
+	}
+	return err
 }
 
 // receivePack is go-git's in-process receive-pack, with the pack it
-// reads counted (stall.go).
+// reads counted (stall.go) and its ref updates checked against the old
+// values its commands name (guardedRefs).
 type receivePack struct {
 	gittransport.ReceivePackSession
+	refs *guardedRefs
 }
 
 func (s receivePack) ReceivePack(ctx context.Context, req *packp.ReferenceUpdateRequest) (*packp.ReportStatus, error) {
+	s.refs.old = make(map[plumbing.ReferenceName]plumbing.Hash, len(req.Commands))
+	for _, c := range req.Commands {
+		s.refs.old[c.Name] = c.Old
+	}
 	req = meterPack(ctx, req, func(rc io.ReadCloser) io.ReadCloser { return gioutil.NewContextReadCloser(ctx, rc) })
 	return s.ReceivePackSession.ReceivePack(ctx, req)
 }
