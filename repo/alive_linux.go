@@ -4,6 +4,9 @@ package repo
 
 import (
 	"errors"
+	"os"
+	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -13,3 +16,14 @@ func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// bootID names this boot of the system (a random UUID the kernel makes
+// at each boot), or "" where it cannot be read. A lock taken in
+// another boot is dead whatever process now has its pid.
+var bootID = sync.OnceValue(func() string {
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+})

@@ -22,3 +22,7 @@ func processAlive(pid int) bool {
 	err = p.Signal(syscall.Signal(0))
 	return !errors.Is(err, os.ErrProcessDone)
 }
+
+// bootID would name this boot of the system; no portable call gives
+// one, so a lock's pid is all there is to go by (processAlive).
+func bootID() string { return "" }

@@ -55,7 +55,11 @@ func (r *Repo) LockNamed(ctx context.Context, name string, wait time.Duration) (
 		return nil, err
 	}
 	host, _ := os.Hostname()
-	me := fmt.Sprintf("%d %s %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
+	me := fmt.Sprintf("%d %s %s", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
+	if b := bootID(); b != "" {
+		me += " boot=" + b
+	}
+	me += "\n"
 	// Twins that killed diaries left before linking them: litter only.
 	removeDeadTwins(r.gitDir)
 	if cd := commonDir(r.gitDir); cd != r.gitDir {
@@ -71,8 +75,8 @@ func (r *Repo) LockNamed(ctx context.Context, name string, wait time.Duration) (
 			return nil, fmt.Errorf("take the diary lock %s: %w", path, err)
 		}
 		holder, _ := os.ReadFile(path)
-		pid, lockHost := parseLock(string(holder))
-		if staleLock(path, pid, lockHost, host) {
+		pid, lockHost, lockBoot := parseLock(string(holder))
+		if staleLock(path, pid, lockHost, lockBoot, host) {
 			takeOver(path, func(moved string) bool {
 				now, err := os.ReadFile(moved)
 				return err == nil && string(now) == string(holder)
@@ -106,8 +110,8 @@ func (r *Repo) LockHolder(name string) (pid int, host string, err error) {
 		return 0, "", fmt.Errorf("read the lock %s: %w", path, err)
 	}
 	me, _ := os.Hostname()
-	pid, host = parseLock(string(data))
-	if pid <= 0 || staleLock(path, pid, host, me) {
+	pid, host, boot := parseLock(string(data))
+	if pid <= 0 || staleLock(path, pid, host, boot, me) {
 		return 0, "", nil
 	}
 	return pid, host, nil
@@ -123,10 +127,15 @@ func (r *Repo) lockPath(name string) (string, error) {
 }
 
 // staleLock reports whether the diary lock at path, naming pid on
-// lockHost, is a dead diary's.
-func staleLock(path string, pid int, lockHost, host string) bool {
+// lockHost in the boot lockBoot ("" when the lock does not say), is a
+// dead diary's. A lock of this host from another boot is dead even when
+// its pid runs: after a power cut, the pid may be any process's.
+func staleLock(path string, pid int, lockHost, lockBoot, host string) bool {
 	if pid > 0 {
-		return lockHost == host && pid != os.Getpid() && !processAlive(pid)
+		if lockHost != host || pid == os.Getpid() {
+			return false
+		}
+		return !processAlive(pid) || lockBoot != "" && lockBoot != bootID()
 	}
 	// No holder in it: an older diary wrote it after creating it. Give
 	// one that is new a moment to do so.
@@ -134,11 +143,17 @@ func staleLock(path string, pid int, lockHost, host string) bool {
 	return err == nil && time.Since(fi.ModTime()) > 2*time.Second
 }
 
-func parseLock(s string) (pid int, host string) {
+// parseLock reads a lock's holder: "PID HOST TIME [boot=ID]".
+func parseLock(s string) (pid int, host, boot string) {
 	f := strings.Fields(s)
 	if len(f) < 2 {
-		return 0, ""
+		return 0, "", ""
 	}
 	pid, _ = strconv.Atoi(f[0])
-	return pid, f[1]
+	for _, x := range f[2:] {
+		if b, ok := strings.CutPrefix(x, "boot="); ok {
+			boot = b
+		}
+	}
+	return pid, f[1], boot
 }

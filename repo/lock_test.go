@@ -34,7 +34,7 @@ func TestDiaryLockIsNeverEmpty(t *testing.T) {
 		t.Fatalf("an empty diary.lock blocks: %v", err)
 	}
 	data, _ := os.ReadFile(path)
-	if pid, _ := parseLock(string(data)); pid != os.Getpid() {
+	if pid, _, _ := parseLock(string(data)); pid != os.Getpid() {
 		t.Errorf("diary.lock holds %q", data)
 	}
 	unlock()
@@ -278,4 +278,41 @@ func TestConfigLockLeftByDeadDiary(t *testing.T) {
 	}
 	os.Remove(lock)
 	gittest.Fsck(t, dir)
+}
+
+// TestDiaryLockFromAnotherBoot: a laptop that lost power mid-sync
+// comes back with diary.lock naming a pid that, after the reboot, may
+// belong to any process. The lock records the boot it was taken in, so
+// a lock from an earlier boot is known as dead whatever runs under its
+// pid now; one from this boot with a live pid is still respected.
+func TestDiaryLockFromAnotherBoot(t *testing.T) {
+	if bootID() == "" {
+		t.Skip("this system gives no boot id: a reused pid is respected (see alive_portable.go)")
+	}
+	r, dir, _, _ := twoCommits(t)
+	ctx := context.Background()
+	lock := filepath.Join(dir, ".git", "diary.lock")
+	host, _ := os.Hostname()
+	live := os.Getppid() // alive, and not this process
+	for _, c := range []struct {
+		boot  string
+		taken bool
+	}{
+		{"boot=00000000-0000-0000-0000-000000000000", true},
+		{"boot=" + bootID(), false},
+		{"", false}, // an older diary's lock, without a boot: as before
+	} {
+		os.WriteFile(lock, []byte(strings.TrimSpace(fmt.Sprintf("%d %s 2026-01-01T00:00:00Z %s", live, host, c.boot))+"\n"), 0o644)
+		unlock, err := r.Lock(ctx, 0)
+		if taken := err == nil; taken != c.taken {
+			t.Errorf("lock of pid %d with %q: taken over = %v (%v), want %v", live, c.boot, taken, err, c.taken)
+		}
+		if err == nil {
+			if data, _ := os.ReadFile(lock); !strings.Contains(string(data), "boot="+bootID()) {
+				t.Errorf("the new lock does not name this boot: %q", data)
+			}
+			unlock()
+		}
+		os.Remove(lock)
+	}
 }
