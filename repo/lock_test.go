@@ -316,3 +316,37 @@ func TestDiaryLockFromAnotherBoot(t *testing.T) {
 		os.Remove(lock)
 	}
 }
+
+// TestLockTwinFromAnotherBoot: the twin of an index.lock that a power
+// cut left names its boot too, so the lock is taken over after the
+// reboot even when its pid is now another process's.
+func TestLockTwinFromAnotherBoot(t *testing.T) {
+	if bootID() == "" {
+		t.Skip("this system gives no boot id: a reused pid is respected (see alive_portable.go)")
+	}
+	r, dir, _, _ := twoCommits(t)
+	ctx := context.Background()
+	lock := filepath.Join(dir, ".git", "index.lock")
+	host, _ := os.Hostname()
+	for i, c := range []struct {
+		boot  string
+		taken bool
+	}{
+		{"000000000000.", true},
+		{bootTag() + ".", false},
+		{"", false}, // an older diary's twin, without a boot
+	} {
+		twin := filepath.Join(dir, ".git", fmt.Sprintf("%s%x-%d-%s00000000000%d", lockTempPrefix, host, os.Getppid(), c.boot, i))
+		os.WriteFile(twin, nil, 0o644)
+		os.Link(twin, lock)
+		p := fmt.Sprintf("_posts/2022-06-0%d-boot.md", i+1)
+		gittest.Write(t, dir, p, "boot\n")
+		_, err := r.Commit(ctx, CommitOptions{Paths: []string{p}, Message: "boot", Author: sig})
+		if taken := err == nil; taken != c.taken {
+			t.Errorf("index.lock with twin %s: taken over = %v (%v), want %v", filepath.Base(twin), taken, err, c.taken)
+		}
+		os.Remove(lock)
+		os.Remove(twin)
+	}
+	gittest.Fsck(t, dir)
+}

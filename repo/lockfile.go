@@ -126,7 +126,11 @@ func writeTwin(dir string, data []byte, flush bool) (string, error) {
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	host, _ := os.Hostname()
-	name := filepath.Join(dir, fmt.Sprintf("%s%s-%d-%s", lockTempPrefix, hex.EncodeToString([]byte(host)), os.Getpid(), hex.EncodeToString(rnd[:])))
+	tail := hex.EncodeToString(rnd[:])
+	if b := bootTag(); b != "" {
+		tail = b + "." + tail
+	}
+	name := filepath.Join(dir, fmt.Sprintf("%s%s-%d-%s", lockTempPrefix, hex.EncodeToString([]byte(host)), os.Getpid(), tail))
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return "", err
@@ -145,34 +149,53 @@ func writeTwin(dir string, data []byte, flush bool) (string, error) {
 	return name, nil
 }
 
-// twinOwner parses a twin's name: the host and pid of the diary that
-// made it.
-func twinOwner(name string) (host string, pid int, ok bool) {
+// bootTag is the part of this boot's id (bootID) that a twin's name
+// carries, "" where there is none.
+func bootTag() string {
+	b := strings.ReplaceAll(bootID(), "-", "")
+	if len(b) > 12 {
+		b = b[:12]
+	}
+	return b
+}
+
+// twinOwner parses a twin's name, .diary-lock-HOST-PID-[BOOT.]RANDOM
+// (HOST in hex): the host, pid and boot ("" in an older diary's name)
+// of the diary that made it.
+func twinOwner(name string) (host string, pid int, boot string, ok bool) {
 	rest, found := strings.CutPrefix(filepath.Base(name), lockTempPrefix)
 	if !found {
-		return "", 0, false
+		return "", 0, "", false
 	}
 	parts := strings.Split(rest, "-")
 	if len(parts) != 3 {
-		return "", 0, false
+		return "", 0, "", false
 	}
 	h, err := hex.DecodeString(parts[0])
 	if err != nil {
-		return "", 0, false
+		return "", 0, "", false
 	}
 	pid, err = strconv.Atoi(parts[1])
 	if err != nil || pid <= 0 {
-		return "", 0, false
+		return "", 0, "", false
 	}
-	return string(h), pid, true
+	boot, _, _ = strings.Cut(parts[2], ".")
+	if boot == parts[2] {
+		boot = ""
+	}
+	return string(h), pid, boot, true
 }
 
 // deadTwin reports whether name is a twin made by a diary on this host
-// that is no longer running.
+// that is no longer running: its pid is gone, or it ran in an earlier
+// boot (after a power cut, its pid may be any process's).
 func deadTwin(name string) bool {
-	host, pid, ok := twinOwner(name)
+	host, pid, boot, ok := twinOwner(name)
 	me, _ := os.Hostname()
-	return ok && host == me && pid != os.Getpid() && !processAlive(pid)
+	if !ok || host != me || pid == os.Getpid() {
+		return false
+	}
+	return !processAlive(pid) || boot != "" && boot != bootTag()
 }
 
 // deadTwinOf finds the twin of lock path in dir when it is a dead
