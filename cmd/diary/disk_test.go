@@ -87,13 +87,7 @@ func newDiskWorld(t *testing.T, remote string) *diskWorld {
 	home := t.TempDir()
 	env := pinnedEnv(home)
 	env["TZ"], env["PATH"], env["DIARY_HOST"] = "UTC", os.Getenv("PATH"), "a"
-	gittest.Bare(t, remote)
-	seed := t.TempDir()
-	gittest.Git(t, seed, "clone", "-q", remote, ".")
-	gittest.Write(t, seed, "_posts/2022-04-01-first.md", gittest.Post("First", "hello\n"))
-	gittest.Git(t, seed, "add", "-A")
-	gittest.Git(t, seed, "commit", "-q", "-m", "first")
-	gittest.Git(t, seed, "push", "-q", "origin", "HEAD:main")
+	gittest.Seeded(t, remote)
 	return &diskWorld{t: t, env: env, remote: remote}
 }
 

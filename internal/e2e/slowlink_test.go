@@ -45,13 +45,7 @@ type link struct {
 func newLink(t *testing.T) *link {
 	gittest.NeedGit(t)
 	root := t.TempDir()
-	bare := gittest.Bare(t, filepath.Join(root, "diary.git"))
-	seed := t.TempDir()
-	gittest.Git(t, seed, "clone", "-q", bare, ".")
-	gittest.Write(t, seed, "_posts/2022-04-01-first.md", gittest.Post("First", "hello\n"))
-	gittest.Git(t, seed, "add", "-A")
-	gittest.Git(t, seed, "commit", "-q", "-m", "first")
-	gittest.Git(t, seed, "push", "-q", "origin", "HEAD:main")
+	bare := gittest.Seeded(t, filepath.Join(root, "diary.git"))
 	d := servers.StartDaemon(t, root)
 	proxy := servers.StartCutProxy(t, strings.TrimPrefix(d.Base, "git://"))
 	return &link{t: t, proxy: proxy, bare: bare, url: "git://" + proxy.Addr + "/diary.git"}

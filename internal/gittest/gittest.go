@@ -81,6 +81,21 @@ func Bare(t testing.TB, dir string) string {
 	return dir
 }
 
+// Seeded makes a bare repository at dir, as Bare does, holding one
+// commit with one post (_posts/2022-04-01-first.md), pushed by the git
+// CLI as another laptop would.
+func Seeded(t testing.TB, dir string) string {
+	t.Helper()
+	Bare(t, dir)
+	wt := t.TempDir()
+	Git(t, wt, "clone", "-q", dir, ".")
+	Write(t, wt, "_posts/2022-04-01-first.md", Post("First", "hello\n"))
+	Git(t, wt, "add", "-A")
+	Git(t, wt, "commit", "-q", "-m", "first")
+	Git(t, wt, "push", "-q", "origin", "HEAD:main")
+	return dir
+}
+
 // Write writes a work-tree file, making its directories.
 func Write(t testing.TB, root, rel, content string) {
 	t.Helper()
