@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -64,6 +65,10 @@ type Repo struct {
 	indexKey  string                  // the index file's size and time then
 
 	notFiles []string // what the last Changes skipped: see NotFiles
+
+	eolOnce sync.Once  // eol reads eolMemo once
+	eolMemo *eolConfig // the text conversion's settings (attrs.go)
+	blobMu  sync.Mutex // one blob read at a time from the scan's goroutines
 }
 
 // SetHook installs a function called at named points of the steps that
