@@ -66,7 +66,7 @@ func TestLookupAsGit(t *testing.T) {
 			"x**y.z2 text",
 			"\ttabbed.md -text\r",
 		}, "\n") + "\n",
-		"sub/.gitattributes": "*.md -text\n[attr]lf -text\n/only.txt eol=crlf\nnested/*.txt text=auto\n*.z !text\n",
+		"sub/.gitattributes":        "*.md -text\n[attr]lf -text\n/only.txt eol=crlf\nnested/*.txt text=auto\n*.z !text\n",
 		"sub/deeper/.gitattributes": "*.md text=auto eol=crlf\n",
 	}
 	info := "*.info text eol=crlf\nsub/*.md eol=lf\n"
