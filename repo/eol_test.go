@@ -240,3 +240,65 @@ func lsFiles(t *testing.T, dir string) map[string]string {
 	}
 	return out
 }
+
+// TestEOLAutoKeepsCRLFBlob: text=auto (and core.autocrlf) leave alone a
+// file whose blob in the index already has CRLF, as git does
+// (gitattributes(5), text=auto), and a .gitattributes gone from the work
+// tree but still in the index is read from the index, as git reads it.
+func TestEOLAutoKeepsCRLFBlob(t *testing.T) {
+	gittest.NeedGit(t)
+	eolIsolate(t)
+	ctx := context.Background()
+	for _, autocrlf := range []string{"", "true"} {
+		base := t.TempDir()
+		d, g := filepath.Join(base, "diary"), filepath.Join(base, "git")
+		steps := []struct {
+			files map[string]string
+			rm    []string
+		}{
+			{files: map[string]string{"old.txt": "one\r\ntwo\r\n", "lf.txt": "one\ntwo\n"}},
+			{files: map[string]string{".gitattributes": "* text=auto\n", "old.txt": "one\r\ntwo\r\nthree\r\n", "lf.txt": "one\r\ntwo\r\n", "new.txt": "a\r\nb\r\n"}},
+			{files: map[string]string{"later.txt": "x\r\ny\r\n"}, rm: []string{".gitattributes"}},
+		}
+		for _, dir := range []string{d, g} {
+			gittest.Git(t, base, "init", "-q", "-b", "main", dir)
+			if autocrlf != "" {
+				gittest.Git(t, dir, "config", "core.autocrlf", autocrlf)
+			}
+		}
+		r, err := Open(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, st := range steps {
+			var paths []string
+			for _, dir := range []string{d, g} {
+				paths = paths[:0]
+				for p, c := range st.files {
+					gittest.Write(t, dir, p, c)
+					paths = append(paths, p)
+				}
+				for _, p := range st.rm {
+					os.Remove(filepath.Join(dir, p))
+				}
+			}
+			sort.Strings(paths)
+			if _, err := r.Commit(ctx, CommitOptions{Paths: paths, Message: "step", Author: sig}); err != nil {
+				t.Fatal(err)
+			}
+			gittest.Git(t, g, append([]string{"add", "--"}, paths...)...)
+			gittest.Git(t, g, "commit", "-q", "-m", "step")
+			dBlobs, gBlobs := lsFiles(t, d), lsFiles(t, g)
+			for _, p := range paths {
+				if dBlobs[p] != gBlobs[p] {
+					t.Errorf("autocrlf=%q step %d: %s: diary stored %s (%q), git %s (%q)", autocrlf, i, p,
+						dBlobs[p], gittest.Git(t, d, "cat-file", "-p", dBlobs[p]), gBlobs[p], gittest.Git(t, g, "cat-file", "-p", gBlobs[p]))
+				}
+			}
+			want := gittest.Git(t, g, "status", "--porcelain")
+			if got := gittest.Git(t, d, "status", "--porcelain"); got != want {
+				t.Errorf("autocrlf=%q step %d: git status after diary's commit:\n%s\nafter git's:\n%s", autocrlf, i, got, want)
+			}
+		}
+	}
+}
