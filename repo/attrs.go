@@ -144,9 +144,7 @@ func (r *Repo) checkinAttrs(onDisk map[string]bool, inIndex func(p string) (Hash
 		}
 		if inIndex != nil {
 			if h, ok := inIndex(name); ok {
-				if data, err := r.ReadBlob(h); err == nil {
-					return data
-				}
+				return r.attrBlob(h)
 			}
 		}
 		return nil
@@ -164,11 +162,7 @@ func (r *Repo) checkoutAttrs(to Tree) *attr.Checker {
 			if e.Mode != ModeRegular && e.Mode != ModeExecutable {
 				return nil
 			}
-			data, err := r.ReadBlob(e.Hash)
-			if err != nil {
-				return nil
-			}
-			return data
+			return r.attrBlob(e.Hash)
 		}
 		data, err := regular.ReadFileNoFollow(index.JoinRoot(r.root, name))
 		if err != nil {
@@ -176,6 +170,19 @@ func (r *Repo) checkoutAttrs(to Tree) *attr.Checker {
 		}
 		return data
 	}, cfg.fold)
+}
+
+// attrBlob reads a .gitattributes blob, nil when it cannot be read or
+// is larger than git reads (attr.MaxFile: a remote's is anyone's).
+func (r *Repo) attrBlob(h Hash) []byte {
+	if n, err := r.BlobSize(h); err != nil || n > attr.MaxFile {
+		return nil
+	}
+	data, err := r.ReadBlob(h)
+	if err != nil {
+		return nil
+	}
+	return data
 }
 
 func attrName(dir string) string {

@@ -53,7 +53,7 @@ type File struct {
 // file, is ignored with a warning.
 const (
 	maxLine = 2048
-	maxFile = 100 << 20
+	MaxFile = 100 << 20
 )
 
 // blank separates a line's pattern and attributes.
@@ -67,7 +67,7 @@ const blank = " \t\r\n"
 // skipped whole, as git skips it.
 func Parse(data []byte, macros bool) *File {
 	f := &File{}
-	if len(data) > maxFile {
+	if len(data) > MaxFile {
 		return f
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {

@@ -54,7 +54,44 @@ func (p pattern) matches(rel string, fold bool) bool {
 // character literally; a malformed bracket, or a trailing backslash,
 // matches nothing. fold compares letters case-blind (core.ignorecase).
 func glob(pat, text string, paths, fold bool) bool {
-	return globAt(pat, 0, text, 0, paths, fold) == matched
+	g := globber{pat: pat, text: text, paths: paths, fold: fold, budget: 1 << 12}
+	r := g.at(0, 0)
+	if g.budget < 0 {
+		// A pattern of many stars (from a remote: anyone's) would take
+		// exponential time to backtrack through: again, remembering
+		// each (pattern, text) position's answer, which bounds it by
+		// their product.
+		g = globber{pat: pat, text: text, paths: paths, fold: fold, budget: -1,
+			memo: make([]result, (len(pat)+1)*(len(text)+1))}
+		r = g.at(0, 0)
+	}
+	return r == matched
+}
+
+// globber is one match of glob: the walk, with a budget of steps before
+// it starts again remembering answers (memo: unknown + 1 … malformed + 1
+// at pi*(len(text)+1)+ti).
+type globber struct {
+	pat, text   string
+	paths, fold bool
+	budget      int
+	memo        []result
+}
+
+func (g *globber) at(pi, ti int) result {
+	if g.memo != nil {
+		k := pi*(len(g.text)+1) + ti
+		if m := g.memo[k]; m != 0 {
+			return m - 1
+		}
+		r := globAt(g, g.pat, pi, g.text, ti, g.paths, g.fold)
+		g.memo[k] = r + 1
+		return r
+	}
+	if g.budget--; g.budget < 0 {
+		return unmatched // abandoned: glob starts again with memo
+	}
+	return globAt(g, g.pat, pi, g.text, ti, g.paths, g.fold)
 }
 
 type result int
@@ -65,7 +102,7 @@ const (
 	malformed // the pattern can match nothing at all
 )
 
-func globAt(pat string, pi int, text string, ti int, paths, fold bool) result {
+func globAt(g *globber, pat string, pi int, text string, ti int, paths, fold bool) result {
 	for pi < len(pat) {
 		c := pat[pi]
 		switch c {
@@ -89,7 +126,7 @@ func globAt(pat string, pi int, text string, ti int, paths, fold bool) result {
 				}
 				for t := ti; t <= len(text); t++ {
 					if t == ti || text[t-1] == '/' {
-						if r := globAt(pat, rest, text, t, paths, fold); r != unmatched {
+						if r := g.at(rest, t); r != unmatched {
 							return r
 						}
 					}
@@ -105,7 +142,7 @@ func globAt(pat string, pi int, text string, ti int, paths, fold bool) result {
 				return matched
 			}
 			for t := ti; t <= len(text); t++ {
-				if r := globAt(pat, pi, text, t, paths, fold); r != unmatched {
+				if r := g.at(pi, t); r != unmatched {
 					return r
 				}
 				if t < len(text) && paths && text[t] == '/' {
