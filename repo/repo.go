@@ -9,7 +9,10 @@
 // object walk), repo/index reads and splices the index as bytes, keeps
 // the index-head record's format and does the scan's stat and directory
 // reading, repo/transport talks to other machines (credentials,
-// known_hosts, ssh, https, git://, path remotes). repo itself keeps what
+// known_hosts, ssh, https, git://, path remotes), repo/attr reads git's
+// attributes and does the text and eol conversion they and core.autocrlf
+// ask for (clean on commit and in the change scan, smudge on checkout).
+// repo itself keeps what
 // ties them to a work tree and needs its state: the change scan and when
 // the index stands for HEAD's tree, checkout, commits, refs and locks,
 // history, and the go-git storage that joins odb's objects to repo's
