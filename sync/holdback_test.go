@@ -198,6 +198,55 @@ func TestHeldBackAlone(t *testing.T) {
 		}
 	})
 
+	t.Run("behind, the other laptop's edit overlaps the held post's", func(t *testing.T) {
+		w := newWorld(t)
+		base := gittest.Post("Hello", "one\ntwo\n")
+		w.seed(map[string]string{post: base})
+		a, b := w.laptop("a"), w.laptop("b")
+		b.write(post, strings.Replace(base, "two", "two from b", 1))
+		b.mustSync()
+		mine := strings.Replace(base, "two", "<<<<<<< mine\ntwo from a\n=======\n2\n>>>>>>> other\n", 1)
+		a.write(post, mine)
+		res, err := a.sync()
+		if err != nil && !errors.Is(err, dsync.ErrUnpublishable) {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		if got, _ := remoteHas(t, w, post); got != strings.Replace(base, "two", "two from b", 1) {
+			t.Errorf("the remote's tip has %q", got)
+		}
+		// a's bytes are kept whole: in the work tree, or as a conflict copy.
+		found := false
+		for _, c := range gittest.Files(t, a.dir) {
+			found = found || c == mine
+		}
+		if !found {
+			t.Errorf("a's version was lost: %v", gittest.Paths(gittest.Files(t, a.dir)))
+		}
+		gittest.Fsck(t, a.dir)
+		gittest.Fsck(t, w.remote)
+	})
+
+	t.Run("the other laptop deleted the held post", func(t *testing.T) {
+		w := newWorld(t)
+		w.seed(map[string]string{post: gittest.Post("Hello", "one\n"), "a.md": "a\n"})
+		a, b := w.laptop("a"), w.laptop("b")
+		b.remove(post)
+		b.mustSync()
+		a.write(post, brokenText)
+		a.write("_posts/2022-05-01-new.md", gittest.Post("New", "new\n"))
+		res, err := a.sync()
+		if !errors.Is(err, dsync.ErrUnpublishable) || !res.Pushed {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		if _, ok := remoteHas(t, w, post); ok {
+			t.Error("the held post reached the remote's tip")
+		}
+		if got := readFile(t, a.dir, post); got != brokenText {
+			t.Errorf("a's bytes: %q", got)
+		}
+		gittest.Fsck(t, a.dir)
+	})
+
 	t.Run("dry run says what would be held back", func(t *testing.T) {
 		w := newWorld(t)
 		w.seed(map[string]string{post: gittest.Post("Hello", "one\n")})

@@ -100,12 +100,9 @@ func (res *Result) unhold(p string) {
 // heldError is what a sync that held posts back returns (exit 1): it
 // failed for them, and says what went through.
 func heldError(res *Result) error {
-	if len(res.Held) == 0 {
+	n := len(res.Held)
+	if n == 0 {
 		return nil
-	}
-	var fix []string
-	for _, h := range res.Held {
-		fix = append(fix, "diary edit "+h.Path)
 	}
 	var went string
 	switch {
@@ -118,11 +115,18 @@ func heldError(res *Result) error {
 	default:
 		went = "everything else was committed"
 	}
-	verb := "held back"
+	verb, it := "held back", "it"
 	if res.DryRun {
 		verb = "would be held back"
 	}
-	return fmt.Errorf("%w: %s: %s (kept as they are here, not pushed); %s; fix them (%s), then run diary sync", ErrUnpublishable, strings.Join(res.Unpublishable, "; "), verb, went, strings.Join(fix, ", "))
+	var paths []string
+	for _, h := range res.Held {
+		paths = append(paths, h.Path)
+	}
+	if n > 1 {
+		it = "each"
+	}
+	return fmt.Errorf("%w: %d %s (kept here as %s is, not pushed): %s; %s; fix %s with diary edit %s, then run diary sync", ErrUnpublishable, n, verb, map[bool]string{true: "each", false: "it"}[n > 1], strings.Join(res.Unpublishable, "; "), went, it, strings.Join(paths, ", "))
 }
 
 // Unpublishable lists the posts of commit local that are not in commit
