@@ -247,6 +247,69 @@ func TestHeldBackAlone(t *testing.T) {
 		gittest.Fsck(t, a.dir)
 	})
 
+	t.Run("the remote moves on between the hold-back and the push", func(t *testing.T) {
+		w := newWorld(t)
+		base := gittest.Post("Hello", "one\ntwo\nthree\n")
+		w.seed(map[string]string{post: base})
+		a := w.laptop("a")
+		c := w.gitLaptop("c")
+		bad := strings.Replace(base, "title: Hello", "title: [unclosed", 1)
+		a.write(post, bad)
+		a.write("_posts/2022-05-01-new.md", gittest.Post("New", "new\n"))
+		gittest.Git(t, a.dir, "add", "-A")
+		gittest.Git(t, a.dir, "commit", "-q", "-m", "by hand")
+		// c's edit of the held post lands just before a's first push,
+		// which the remote then rejects.
+		pushed := false
+		res, err := a.sync(func(o *dsync.Options) {
+			o.Hook = func(point string) {
+				if point == "sync:pushing" && !pushed {
+					pushed = true
+					gittest.Write(t, c, post, strings.Replace(base, "three", "three from c", 1))
+					gittest.Git(t, c, "commit", "-q", "-am", "c")
+					gittest.Git(t, c, "push", "-q", "origin", "HEAD:main")
+				}
+			}
+		})
+		if !errors.Is(err, dsync.ErrUnpublishable) || !res.Pushed {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		if got, _ := remoteHas(t, w, post); got != strings.Replace(base, "three", "three from c", 1) {
+			t.Errorf("the remote's tip has %q", got)
+		}
+		if _, ok := remoteHas(t, w, "_posts/2022-05-01-new.md"); !ok {
+			t.Error("the new post did not reach the remote")
+		}
+		// a's broken title, merged with c's edit, waits in the work tree.
+		if got := readFile(t, a.dir, post); !strings.Contains(got, "title: [unclosed") || !strings.Contains(got, "three from c") {
+			t.Errorf("a's post on disk: %q", got)
+		}
+		gittest.Fsck(t, a.dir)
+		gittest.Fsck(t, w.remote)
+	})
+
+	t.Run("committed broken, and edited since, still broken", func(t *testing.T) {
+		w := newWorld(t)
+		w.seed(map[string]string{post: gittest.Post("Hello", "one\n")})
+		a := w.laptop("a")
+		a.write(post, brokenText)
+		gittest.Git(t, a.dir, "commit", "-q", "-am", "broken")
+		again := brokenText + "more\n"
+		a.write(post, again)
+		a.write("_posts/2022-05-01-new.md", gittest.Post("New", "new\n"))
+		res, err := a.sync()
+		if !errors.Is(err, dsync.ErrUnpublishable) || !res.Pushed || len(res.Held) != 1 {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		if got, _ := remoteHas(t, w, post); got != gittest.Post("Hello", "one\n") {
+			t.Errorf("the remote's tip has %q", got)
+		}
+		if got := readFile(t, a.dir, post); got != again {
+			t.Errorf("on disk: %q", got)
+		}
+		gittest.Fsck(t, a.dir)
+	})
+
 	t.Run("dry run says what would be held back", func(t *testing.T) {
 		w := newWorld(t)
 		w.seed(map[string]string{post: gittest.Post("Hello", "one\n")})

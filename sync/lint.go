@@ -50,11 +50,14 @@ func holdBack(ctx context.Context, o *Options, res *Result, remote repo.Hash) er
 	}
 	reset := map[string]*repo.Entry{}
 	var names []string
+	var now []repo.Change // what the hold-back leaves in the work tree only
 	for _, h := range held {
 		if e, ok := published[h.Path]; ok {
 			reset[h.Path] = &e
+			now = append(now, repo.Change{Path: h.Path, Kind: repo.Modified})
 		} else {
 			reset[h.Path] = nil
+			now = append(now, repo.Change{Path: h.Path, Kind: repo.Added})
 		}
 		names = append(names, path.Base(h.Path))
 	}
@@ -67,6 +70,17 @@ func holdBack(ctx context.Context, o *Options, res *Result, remote repo.Hash) er
 		return err
 	}
 	res.HoldCommit = commit
+	// Should the push be rejected, the next round's merge must not write
+	// over them: they are the user's bytes, in the work tree only now.
+next:
+	for _, c := range now {
+		for _, old := range res.uncommitted {
+			if old.Path == c.Path {
+				continue next // left out of the commit already
+			}
+		}
+		res.uncommitted = append(res.uncommitted, c)
+	}
 	o.hook("sync:held-back")
 	return nil
 }
