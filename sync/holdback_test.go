@@ -310,6 +310,21 @@ func TestHeldBackAlone(t *testing.T) {
 		gittest.Fsck(t, a.dir)
 	})
 
+	t.Run("--no-push names what the push would hold back, after a merge too", func(t *testing.T) {
+		w := newWorld(t)
+		base := gittest.Post("Hello", "one\ntwo\nthree\n")
+		w.seed(map[string]string{post: base})
+		a, b := w.laptop("a"), w.laptop("b")
+		b.write("_posts/2022-05-01-b.md", gittest.Post("B", "b\n"))
+		b.mustSync()
+		a.write(post, strings.Replace(base, "title: Hello", "title: [unclosed", 1))
+		gittest.Git(t, a.dir, "commit", "-q", "-am", "broken")
+		res, err := a.sync(func(o *dsync.Options) { o.NoPush = true })
+		if !errors.Is(err, dsync.ErrUnpublishable) || !res.Merged || res.Pushed || len(res.Held) != 1 || res.HoldCommit != "" {
+			t.Fatalf("%+v, %v", res, err)
+		}
+	})
+
 	t.Run("dry run says what would be held back", func(t *testing.T) {
 		w := newWorld(t)
 		w.seed(map[string]string{post: gittest.Post("Hello", "one\n")})

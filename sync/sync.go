@@ -321,7 +321,11 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 	}
 	if o.NoPush {
 		// Said, not committed: the sync that pushes holds them back.
-		held, err := unpublishable(r, local, remote, o.Location)
+		head, err := r.Head()
+		if err != nil {
+			return err
+		}
+		held, err := unpublishable(r, head.Hash, remote, o.Location)
 		res.hold(held...)
 		return err
 	}
