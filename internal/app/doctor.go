@@ -98,13 +98,24 @@ func Doctor(ctx context.Context, opts Options) []Check {
 func (d *Diary) doctorLint(ctx context.Context, changes []repo.Change, add func(Severity, string, string, ...any)) {
 	held, _, err := d.lintProblems(ctx, changes)
 	sort.Slice(held, func(i, j int) bool { return held[i].Path < held[j].Path })
+	// A diary without a remote publishes nothing yet: sync commits them.
+	what := "and sync holds it back (everything else is pushed)"
+	if len(held) > 1 {
+		what = "and sync holds them back (everything else is pushed; diary status lists them)"
+	}
+	if _, rerr := d.Repo.RemoteURL(d.Config.Remote); errors.Is(rerr, repo.ErrNoRemote) {
+		what = "the day the diary is published"
+		if len(held) > 1 {
+			what += " (diary status lists them)"
+		}
+	}
 	switch {
 	case err != nil:
 		add(SeverityError, "lint", "%v", err)
 	case len(held) == 1:
-		add(SeverityError, "lint", "1 post would break the site, and sync holds it back (everything else is pushed): %s; %s", held[0].Problem, heldFix(held[0].Path))
+		add(SeverityError, "lint", "1 post would break the site, %s: %s; %s", what, held[0].Problem, heldFix(held[0].Path))
 	case len(held) > 1:
-		add(SeverityError, "lint", "%d posts would break the site, and sync holds them back (everything else is pushed; diary status lists them): %s; %s", len(held), held[0].Problem, heldFix(held[0].Path))
+		add(SeverityError, "lint", "%d posts would break the site, %s: %s; %s", len(held), what, held[0].Problem, heldFix(held[0].Path))
 	default:
 		add(SeverityOK, "lint", "no post would break the site")
 	}

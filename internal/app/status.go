@@ -85,12 +85,17 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.Warnings = append(st.Warnings, warnings...)
+	_, rerr := r.RemoteURL(d.Config.Remote)
 	for _, h := range held {
 		st.Problems = append(st.Problems, h.Problem)
-		st.Held = append(st.Held, HeldPost{h.Path, h.Problem, heldFix(h.Path)})
+		// Only a diary with a remote publishes, and so holds back: one
+		// without commits them (they break the site the day it has one).
+		if !errors.Is(rerr, repo.ErrNoRemote) {
+			st.Held = append(st.Held, HeldPost{h.Path, h.Problem, heldFix(h.Path)})
+		}
 	}
-	st.Warnings = append(st.Warnings, warnings...)
-	if _, err := r.RemoteURL(d.Config.Remote); err == nil {
+	if err := rerr; err == nil {
 		st.HasRemote = true
 	} else if errors.Is(err, repo.ErrNoRemote) {
 		if err := dsync.NoSuchRemote(r, d.Config.Remote); err != nil {
