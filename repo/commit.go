@@ -39,6 +39,14 @@ type CommitOptions struct {
 	Author  Signature
 	// Committer defaults to Author.
 	Committer *Signature
+	// Reset commits each of its paths as the given entry (nil: removed)
+	// rather than as it is on disk, as `git update-index --cacheinfo` (or
+	// `git rm --cached`) then `git commit` would: the work-tree file is
+	// neither read nor touched. Its index entry takes the entry without
+	// stat data, so that git and Changes compare the file by content and
+	// show what is on disk as a change still to commit. sync holds a post
+	// back from a push with it, keeping the user's bytes in the work tree.
+	Reset map[string]*Entry
 }
 
 // Commit records exactly opts.Paths, as they are in the work tree, in a
@@ -47,10 +55,18 @@ type CommitOptions struct {
 // The index entries of the paths are updated under .git/index.lock, as git
 // does, so that git and diary never write the index at once.
 func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
-	if len(opts.Paths) == 0 {
+	if len(opts.Paths) == 0 && len(opts.Reset) == 0 {
 		return "", errors.New("commit: no paths given")
 	}
 	for _, p := range opts.Paths {
+		if err := checkPath(p); err != nil {
+			return "", fmt.Errorf("commit %s: %w", p, err)
+		}
+		if _, ok := opts.Reset[p]; ok {
+			return "", fmt.Errorf("commit %s: both from disk and reset", p)
+		}
+	}
+	for p := range opts.Reset {
 		if err := checkPath(p); err != nil {
 			return "", fmt.Errorf("commit %s: %w", p, err)
 		}
@@ -95,6 +111,18 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		}
 		changes[p] = &odb.Change{Mode: te.Mode, Hash: te.Hash}
 		set = append(set, ie)
+	}
+	for p, e := range opts.Reset {
+		if e == nil {
+			changes[p] = nil
+			remove[p] = true
+			continue
+		}
+		mode := filemode.FileMode(e.Mode)
+		changes[p] = &odb.Change{Mode: mode, Hash: plumbing.Hash(e.Hash)}
+		// No stat data (size 0, time 0): git treats it as an entry it has
+		// never seen on disk and compares the content.
+		set = append(set, &gitindex.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: mode, ModifiedAt: time.Unix(0, 0), CreatedAt: time.Unix(0, 0)})
 	}
 
 	var baseTree plumbing.Hash

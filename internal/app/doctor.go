@@ -93,18 +93,29 @@ func Doctor(ctx context.Context, opts Options) []Check {
 }
 
 // doctorLint reports what status reports as problems: posts that would
-// break the site, which sync commits but does not push (an error, as
-// sync then fails).
+// break the site, which sync holds back from the push while it pushes
+// everything else (an error, as sync then fails for them).
 func (d *Diary) doctorLint(ctx context.Context, changes []repo.Change, add func(Severity, string, string, ...any)) {
-	problems, _, err := d.lintProblems(ctx, changes)
+	held, _, err := d.lintProblems(ctx, changes)
+	sort.Slice(held, func(i, j int) bool { return held[i].Path < held[j].Path })
+	// A diary without a remote publishes nothing yet: sync commits them.
+	what := "and sync holds it back (everything else is pushed)"
+	if len(held) > 1 {
+		what = "and sync holds them back (everything else is pushed; diary status lists them)"
+	}
+	if _, rerr := d.Repo.RemoteURL(d.Config.Remote); errors.Is(rerr, repo.ErrNoRemote) {
+		what = "the day the diary is published"
+		if len(held) > 1 {
+			what += " (diary status lists them)"
+		}
+	}
 	switch {
 	case err != nil:
 		add(SeverityError, "lint", "%v", err)
-	case len(problems) == 1:
-		add(SeverityError, "lint", "1 post would break the site, and sync will not push it: %s; fix it with diary edit", problems[0])
-	case len(problems) > 1:
-		sort.Strings(problems)
-		add(SeverityError, "lint", "%d posts would break the site, and sync will not push them (diary status lists them): %s; fix them with diary edit", len(problems), problems[0])
+	case len(held) == 1:
+		add(SeverityError, "lint", "1 post would break the site, %s: %s; %s", what, held[0].Problem, heldFix(held[0].Path))
+	case len(held) > 1:
+		add(SeverityError, "lint", "%d posts would break the site, %s: %s; %s", len(held), what, held[0].Problem, heldFix(held[0].Path))
 	default:
 		add(SeverityOK, "lint", "no post would break the site")
 	}
