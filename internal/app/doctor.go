@@ -254,7 +254,7 @@ func (d *Diary) doctorTime(site config.Site, add func(Severity, string, string, 
 func (d *Diary) doctorSite(site config.Site, add func(Severity, string, string, ...any)) {
 	now := d.opts.now()
 	future := site.Future
-	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
+	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache(), Site: d.siteReading()})
 	var ahead, hidden []string
 	for _, e := range entries {
 		if !future && e.Date.After(now) {

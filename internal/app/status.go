@@ -204,7 +204,7 @@ next:
 // every post of the first push in full.
 func (d *Diary) lintAll(ctx context.Context) []string {
 	var problems []string
-	entries, errs := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
+	entries, errs := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache(), Site: d.siteReading()})
 	for _, err := range errs {
 		if !errors.Is(err, regular.ErrNotRegular) {
 			problems = append(problems, err.Error())
