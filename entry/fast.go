@@ -323,6 +323,9 @@ func (p *fmParser) set(key []byte, v *fmValue) bool {
 	default:
 		sv.text = string(v.b)
 	}
+	if !v.seq && sv.kind == kindNull && f.setBy[kind] != 0 {
+		return false // a null over a default: Parse keeps the default
+	}
 	switch kind {
 	case keyTitle, keyAuthor, keyLayout:
 		if v.seq {
@@ -379,7 +382,7 @@ func (p *fmParser) set(key []byte, v *fmValue) bool {
 			return false // Parse refuses it
 		}
 		if kind == keyCategories {
-			f.cats, f.catsTyped, f.catsNull, f.catsNested = names, nil, !v.seq && sv.kind == kindNull, ""
+			f.cats, f.catsTyped, f.catsNested = names, nil, ""
 		} else {
 			f.tags = names
 		}

@@ -152,8 +152,9 @@ func (s *Site) readDefaults(f *fields, e *Entry, loc *time.Location) error {
 		return nil
 	}
 	f.inDefaults = true
-	defer func() { f.inDefaults = false }()
+	defer func() { f.inDefaults = false; f.source++ }()
 	for _, m := range sets {
+		f.source++
 		if symbolNode(m) != nil {
 			return errors.New("a front matter default of _config.yml holds a Ruby symbol, which Jekyll's YAML loader refuses: quote it")
 		}
@@ -231,17 +232,22 @@ type fields struct {
 	// or a date (Jekyll keeps such a category beside its text: see
 	// finish); nil when all are strings.
 	catsTyped []bool
-	catsNull  bool // categories given as null
 	// The categories the front matter defaults give, read as cats are,
 	// kept apart: Jekyll joins them to the post's own.
-	defCats                []string
-	defCatsTyped           []bool
-	defCatsSet, defCatsNul bool
-	inDefaults             bool   // read is reading front matter defaults
-	tagSet                 bool   // tag was given, and not null: tags then do not count
-	catsNested             string // a list inside categories: where it is
-	slug                   string // the file's slug, for a post without a title
-	titleSet               bool
+	defCats    []string
+	defCatsSet bool
+	// defCatsTyped is catsTyped for defCats.
+	defCatsTyped []bool
+	// source numbers the mapping read: 1, 2... for the sets of
+	// defaults, then the front matter; setBy[key kind] is the source
+	// that last gave the key, 0 for none.
+	source     int
+	setBy      [keyPublished + 1]int
+	inDefaults bool   // read is reading front matter defaults
+	tagSet     bool   // tag was given, and not null: tags then do not count
+	catsNested string // a list inside categories: where it is
+	slug       string // the file's slug, for a post without a title
+	titleSet   bool
 }
 
 // read reads a front matter mapping into e and f. It returns the line of
@@ -255,6 +261,16 @@ func (f *fields) read(m *yaml.Node, e *Entry, loc *time.Location) (int, error) {
 		}
 		if k.Value == "<<" && k.Style == 0 && k.Tag == "!!merge" {
 			return k.Line, errors.New("a merge key (<<) is not read by diary as Psych reads it: write the keys out")
+		}
+		if kind := keyKind([]byte(k.Value)); kind != keyOther {
+			// Jekyll's Utils.deep_merge_hashes keeps a value over a
+			// nil that comes after it: a null key of the front matter
+			// (or of a later set of defaults) leaves what the defaults
+			// (or an earlier set) gave.
+			if isNull(v) && f.setBy[kind] != 0 && f.setBy[kind] != f.source {
+				continue
+			}
+			f.setBy[kind] = f.source
 		}
 		switch k.Value {
 		case "title", "author", "layout":
@@ -304,7 +320,7 @@ func (f *fields) read(m *yaml.Node, e *Entry, loc *time.Location) (int, error) {
 				f.tag, f.tagSet = names, !null
 			}
 		case "categories":
-			names, null, nested, err := pluralNames(v, loc)
+			names, _, nested, err := pluralNames(v, loc)
 			if err != nil {
 				return line, fmt.Errorf("categories: %w", err)
 			}
@@ -315,10 +331,10 @@ func (f *fields) read(m *yaml.Node, e *Entry, loc *time.Location) (int, error) {
 			}
 			typed := typedItems(v, loc)
 			if f.inDefaults {
-				f.defCats, f.defCatsTyped, f.defCatsSet, f.defCatsNul = names, typed, true, null
+				f.defCats, f.defCatsTyped, f.defCatsSet = names, typed, true
 				continue
 			}
-			f.cats, f.catsTyped, f.catsNull, f.catsNested = names, typed, null, nested
+			f.cats, f.catsTyped, f.catsNested = names, typed, nested
 		case "tags":
 			names, _, _, err := pluralNames(v, loc)
 			if err != nil {
@@ -368,7 +384,8 @@ func (f *fields) finish(e *Entry) error {
 //
 //   - Document#merge_categories! joins each categories given (not null)
 //     to those before with Ruby's Array#|, each item once by value and
-//     type; a null one leaves none;
+//     type; a null one changes nothing (deep_merge_hashes keeps a value
+//     over nil);
 //   - populate_categories then adds category (or, without it,
 //     categories again), every item as text, each once;
 //   - and merge_categories! joins that to the first list with | again,
@@ -392,17 +409,9 @@ func (f *fields) categories(path []string) []string {
 	}
 	union(path, nil)
 	if f.defCatsSet {
-		if f.defCatsNul {
-			raw = nil
-		}
 		union(f.defCats, f.defCatsTyped)
 	}
-	if f.cats != nil || f.catsNull {
-		if f.catsNull {
-			raw = nil
-		}
-		union(f.cats, f.catsTyped)
-	}
+	union(f.cats, f.catsTyped)
 	var text []string // populate_categories' list
 	add := func(n string) {
 		if !slices.Contains(text, n) {
@@ -427,6 +436,18 @@ func (f *fields) categories(path []string) []string {
 		}
 	}
 	return out
+}
+
+// isNull reports whether a node is one Psych reads as nil.
+func isNull(v *yaml.Node) bool {
+	for v.Kind == yaml.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	if v.Kind != yaml.ScalarNode || v.Style != 0 {
+		return false
+	}
+	s := v.Value
+	return s == "" || s == "~" || strings.EqualFold(s, "null")
 }
 
 // typedItems says, for each name pluralNames reads from n, whether it

@@ -263,7 +263,8 @@ func joinRel(dir, name string) string {
 // fnmatch is Ruby's File.fnmatch(pattern, s) with no flags: "*" matches
 // any run of characters, "/" and a leading "." included; "?" any one
 // character; "[...]" one of a set ("[!...]" or "[^...]" none of it,
-// "a-z" a range); "\" makes the next character plain. Case counts.
+// "a-z" a range; a "]" ends it even first, and one never closed
+// matches nothing); "\" makes the next character plain. Case counts.
 // (Ruby's dir.c, fnmatch_helper, documented in File.fnmatch.)
 func fnmatch(pattern, s string) bool {
 	// Iterative, with one star to come back to: enough, since "*"
@@ -285,16 +286,11 @@ func fnmatch(pattern, s string) bool {
 				i += n
 				continue
 			case '[':
+				// An unclosed "[" matches nothing here.
 				r, n := utf8.DecodeRuneInString(s[i:])
-				if ok, end := matchClass(pattern, p, r); end > 0 {
-					if ok {
-						p = end
-						i += n
-						continue
-					}
-				} else if s[i] == '[' { // an unclosed "[" is plain
-					p++
-					i++
+				if ok, end := matchClass(pattern, p, r); ok && end > 0 {
+					p = end
+					i += n
 					continue
 				}
 			default:
@@ -334,9 +330,9 @@ func matchClass(pattern string, p int, r rune) (ok bool, end int) {
 		neg = true
 		i++
 	}
-	first := true
-	for i < len(pattern) && (first || pattern[i] != ']') {
-		first = false
+	// A "]" closes the class even first ("[]" is empty), as Ruby's
+	// bracket() reads it.
+	for i < len(pattern) && pattern[i] != ']' {
 		lo, n := classRune(pattern, i)
 		i += n
 		hi := lo

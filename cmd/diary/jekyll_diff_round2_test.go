@@ -61,6 +61,12 @@ func jekyllDiffRound2() []diffPost {
 	add("_posts/2024-11-02-tag-twice.md", fm("title: Tag", "tag: [x, x]"))
 	add("_posts/2024-11-03-tags-string-twice.md", fm("title: Words", "tags: go go rust"))
 	add("_posts/2024-11-04-tags-block-twice.md", fm("title: Block", "tags:", "- a", "- b", "- a"))
+	// Categories as merge_categories! joins them: a null categories
+	// drops the folder's; one that is no string stays beside its text;
+	// a number alone cannot be joined, and the post is not read.
+	add("nullcat/_posts/2024-11-07-null-categories-folder.md", fm("title: n", "categories:"))
+	add("numcat/_posts/2024-11-08-number-in-folder.md", fm("title: n", "categories: [2024, numcat, true]", "category: 2024"))
+	add("_posts/2024-11-09-categories-number.md", fm("title: n", "categories: 2024"))
 
 	// Item 6 (b) and (d): drafts, in a folder of the site as well,
 	// published (Jekyll's data["published"] defaults to true) unless
@@ -126,6 +132,10 @@ func jekyllDiffSites() []diffSite {
 	add("_posts/2024-03-08-hidden-by-default.md", fm("title: Hidden by default"))
 	add("_posts/2024-03-09-shown-anyway.md", fm("title: Shown", "published: true"))
 	add("blog/_posts/2024-03-10-no-fm-scoped.md", "No front matter, defaults still apply.\n")
+	// A null in front matter leaves the default (deep_merge_hashes
+	// keeps a value over nil).
+	add("blog/_posts/deep/2024-03-11-nulls-over-defaults.md", fm("title:", "category:", "tags:"))
+	add("cats/_posts/2024-03-12-null-categories-default.md", fm("title: n", "categories: ~"))
 
 	config := `title: Scoped
 timezone: Europe/Berlin
@@ -139,7 +149,7 @@ defaults:
   - scope: {path: "", type: posts}
     values: {layout: post, permalink: "/all/:title/"}
   - scope: {path: cats}
-    values: {categories: [dc, extra]}
+    values: {categories: [dc, extra, 2024]}
   - scope: {path: _posts/2024-03-08-hidden-by-default.md}
     values: {published: false}
   - scope: {path: _posts/2024-03-09}
