@@ -40,8 +40,12 @@ func (e *Entry) Warnings() []string {
 	if e.rolled == "" {
 		return nil
 	}
-	return []string{fmt.Sprintf("date %s is no day of its month: Jekyll dates it %s; write that date, or the day meant", e.rolled, e.Date.Format("2006-01-02"))}
+	return []string{fmt.Sprintf("date %s %s: Jekyll dates it %s; write that date, or the day meant", e.rolled, RolledDateNote, e.Date.Format("2006-01-02"))}
 }
+
+// RolledDateNote is what Warnings says of a date on a day its month
+// lacks.
+const RolledDateNote = "is no day of its month"
 
 // ParseError says where a file cannot be read as an entry.
 type ParseError struct {

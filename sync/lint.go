@@ -26,6 +26,9 @@ func lint(r *repo.Repo, o *Options, res *Result, remote repo.Hash) error {
 		return err
 	}
 	res.Unpublishable = append(res.Unpublishable, problems...)
+	if warnings, err := PublishWarnings(r, head.Hash, remote, o.Location); err == nil {
+		res.Warnings = append(res.Warnings, warnings...) // said, and published
+	}
 	if len(res.Unpublishable) > 0 {
 		o.NoPush = true
 		return fmt.Errorf("%w: %s: they are committed here; fix them (diary edit PATH), then run diary sync again", ErrUnpublishable, strings.Join(res.Unpublishable, "; "))

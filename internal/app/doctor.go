@@ -96,7 +96,22 @@ func Doctor(ctx context.Context, opts Options) []Check {
 // break the site, which sync commits but does not push (an error, as
 // sync then fails).
 func (d *Diary) doctorLint(ctx context.Context, changes []repo.Change, add func(Severity, string, string, ...any)) {
-	problems, _, err := d.lintProblems(ctx, changes)
+	problems, warnings, err := d.lintProblems(ctx, changes)
+	// What Jekyll builds but most likely not as meant: said, not
+	// refused (the skipped non-files are the work tree check's).
+	var dates []string
+	for _, w := range warnings {
+		if strings.Contains(w, entry.RolledDateNote) {
+			dates = append(dates, w)
+		}
+	}
+	switch len(dates) {
+	case 0:
+	case 1:
+		add(SeverityWarning, "dates", "%s", dates[0])
+	default:
+		add(SeverityWarning, "dates", "%d posts are dated on a day their month lacks, which Jekyll moves into the next month (diary status lists them): %s", len(dates), dates[0])
+	}
 	switch {
 	case err != nil:
 		add(SeverityError, "lint", "%v", err)

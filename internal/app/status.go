@@ -131,7 +131,9 @@ func (d *Diary) statusAutosync(ctx context.Context, st *Status) {
 // that the remote does not have (as of the last fetch). Without a
 // remote-tracking branch (a local-only diary, or one never pushed) that
 // is every committed post: all of them are published with the first
-// push. warnings name what was skipped, not being a regular file.
+// push. warnings name what was skipped, not being a regular file, and
+// what Jekyll builds but not as meant (dsync.LintWarnings: a date on a
+// day its month lacks), which is published all the same.
 func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (problems, warnings []string, err error) {
 	r := d.Repo
 	linted := map[string]bool{} // the posts read from the work tree
@@ -155,6 +157,7 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 			if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
 				problems = append(problems, p)
 			}
+			warnings = append(warnings, dsync.LintWarnings(c.Path, data, d.Config.Location)...)
 		}
 	}
 	head, err := r.Head()
@@ -169,7 +172,7 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 	if err != nil {
 		return nil, nil, err
 	}
-	var committed []string
+	var committed, notes []string
 	if ok {
 		// Only what the remote lacks is published by the next push.
 		if ahead, _, err := r.AheadBehind(head.Hash, remote); err != nil || ahead == 0 {
@@ -178,8 +181,21 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 		if committed, err = dsync.Unpublishable(r, head.Hash, remote, d.Config.Location); err != nil {
 			return nil, nil, err
 		}
+		if notes, err = dsync.PublishWarnings(r, head.Hash, remote, d.Config.Location); err != nil {
+			return nil, nil, err
+		}
 	} else {
-		committed = d.lintAll(ctx)
+		committed, notes = d.lintAll(ctx)
+	}
+	// An uncommitted post was read as it is now (above).
+notes:
+	for _, w := range notes {
+		for path := range linted {
+			if strings.HasPrefix(w, path+":") {
+				continue notes
+			}
+		}
+		warnings = append(warnings, w)
 	}
 	// An uncommitted post was read as it is now, which is what the next
 	// sync commits; its committed version is not reported too.
@@ -202,8 +218,7 @@ next:
 // that does not parse, a value entry's Check refuses); conflict markers
 // in the text of a post committed by hand are left to sync, which lints
 // every post of the first push in full.
-func (d *Diary) lintAll(ctx context.Context) []string {
-	var problems []string
+func (d *Diary) lintAll(ctx context.Context) (problems, warnings []string) {
 	entries, errs := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache(), Site: d.siteReading()})
 	for _, err := range errs {
 		if !errors.Is(err, regular.ErrNotRegular) {
@@ -217,8 +232,11 @@ func (d *Diary) lintAll(ctx context.Context) []string {
 		if err := e.Check(); err != nil {
 			problems = append(problems, e.Path+": "+err.Error())
 		}
+		for _, w := range e.Warnings() {
+			warnings = append(warnings, e.Path+": "+w)
+		}
 	}
-	return problems
+	return problems, warnings
 }
 
 // conflictCopies lists the files under _conflicts/.
