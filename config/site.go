@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/internal/regular"
 )
@@ -21,6 +22,11 @@ type Site struct {
 	Timezone string   // timezone, trimmed; "" when unset or not text
 	Future   bool     // future: true publishes posts dated after the build
 	Exclude  []string // exclude, its text items
+	// Reading is what of the settings decides which files Jekyll reads
+	// as posts and what it gives them before their front matter:
+	// exclude and include as Jekyll 4.3 completes them, and the front
+	// matter defaults; the entry scanner and parser apply it.
+	Reading entry.Site
 	// PostLayout is the layout that front matter defaults give every
 	// post ("" for none): a theme's config (Chirpy, minimal-mistakes)
 	// gives posts theirs there, and a post that names no layout gets it.
@@ -64,12 +70,18 @@ func ReadSite(root string) (Site, error) {
 		}
 		return parseSite(p, data)
 	}
-	return Site{}, nil
+	return Site{Reading: entry.Site{Exclude: entry.JekyllExcludes(nil, false, false), Include: entry.JekyllIncludes(nil, false)}}, nil
 }
 
 // parseSite reads the settings from the bytes of the site's file p.
-func parseSite(p string, data []byte) (Site, error) {
-	site := Site{File: p}
+func parseSite(p string, data []byte) (site Site, err error) {
+	site = Site{File: p}
+	var excludeSet, excludeNull, includeSet bool
+	var include []string
+	defer func() {
+		site.Reading.Exclude = entry.JekyllExcludes(site.Exclude, excludeSet, excludeNull)
+		site.Reading.Include = entry.JekyllIncludes(include, includeSet)
+	}()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return site, fmt.Errorf("%s does not parse as YAML: %w", p, err)
@@ -100,6 +112,7 @@ func parseSite(p string, data []byte) (Site, error) {
 		case "defaults":
 			site.PostLayout = postDefault(v, "layout")
 			site.DefaultPermalink = postDefault(v, "permalink")
+			site.Reading.Defaults = defaultSets(v)
 		case "url":
 			site.URL = text(v)
 		case "baseurl":
@@ -119,17 +132,66 @@ func parseSite(p string, data []byte) (Site, error) {
 				site.MarkdownExt = strings.Split(t, ",")
 			}
 		case "exclude":
-			site.Exclude = nil
-			if v.Kind == yaml.SequenceNode {
-				for _, x := range v.Content {
-					if x = resolve(x); x != nil && x.Kind == yaml.ScalarNode && x.Tag == "!!str" {
-						site.Exclude = append(site.Exclude, x.Value)
-					}
-				}
-			}
+			site.Exclude = textItems(v)
+			excludeSet, excludeNull = true, v.Kind == yaml.ScalarNode && v.Tag == "!!null"
+		case "include":
+			include, includeSet = textItems(v), true
 		}
 	}
 	return site, nil
+}
+
+// textItems are the text items of a list node; nil for any other node.
+func textItems(v *yaml.Node) []string {
+	var out []string
+	if v.Kind == yaml.SequenceNode {
+		for _, x := range v.Content {
+			if x = resolve(x); x != nil && x.Kind == yaml.ScalarNode && x.Tag == "!!str" {
+				out = append(out, x.Value)
+			}
+		}
+	}
+	return out
+}
+
+// defaultSets are the sets of a defaults list that Jekyll's
+// FrontmatterDefaults#valid_sets keeps (a mapping whose values are a
+// mapping), with their scope as entry.Default holds it: a path that is
+// text ("" for none), a type (post and draft read as posts and drafts,
+// as Jekyll 4.3's update_deprecated_types does).
+func defaultSets(defaults *yaml.Node) []entry.Default {
+	if defaults.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []entry.Default
+	for _, d := range defaults.Content {
+		d = resolve(d)
+		if d == nil || d.Kind != yaml.MappingNode {
+			continue
+		}
+		values := mapValue(d, "values")
+		if values == nil || values.Kind != yaml.MappingNode {
+			continue
+		}
+		set := entry.Default{Values: values}
+		if scope := mapValue(d, "scope"); scope != nil && scope.Kind == yaml.MappingNode {
+			set.Path = text(mapValue(scope, "path"))
+			if t := mapValue(scope, "type"); t != nil {
+				set.HasType = true
+				set.Type = t.Value
+				switch set.Type {
+				case "post":
+					set.Type = "posts"
+				case "draft":
+					set.Type = "drafts"
+				case "page":
+					set.Type = "pages"
+				}
+			}
+		}
+		out = append(out, set)
+	}
+	return out
 }
 
 // text is the value of a scalar node that YAML reads as text, else "".

@@ -31,36 +31,10 @@ const (
 // an extension (Jekyll::Document::DATE_FILENAME_MATCHER).
 var postName = regexp.MustCompile(`^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$`)
 
-// siteExcludes are the folders of a site Jekyll 4.3 excludes by default
-// (Jekyll::Configuration::DEFAULTS "exclude"), which it does not search for
-// _posts. A site's own exclude: list is not read here.
-var siteExcludes = map[string]bool{
-	"gemfiles": true, "node_modules": true, "vendor/bundle": true, "vendor/cache": true,
-	"vendor/gems": true, "vendor/ruby": true, ".sass-cache": true, ".jekyll-cache": true,
-}
-
 // hiddenByJekyll reports whether Jekyll's EntryFilter passes over a name:
 // one starting with ".", "_", "#" or "~", or ending with "~" (a backup).
 func hiddenByJekyll(name string) bool {
 	return name == "" || strings.ContainsRune("._#~", rune(name[0])) || strings.HasSuffix(name, "~")
-}
-
-// siteDir reports whether Jekyll reads the folder rel (slash-separated,
-// from the site's root; "" for the root) looking for _posts and _drafts:
-// every folder on the way is one EntryFilter passes, and none is excluded.
-func siteDir(rel string) bool {
-	if rel == "" {
-		return true
-	}
-	if siteExcludes[rel] {
-		return false
-	}
-	for _, c := range strings.Split(rel, "/") {
-		if hiddenByJekyll(c) {
-			return false
-		}
-	}
-	return true
 }
 
 // magicDir splits a slash-separated path from the site's root at the
@@ -81,47 +55,19 @@ func magicDir(p string) (site, magic, rest string) {
 	return "", "", ""
 }
 
-// inMagicDir reports whether Jekyll reads rest, a path inside a _posts or
-// _drafts folder: Reader#get_entries globs **/* there (no hidden folder at
-// any depth) and EntryFilter passes over a path whose first name or base
-// name it hides.
-func inMagicDir(rest string) bool {
-	if rest == "" || strings.HasSuffix(rest, ".") {
-		return false
-	}
-	first, _, _ := strings.Cut(rest, "/")
-	if hiddenByJekyll(first) || hiddenByJekyll(path.Base(rest)) {
-		return false
-	}
-	for _, c := range strings.Split(rest, "/") {
-		if c == "" || c[0] == '.' {
-			return false
-		}
-	}
-	return true
-}
-
 // IsPost reports whether p (slash-separated, from the site's root) is a
 // file Jekyll reads as a post: in a _posts folder of the site, or of one
 // of its folders (a/_posts/, whose posts Jekyll puts in category a), at
 // any depth inside it, named YYYY-MM-DD-SLUG.EXT with any extension
 // (Jekyll's PostReader takes every name DATE_FILENAME_MATCHER matches:
-// .md, .markdown, .mkdn, .html, .txt alike), and not hidden by Jekyll.
-func IsPost(p string) bool {
-	site, magic, rest := magicDir(p)
-	if magic != PostsDir || !siteDir(site) || !inMagicDir(rest) {
-		return false
-	}
-	_, ok := nameDate(path.Base(rest))
-	return ok
-}
+// .md, .markdown, .mkdn, .html, .txt alike), and not hidden by Jekyll's
+// EntryFilter with Jekyll's own exclude and include (Site.IsPost is the
+// same with a site's).
+func IsPost(p string) bool { return jekyllSite.IsPost(p) }
 
 // IsDraft reports whether p is a file of a _drafts folder, as IsPost
 // finds _posts folders.
-func IsDraft(p string) bool {
-	site, magic, rest := magicDir(p)
-	return magic == DraftsDir && siteDir(site) && inMagicDir(rest)
-}
+func IsDraft(p string) bool { return jekyllSite.IsDraft(p) }
 
 // draftPath reports whether a path Scan found is a draft's: in a _drafts
 // folder, or that folder itself when it is a file.

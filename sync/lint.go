@@ -37,8 +37,14 @@ func holdBack(ctx context.Context, o *Options, res *Result, remote repo.Hash) er
 		return err
 	}
 	held, err := unpublishable(r, head.Hash, remote, o.Location)
-	if err != nil || len(held) == 0 {
+	if err != nil {
 		return err
+	}
+	if warnings, err := PublishWarnings(r, head.Hash, remote, o.Location); err == nil {
+		res.Warnings = append(res.Warnings, warnings...) // said, and published
+	}
+	if len(held) == 0 {
+		return nil
 	}
 	res.hold(held...)
 	if o.DryRun {

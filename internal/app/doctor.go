@@ -96,7 +96,7 @@ func Doctor(ctx context.Context, opts Options) []Check {
 // break the site, which sync holds back from the push while it pushes
 // everything else (an error, as sync then fails for them).
 func (d *Diary) doctorLint(ctx context.Context, changes []repo.Change, add func(Severity, string, string, ...any)) {
-	held, _, err := d.lintProblems(ctx, changes)
+	held, warnings, err := d.lintProblems(ctx, changes)
 	sort.Slice(held, func(i, j int) bool { return held[i].Path < held[j].Path })
 	// A diary without a remote publishes nothing yet: sync commits them.
 	what := "and sync holds it back (everything else is pushed)"
@@ -108,6 +108,21 @@ func (d *Diary) doctorLint(ctx context.Context, changes []repo.Change, add func(
 		if len(held) > 1 {
 			what += " (diary status lists them)"
 		}
+	}
+	// What Jekyll builds but most likely not as meant: said, not
+	// refused (the skipped non-files are the work tree check's).
+	var dates []string
+	for _, w := range warnings {
+		if strings.Contains(w, entry.RolledDateNote) {
+			dates = append(dates, w)
+		}
+	}
+	switch len(dates) {
+	case 0:
+	case 1:
+		add(SeverityWarning, "dates", "%s", dates[0])
+	default:
+		add(SeverityWarning, "dates", "%d posts are dated on a day their month lacks, which Jekyll moves into the next month (diary status lists them): %s", len(dates), dates[0])
 	}
 	switch {
 	case err != nil:
@@ -265,7 +280,7 @@ func (d *Diary) doctorTime(site config.Site, add func(Severity, string, string, 
 func (d *Diary) doctorSite(site config.Site, add func(Severity, string, string, ...any)) {
 	now := d.opts.now()
 	future := site.Future
-	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
+	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache(), Site: d.siteReading()})
 	var ahead, hidden []string
 	for _, e := range entries {
 		if !future && e.Date.After(now) {

@@ -128,7 +128,7 @@ func initAt(ctx context.Context, dir string, opts Options, ask InitOptions) (*In
 		// The site's settings and its posts, read once for what init
 		// learns and for the zone it may pin.
 		site, siteErr := config.ReadSite(dir)
-		posts, _ := entry.Scan(ctx, dir, entry.ScanOptions{Location: cfg.Location})
+		posts, _ := entry.Scan(ctx, dir, entry.ScanOptions{Location: cfg.Location, Site: &site.Reading})
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gitdiary/diary/entry"
@@ -155,7 +156,9 @@ func (d *Diary) statusAutosync(ctx context.Context, st *Status) {
 // of the last fetch). Without a remote-tracking branch (a local-only
 // diary, or one never pushed) that is every committed post: all of them
 // are published with the first push. warnings name what was skipped,
-// not being a regular file.
+// not being a regular file, and what Jekyll builds but not as meant
+// (dsync.LintWarnings: a date on a day its month lacks), which is
+// published all the same.
 func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (problems []dsync.Held, warnings []string, err error) {
 	r := d.Repo
 	linted := map[string]bool{} // the posts read from the work tree
@@ -167,8 +170,13 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 		p, err := dsync.LintFile(d.Root, c.Path, d.Config.Location)
 		if errors.Is(err, regular.ErrNotRegular) {
 			warnings = append(warnings, notRegularWarning(c.Path, err))
-		} else if err == nil && p != "" {
-			problems = append(problems, dsync.Held{Path: c.Path, Problem: p})
+		} else if err == nil {
+			if p != "" {
+				problems = append(problems, dsync.Held{Path: c.Path, Problem: p})
+			}
+			if data, err := regular.ReadFileNoFollow(filepath.Join(d.Root, filepath.FromSlash(c.Path))); err == nil {
+				warnings = append(warnings, dsync.LintWarnings(c.Path, data, d.Config.Location)...)
+			}
 		}
 	}
 	head, err := r.Head()
@@ -184,6 +192,7 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 		return nil, nil, err
 	}
 	var committed []dsync.Held
+	var notes []string
 	if ok {
 		// Only what the remote lacks is published by the next push.
 		if ahead, _, err := r.AheadBehind(head.Hash, remote); err != nil || ahead == 0 {
@@ -192,8 +201,21 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 		if committed, err = dsync.Unpublishable(r, head.Hash, remote, d.Config.Location); err != nil {
 			return nil, nil, err
 		}
+		if notes, err = dsync.PublishWarnings(r, head.Hash, remote, d.Config.Location); err != nil {
+			return nil, nil, err
+		}
 	} else {
-		committed = d.lintAll(ctx)
+		committed, notes = d.lintAll(ctx)
+	}
+	// An uncommitted post was read as it is now (above).
+notes:
+	for _, w := range notes {
+		for path := range linted {
+			if strings.HasPrefix(w, path+":") {
+				continue notes
+			}
+		}
+		warnings = append(warnings, w)
 	}
 	// An uncommitted post was read as it is now, which is what the next
 	// sync commits; its committed version is not reported too.
@@ -212,9 +234,8 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 // that does not parse, a value entry's Check refuses); conflict markers
 // in the text of a post committed by hand are left to sync, which lints
 // every post of the first push in full.
-func (d *Diary) lintAll(ctx context.Context) []dsync.Held {
-	var problems []dsync.Held
-	entries, errs := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
+func (d *Diary) lintAll(ctx context.Context) (problems []dsync.Held, warnings []string) {
+	entries, errs := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache(), Site: d.siteReading()})
 	for _, err := range errs {
 		if !errors.Is(err, regular.ErrNotRegular) {
 			problems = append(problems, dsync.Held{Path: errPath(err), Problem: err.Error()})
@@ -227,8 +248,11 @@ func (d *Diary) lintAll(ctx context.Context) []dsync.Held {
 		if err := e.Check(); err != nil {
 			problems = append(problems, dsync.Held{Path: e.Path, Problem: e.Path + ": " + err.Error()})
 		}
+		for _, w := range e.Warnings() {
+			warnings = append(warnings, e.Path+": "+w)
+		}
 	}
-	return problems
+	return problems, warnings
 }
 
 // conflictCopies lists the files under _conflicts/.

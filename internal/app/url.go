@@ -48,16 +48,16 @@ func (d *Diary) URL(ctx context.Context, o URLOptions) (*URLResult, error) {
 	if entry.IsDraft(rel) {
 		return res, fmt.Errorf("%s: %w: publish it with diary publish %s, then ask again", rel, ErrDraftURL, rel)
 	}
-	if !entry.IsPost(rel) {
-		return res, fmt.Errorf("%s is not a post Jekyll publishes (a file named YYYY-MM-DD-SLUG.EXT in _posts/): name a post", rel)
+	site, err := config.ReadSite(d.Root)
+	if err != nil {
+		return res, fmt.Errorf("%w: fix it, then ask again", err)
+	}
+	if !site.Reading.IsPost(rel) {
+		return res, fmt.Errorf("%s is not a post Jekyll publishes (a file named YYYY-MM-DD-SLUG.EXT in _posts/, in no folder _config.yml excludes): name a post", rel)
 	}
 	data, err := regular.ReadFile(filepath.Join(d.Root, filepath.FromSlash(rel)))
 	if err != nil {
 		return res, fmt.Errorf("read %s: %w", rel, err)
-	}
-	site, err := config.ReadSite(d.Root)
-	if err != nil {
-		return res, fmt.Errorf("%w: fix it, then ask again", err)
 	}
 	e, url, err := d.postURL(rel, data, site)
 	if err != nil {
@@ -83,7 +83,7 @@ func (d *Diary) postURL(rel string, data []byte, site config.Site) (*entry.Entry
 			loc = l
 		}
 	}
-	e, err := entry.Parse(rel, data, loc, false)
+	e, err := site.Reading.Parse(rel, data, loc, false)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: fix it with diary edit %s", err, rel)
 	}
@@ -91,9 +91,12 @@ func (d *Diary) postURL(rel string, data []byte, site config.Site) (*entry.Entry
 	if template == "" {
 		template = entry.PermalinkTemplate(site.Permalink)
 	}
+	// The permalink the front matter defaults give this post: by its
+	// path and type, the most specific set winning.
+	permalink, _ := site.Reading.DefaultText(rel, "permalink")
 	p, err := entry.URL(e, data, entry.URLOptions{
 		Template:    template,
-		Permalink:   site.DefaultPermalink,
+		Permalink:   permalink,
 		MarkdownExt: site.MarkdownExt,
 		Location:    loc,
 	})
