@@ -133,6 +133,12 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	// The site's settings: the zone it is built in, its defaults.
+	site, siteErr := config.ReadSite(d.Root)
+	if written, moved := pagesDate(when, opts.now(), cfg.DateFormat, buildZone(site)); moved {
+		res.Warnings = append(res.Warnings, pagesDateWarning(when, written, cfg.DateFormat, site, cfg.Location.String()))
+		when = written
+	}
 	if ask.Untitled {
 		title = when.Format("2006-01-02")
 	}
@@ -260,7 +266,7 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		}
 	}
 	if !ask.Draft {
-		res.URL, err = d.newPostURL(res.Path, content)
+		res.URL, err = d.newPostURL(res.Path, content, site, siteErr)
 		if err != nil {
 			res.Warnings = append(res.Warnings, err.Error())
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
@@ -73,6 +74,13 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	}
 	st.Problems = append(st.Problems, problems...)
 	st.Warnings = append(st.Warnings, warnings...)
+	// Posts the site's build leaves out until their date, as GitHub
+	// Pages reads it: said on stderr, with when and the fix.
+	if site, err := config.ReadSite(d.Root); err == nil {
+		if ahead := d.futurePosts(ctx, site); len(ahead) > 0 {
+			st.Warnings = append(st.Warnings, futureAdvice(ahead, site, d.Config.Location))
+		}
+	}
 	if _, err := r.RemoteURL(d.Config.Remote); err == nil {
 		st.HasRemote = true
 	} else if errors.Is(err, repo.ErrNoRemote) {
