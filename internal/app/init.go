@@ -359,8 +359,6 @@ func (l Learned) String() string {
 // diary's habits.
 const recentPosts = 20
 
-var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-
 // dateStyles are the Go layouts of the ways Jekyll posts write their
 // date, in the order they are tried: a post's style is the first that
 // gives back its date text exactly.
@@ -508,7 +506,7 @@ func zoneName(cfg *config.Config, env config.Env) string {
 // at 07:30 in Seoul on 2 May would be published under 1 May while its
 // file says 2 May. The zone is added only when no existing post would
 // move to another day's URL by it; otherwise the site is left alone and
-// a warning says why.
+// a warning says which.
 func pinSiteZone(ctx context.Context, dir string, site config.Site, siteErr error, posts []*entry.Entry, zone string) (added bool, warning string, err error) {
 	file := filepath.Join(dir, "_config.yml")
 	if siteErr != nil {
@@ -527,45 +525,18 @@ func pinSiteZone(ctx context.Context, dir string, site config.Site, siteErr erro
 	if err != nil {
 		return false, "", nil
 	}
-	moved, err := postsMovedByZone(ctx, dir, posts, loc)
+	// As GitHub Pages builds it now (UTC), and with the zone added.
+	moved, err := urlsMovedByZone(ctx, dir, site, postPaths(posts), time.UTC, loc)
 	if err != nil {
 		return false, "", err
 	}
 	if len(moved) > 0 {
-		return false, fmt.Sprintf("%s sets no timezone, so Jekyll dates posts in the zone of the machine that builds the site; adding timezone: %s would move %d existing posts to another day's URL (%s), so diary left it alone", file, zone, len(moved), moved[0]), nil
+		return false, fmt.Sprintf("%s sets no timezone, so Jekyll dates posts in the zone of the machine that builds the site (UTC on GitHub Pages); adding timezone: %s would move %s, so diary left it alone (diary new dates posts so that Pages builds them at once)", file, zone, movedSaid(moved)), nil
 	}
 	if err := config.SetSiteZone(dir, zone); err != nil {
 		return false, fmt.Sprintf("%v; diary left it alone", err), nil
 	}
 	return true, "", nil
-}
-
-// postsMovedByZone lists the posts whose publishing day would change if
-// the site's zone became loc instead of UTC: those whose front matter
-// date carries a time and offset that fall on different days there.
-func postsMovedByZone(ctx context.Context, dir string, posts []*entry.Entry, loc *time.Location) ([]string, error) {
-	var moved []string
-	for _, e := range posts {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		data, err := regular.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Path)))
-		if err != nil {
-			continue
-		}
-		text := entry.DateText(data)
-		if text == "" || dateOnly.MatchString(text) {
-			continue
-		}
-		t, err := entry.ParseDate(text, time.UTC)
-		if err != nil {
-			continue
-		}
-		if t.UTC().Format("2006-01-02") != t.In(loc).Format("2006-01-02") {
-			moved = append(moved, path.Base(e.Path))
-		}
-	}
-	return moved, nil
 }
 
 // localZoneName is this machine's IANA zone name, "" when it cannot be
