@@ -57,7 +57,7 @@ var descriptions = map[string]string{
 	"timezone":       "IANA name; default: _config.yml's timezone, then the local zone",
 	"slug":           "Jekyll slugify mode: default, raw, pretty, ascii, latin",
 	"ext":            "file extension of new entries (default: md)",
-	"folders":        "none (_posts/) or category (_posts/<category>/)",
+	"folders":        "none (_posts/), category (_posts/<category>/) or category/_posts (<category>/_posts/)",
 	"front_matter":   "extra front matter keys of every new entry, a map: {comments: true} (default: none)",
 	"assets":         "where diary attach copies files, below the site (default: assets/img)",
 	"editor":         "the editor, with arguments (default: $VISUAL, $EDITOR, vi)",
@@ -81,7 +81,7 @@ func Values(key string) []string {
 	case "category_style":
 		return []string{CategorySingle, CategoryList}
 	case "folders":
-		return []string{FoldersNone, FoldersCategory}
+		return []string{FoldersNone, FoldersCategory, FoldersCategoryPosts}
 	case "ext":
 		return []string{"md", "markdown", "html"}
 	}
@@ -145,6 +145,11 @@ const (
 	// their first category, _posts/<category>/ (FoldersCategory).
 	FoldersNone     = "none"
 	FoldersCategory = "category"
+	// Or into <category>/_posts/ (FoldersCategoryPosts), as sites keep
+	// them whose categories are folders of the site (Hydejack): Jekyll
+	// gives a post the names of the folders above its _posts/ as
+	// categories.
+	FoldersCategoryPosts = "category/_posts"
 	defaultEditor   = "vi"
 	defaultRemote   = "origin"
 	defaultTimeout  = "60s"
@@ -160,7 +165,7 @@ type Settings struct {
 	Author, Category, Layout, Disclaimer, DateFormat, Timezone, Slug, Ext, Editor, Remote, Branch, Host string
 
 	CategoryStyle string // CategorySingle or CategoryList
-	Folders       string // FoldersNone or FoldersCategory
+	Folders       string // FoldersNone, FoldersCategory or FoldersCategoryPosts
 	// FrontMatter is the front_matter setting: a YAML mapping in flow
 	// style ("{comments: true}"), the keys every new entry gets after
 	// diary's own; "" for none.

@@ -182,8 +182,8 @@ func validateValue(key, v, where string) error {
 			return invalid(where, "category_style %q is not a style: use %s (one category as category: A) or %s (categories: [A] always)", v, CategorySingle, CategoryList)
 		}
 	case "folders":
-		if v != FoldersNone && v != FoldersCategory {
-			return invalid(where, "folders %q is not a way to file posts: use %s (all in _posts/) or %s (_posts/<first category>/)", v, FoldersNone, FoldersCategory)
+		if v != FoldersNone && v != FoldersCategory && v != FoldersCategoryPosts {
+			return invalid(where, "folders %q is not a way to file posts: use %s (all in _posts/), %s (_posts/<first category>/) or %s (<first category>/_posts/)", v, FoldersNone, FoldersCategory, FoldersCategoryPosts)
 		}
 	case "slug":
 		for _, m := range slugModes {

@@ -396,7 +396,8 @@ var markdownExts = map[string]bool{"markdown": true, "mkdown": true, "mkdn": tru
 // they share none), the layout they name (none when defaults give posts
 // one, so that Jekyll applies the theme's), the author they carry, their
 // extension, how they write the date and their categories, and whether
-// they live in folders named for their first category.
+// they live in folders named for their first category (_posts/<category>/,
+// or <category>/_posts/).
 func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Entry) ([]Learned, error) {
 	var recent [][]byte
 	var used []*entry.Entry
@@ -416,9 +417,16 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 	n := len(recent)
 	quotes, layouts, authors := map[string]int{}, map[string]int{}, map[string]int{}
 	exts, dates := map[string]int{}, map[string]int{}
-	lists, withCats, inFolder := 0, 0, 0
+	lists, withCats, inFolder, inSite := 0, 0, 0, 0
 	for i, data := range recent {
 		e := used[i]
+		// In <category>/_posts/: the folder above _posts/ is the
+		// category Jekyll gives the post first.
+		if i := strings.Index(e.Path, "/"+entry.PostsDir+"/"); i > 0 && len(e.Categories) > 0 {
+			if top, _, _ := strings.Cut(e.Path[:i], "/"); top == e.Categories[0] {
+				inSite++
+			}
+		}
 		quotes[entry.LeadingQuote(data)]++
 		layouts[e.Layout]++
 		authors[e.Author]++
@@ -466,7 +474,10 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 	if lists*2 > withCats {
 		posted("category_style", config.CategoryList)
 	}
-	if inFolder*2 > withCats {
+	switch {
+	case inSite*2 > n:
+		posted("folders", config.FoldersCategoryPosts)
+	case inFolder*2 > withCats:
 		posted("folders", config.FoldersCategory)
 	}
 	return out, nil

@@ -228,7 +228,7 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if ask.Untitled {
 		slug = "" // the date is in the file name already: "entry"
 	}
-	dir := entry.PostFolder(categories, cfg.Folders == config.FoldersCategory)
+	dir := postFolder(cfg, site, categories)
 	if ask.Draft {
 		dir = entry.DraftsDir
 	}
@@ -279,6 +279,27 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		return res, fmt.Errorf("%w; the entry is written at %s but not committed", err, res.Path)
 	}
 	return res, nil
+}
+
+// postFolder is the folder a new post with these categories goes into,
+// as the site files its posts (the folders setting, learned by init):
+// _posts/, _posts/<category>/, or <category>/_posts/ unless the site's
+// exclude list leaves that folder out.
+func postFolder(cfg *config.Config, site config.Site, categories []string) string {
+	switch cfg.Folders {
+	case config.FoldersCategory:
+		return entry.PostFolder(categories, true)
+	case config.FoldersCategoryPosts:
+		dir := entry.CategoryPostsFolder(categories)
+		top, _, _ := strings.Cut(dir, "/")
+		for _, x := range site.Exclude {
+			if strings.Trim(x, "/") == top {
+				return entry.PostsDir
+			}
+		}
+		return dir
+	}
+	return entry.PostsDir
 }
 
 // commit records paths in one commit named for this host; with autosync

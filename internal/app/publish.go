@@ -97,7 +97,7 @@ func (d *Diary) Publish(ctx context.Context, po PublishOptions) (*MoveResult, er
 	dir := swapFolder(src.rel, entry.DraftsDir, entry.PostsDir)
 	if path.Dir(src.rel) == entry.DraftsDir {
 		// Straight from _drafts/: where new would put the post.
-		dir = entry.PostFolder(src.e.Categories, cfg.Folders == config.FoldersCategory)
+		dir = postFolder(cfg, site, src.e.Categories)
 	}
 	err = d.move(ctx, src, dir, func(n int) string { return entry.Name(when, slug, ext, false, n) }, content, fmt.Sprintf("publish %q", src.e.Title), res)
 	return res, err
