@@ -150,10 +150,10 @@ const (
 	// gives a post the names of the folders above its _posts/ as
 	// categories.
 	FoldersCategoryPosts = "category/_posts"
-	defaultEditor   = "vi"
-	defaultRemote   = "origin"
-	defaultTimeout  = "60s"
-	defaultAutosync = "false"
+	defaultEditor        = "vi"
+	defaultRemote        = "origin"
+	defaultTimeout       = "60s"
+	defaultAutosync      = "false"
 	// How often the scheduled sync (diary autosync on) and diary watch
 	// ask the remote for news.
 	defaultWatchInterval = "5m"
