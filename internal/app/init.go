@@ -395,7 +395,8 @@ var markdownExts = map[string]bool{"markdown": true, "mkdown": true, "mkdn": tru
 // the posts that tell agree: the disclaimer they open with (none when
 // they share none), the layout they name (none when defaults give posts
 // one, so that Jekyll applies the theme's), the author they carry, their
-// extension, how they write the date and their categories, and whether
+// extension, how they write the date, their categories and their tags
+// (a list, or a text of words), and whether
 // they live in folders named for their first category (_posts/<category>/,
 // or <category>/_posts/).
 func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Entry) ([]Learned, error) {
@@ -418,6 +419,7 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 	quotes, layouts, authors := map[string]int{}, map[string]int{}, map[string]int{}
 	exts, dates := map[string]int{}, map[string]int{}
 	lists, withCats, inFolder, inSite := 0, 0, 0, 0
+	catWords, withTags, tagWords := 0, 0, 0
 	for i, data := range recent {
 		e := used[i]
 		// In <category>/_posts/: the folder above _posts/ is the
@@ -435,6 +437,16 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 		}
 		if style := dateStyle(entry.DateText(data)); style != "" {
 			dates[style]++
+		}
+		if entry.ListStyle(data, "categories") == entry.StyleWords {
+			catWords++
+		}
+		switch entry.ListStyle(data, "tags") {
+		case entry.StyleWords:
+			withTags++
+			tagWords++
+		case entry.StyleList:
+			withTags++
 		}
 		if list, ok := entry.CategoriesAsList(data); ok {
 			withCats++
@@ -471,8 +483,14 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 	if d, ok := majority(dates, n); ok && d != "2006-01-02 15:04:05 -0700" {
 		posted("date_format", d)
 	}
-	if lists*2 > withCats {
+	switch {
+	case catWords*2 > withCats:
+		posted("category_style", config.CategoryWords)
+	case lists*2 > withCats:
 		posted("category_style", config.CategoryList)
+	}
+	if tagWords*2 > withTags {
+		posted("tag_style", config.TagWords)
 	}
 	switch {
 	case inSite*2 > n:

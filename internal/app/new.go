@@ -199,10 +199,12 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		DateFormat: cfg.DateFormat,
 		Categories: categories,
 		// The site's own style, where init learned it.
-		CategoryList: cfg.CategoryStyle == config.CategoryList,
-		Layout:       layout,
-		Tags:         tags,
-		Disclaimer:   cfg.Disclaimer,
+		CategoryList:  cfg.CategoryStyle == config.CategoryList,
+		CategoryWords: cfg.CategoryStyle == config.CategoryWords,
+		TagWords:      cfg.TagStyle == config.TagWords,
+		Layout:        layout,
+		Tags:          tags,
+		Disclaimer:    cfg.Disclaimer,
 	}
 	values := map[string]string{"title": title, "author": who, "date": when.Format(cfg.DateFormat)}
 	fill := func(s string) string { return entry.FillPlaceholders(s, values) }
