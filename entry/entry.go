@@ -30,9 +30,9 @@ type Post struct {
 	// cannot be written so, and is written in a list.
 	CategoryWords, TagWords bool
 	Layout                  string
-	Tags         []string
-	Disclaimer   string // "" for none; may hold several lines
-	Body         string // the text under the disclaimer
+	Tags                    []string
+	Disclaimer              string // "" for none; may hold several lines
+	Body                    string // the text under the disclaimer
 	// Extra are the keys written after tags, in this order (a
 	// template's, the front_matter setting's, -f's). One with a key of
 	// OwnKeys, or a key given before, is not written.
