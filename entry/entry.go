@@ -24,19 +24,20 @@ type Post struct {
 	// CategoryList writes even one category as a list, as the site's
 	// own posts do (Chirpy's "categories: [Blog]").
 	CategoryList bool
+	Layout       string
+	Tags         []string
+	Disclaimer   string // "" for none; may hold several lines
+	Body         string // the text under the disclaimer
+	// Extra are the keys written after tags, in this order (a
+	// template's, the front_matter setting's, -f's). One with a key of
+	// OwnKeys, or a key given before, is not written.
+	Extra []Field
+
 	// CategoryWords and TagWords write the words as one text,
 	// "categories: A B" and "tags: a b", which Jekyll splits at blanks,
 	// as the site's own posts write them; a word with a blank in it
 	// cannot be written so, and is written in a list.
 	CategoryWords, TagWords bool
-	Layout                  string
-	Tags                    []string
-	Disclaimer              string // "" for none; may hold several lines
-	Body                    string // the text under the disclaimer
-	// Extra are the keys written after tags, in this order (a
-	// template's, the front_matter setting's, -f's). One with a key of
-	// OwnKeys, or a key given before, is not written.
-	Extra []Field
 }
 
 // ErrBadTitle is returned by CleanTitle for a title with nothing in it.
