@@ -162,10 +162,6 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	} else if who, err = author(d.Repo, cfg, opts.Env); err != nil {
 		return nil, err
 	}
-	layout := cfg.Layout
-	if fm.layout != nil {
-		layout = *fm.layout
-	}
 	switch {
 	case fm.flagCategories:
 		if categories, err = cleanWords(entry.FieldCategory, append(categories, fm.categories...)); err != nil {
@@ -191,6 +187,24 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 			return nil, fmt.Errorf("%w (from the category setting: change it with diary config set category NAME)", err)
 		}
 		categories = []string{c}
+	}
+	slug := entry.Slugify(title, mode)
+	if ask.Untitled {
+		slug = "" // the date is in the file name already: "entry"
+	}
+	dir := postFolder(cfg, site, categories)
+	if ask.Draft {
+		dir = entry.DraftsDir
+	}
+	layout := cfg.Layout
+	if fm.layout != nil {
+		layout = *fm.layout
+	} else if l, ok := site.FrontMatterDefault(path.Join(dir, entry.Name(when, slug, cfg.Ext, ask.Draft, 1)), "posts", "layout"); ok && l != "" &&
+		(layout == l || cfg.Source("layout").Layer == config.LayerDefault) {
+		// The site's defaults give the post its layout (a theme's, by
+		// Jekyll's rules for defaults): none is written, so that the
+		// theme's applies, unless another was chosen by hand.
+		layout = ""
 	}
 	post := entry.Post{
 		Title:      title,
@@ -226,14 +240,6 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	}
 	content := post.Render()
 
-	slug := entry.Slugify(title, mode)
-	if ask.Untitled {
-		slug = "" // the date is in the file name already: "entry"
-	}
-	dir := postFolder(cfg, site, categories)
-	if ask.Draft {
-		dir = entry.DraftsDir
-	}
 	name, err := entry.Create(filepath.Join(d.Root, filepath.FromSlash(dir)), func(n int) string {
 		return entry.Name(when, slug, cfg.Ext, ask.Draft, n)
 	}, content)
