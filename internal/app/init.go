@@ -420,6 +420,7 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 	exts, dates := map[string]int{}, map[string]int{}
 	lists, withCats, inFolder, inSite := 0, 0, 0, 0
 	catWords, withTags, tagWords := 0, 0, 0
+	homes := map[string]int{} // the folders of <folder>/_posts/ posts
 	for i, data := range recent {
 		e := used[i]
 		// In <category>/_posts/: the folder above _posts/ is the
@@ -427,6 +428,7 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 		if i := strings.Index(e.Path, "/"+entry.PostsDir+"/"); i > 0 && len(e.Categories) > 0 {
 			if top, _, _ := strings.Cut(e.Path[:i], "/"); top == e.Categories[0] {
 				inSite++
+				homes[top]++
 			}
 		}
 		quotes[entry.LeadingQuote(data)]++
@@ -495,6 +497,14 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 	switch {
 	case inSite*2 > n:
 		posted("folders", config.FoldersCategoryPosts)
+		// Every post in one folder's _posts/ (blog/_posts/): that is
+		// where the site keeps its posts, so a new one without a
+		// category goes there too, as the others carry that category.
+		if len(homes) == 1 && inSite == n && n > 1 {
+			for home := range homes {
+				posted("category", home)
+			}
+		}
 	case inFolder*2 > withCats:
 		posted("folders", config.FoldersCategory)
 	}

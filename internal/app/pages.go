@@ -112,7 +112,8 @@ func (d *Diary) futurePosts(ctx context.Context, site config.Site) []futurePost 
 	now := d.opts.now()
 	var out []futurePost
 	for _, e := range entries {
-		if !e.Draft && e.Date.After(now) {
+		// A post that says published: false is not built at any date.
+		if !e.Draft && e.Published && e.Date.After(now) {
 			out = append(out, futurePost{Path: e.Path, Appear: e.Date})
 		}
 	}
