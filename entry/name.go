@@ -37,6 +37,14 @@ func hiddenByJekyll(name string) bool {
 	return name == "" || strings.ContainsRune("._#~", rune(name[0])) || strings.HasSuffix(name, "~")
 }
 
+// SiteFolder reports whether Jekyll reads the folder rel of a site
+// (slash-separated, "" for the root) looking for _posts and _drafts: no
+// folder on the way is one Jekyll passes over or excludes by default.
+func SiteFolder(rel string) bool {
+	var s *Site
+	return s.orJekyll().readsDir(rel, func(string) bool { return true })
+}
+
 // magicDir splits a slash-separated path from the site's root at the
 // _posts or _drafts folder Jekyll reads it from: a/_posts/b/x.md gives
 // "a", "_posts" and "b/x.md". magic is "" for a path in neither.
@@ -169,6 +177,26 @@ func PostFolder(categories []string, byCategory bool) string {
 		return PostsDir
 	}
 	return PostsDir + "/" + name
+}
+
+// CategoryPostsFolder is the folder, slash-separated and relative to the
+// site, that a new post with these categories goes into on a site that
+// keeps each category's posts in <category>/_posts/: Jekyll gives a post
+// the names of the folders above its _posts/ as its first categories
+// (Document#categories_from_path), so the folder is named by the first
+// category exactly as it is, not by a slug of it, which would be another
+// category. A category that cannot be one folder Jekyll reads (a "/" or
+// a character a file system refuses, a leading "." or "_", a name Jekyll
+// excludes) leaves the post in _posts/.
+func CategoryPostsFolder(categories []string) string {
+	if len(categories) == 0 {
+		return PostsDir
+	}
+	c := categories[0]
+	if c == "" || c != strings.TrimSpace(c) || safeSlug(c) != c || !SiteFolder(c) || len(c) > maxName || c == PostsDir || c == DraftsDir {
+		return PostsDir
+	}
+	return c + "/" + PostsDir
 }
 
 // safeSlug makes a slug usable as one file name on every system. Jekyll's

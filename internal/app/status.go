@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
@@ -94,6 +95,13 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 		// without commits them (they break the site the day it has one).
 		if !errors.Is(rerr, repo.ErrNoRemote) {
 			st.Held = append(st.Held, HeldPost{h.Path, h.Problem, heldFix(h.Path)})
+		}
+	}
+	// Posts the site's build leaves out until their date, as GitHub
+	// Pages reads it: said on stderr, with when and the fix.
+	if site, err := config.ReadSite(d.Root); err == nil {
+		if ahead := d.futurePosts(ctx, site); len(ahead) > 0 {
+			st.Warnings = append(st.Warnings, futureAdvice(ahead, site, d.Config.Location))
 		}
 	}
 	if err := rerr; err == nil {
