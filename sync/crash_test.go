@@ -102,14 +102,6 @@ func TestCrashAnywhere(t *testing.T) {
 	}
 }
 
-func mapValues(m map[string]string) []string {
-	var out []string
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
-}
-
 // TestCrashHoldingBack kills a sync that holds a committed broken post
 // back, at each point of its own commit and around the push: the next
 // sync finishes it, the broken post never reaches the remote's tip, its

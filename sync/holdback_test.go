@@ -354,3 +354,12 @@ func TestHeldBackAlone(t *testing.T) {
 		}
 	})
 }
+
+// mapValues lists m's values (in no order).
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
