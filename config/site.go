@@ -129,7 +129,7 @@ func defaultPrecedes(old, next *DefaultSet) bool {
 	return next.HasType || !old.HasType
 }
 
-// defaultSets reads the defaults list, as Jekyll's valid_sets does: an
+// frontMatterSets reads the defaults list, as Jekyll's valid_sets does: an
 // item without a values mapping is left out.
 func frontMatterSets(defaults *yaml.Node) []DefaultSet {
 	if defaults == nil || defaults.Kind != yaml.SequenceNode {
