@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/repo"
 )
@@ -35,7 +36,9 @@ func lint(r *repo.Repo, o *Options, res *Result, remote repo.Hash) error {
 
 // Unpublishable lists, as "path: reason", the posts of commit local
 // that are not in commit remote (ZeroHash: none) as they are, and that
-// must not be published (Lint): what a push of local would refuse.
+// must not be published on the site that local holds (LintSite, and
+// Collisions with the site's other files): what a push of local would
+// refuse.
 func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([]string, error) {
 	if local == remote {
 		return nil, nil // nothing new to publish
@@ -48,7 +51,12 @@ func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 	if err != nil {
 		return nil, err
 	}
+	site, err := SiteOfTree(r, tree, loc)
+	if err != nil {
+		return nil, err
+	}
 	var problems []string
+	var mine []SiteFile
 	for _, p := range repo.ChangedPaths(published, tree) {
 		e, ok := tree[p]
 		if !ok || !IsPost(p) || e.Mode == repo.ModeSymlink || e.Mode == repo.ModeSubmodule {
@@ -69,9 +77,18 @@ func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 		if err != nil {
 			return nil, err
 		}
-		if problem := Lint(p, data, loc); problem != "" {
+		if problem := LintSite(p, data, site); problem != "" {
 			problems = append(problems, problem)
+			continue
 		}
+		mine = append(mine, SiteFile{Path: p, Data: data})
+	}
+	if len(mine) > 0 {
+		others, err := collisionCandidates(r, tree, mine)
+		if err != nil {
+			return nil, err
+		}
+		problems = append(problems, Collisions(mine, others, site)...)
 	}
 	return problems, nil
 }
@@ -92,21 +109,11 @@ func LintSize(p string, size int64) string {
 // are held to Lint.
 func IsPost(p string) bool { return entry.IsPost(p) }
 
-// Lint returns why a post must not be published ("" when it may be): it
-// holds conflict markers, its front matter does not parse, or a value in
-// it would break the Jekyll build (entry.CheckValue).
+// Lint returns why a post must not be published ("" when it may be) on
+// a site of Jekyll's defaults, read in loc: LintSite. A caller that
+// knows the site (its permalink, plugins and files) calls LintSite.
 func Lint(p string, data []byte, loc *time.Location) string {
-	if n := MarkerLine(data); n > 0 {
-		return fmt.Sprintf("%s:%d: conflict markers", p, n)
-	}
-	e, err := entry.Parse(p, data, loc, false)
-	if err != nil {
-		return err.Error()
-	}
-	if err := e.Check(); err != nil {
-		return p + ": " + err.Error()
-	}
-	return ""
+	return LintSite(p, data, NewSite(config.Site{}, nil, loc))
 }
 
 // MarkerLine returns the 1-based line of the first conflict marker in
