@@ -124,7 +124,7 @@ func TestURLErrors(t *testing.T) {
 		{"unknown placeholder", "_posts/2024-01-01-p.md", fm("title: p"), "/:titel/", ":titel"},
 		{"number permalink", "_posts/2024-01-01-p.md", fm("title: p", "permalink: 12"), "", "permalink must be text"},
 		{"list slug", "_posts/2024-01-01-p.md", fm("title: p", "slug: [a]"), "", "slug must be text"},
-		{"bad scheme", "_posts/2024-01-01-p.md", fm("title: p", "category: a b:c"), "", "bad scheme"},
+		{"bad scheme", "_posts/2024-01-01-p.md", fm("title: p", "category: a b:c"), "", `category "a b:c" holds ":"`},
 		{"host", "_posts/2024-01-01-p.md", fm("title: p", "category: //a b/c"), "", "another site"},
 		{"draft", "_drafts/p.md", fm("title: p"), "", "draft"},
 	} {

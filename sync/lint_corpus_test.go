@@ -147,6 +147,7 @@ var lintCorpus = []lintCase{
 	post("category 12:30 under :slugified_categories", false, "title: Lunch\ncategory: \"12:30\"", "x", "_config.yml", "timezone: UTC\npermalink: /:slugified_categories/:year/:title:output_ext\n"),
 	post("category 12:30 with the post's own permalink", false, "title: Lunch\ncategory: \"12:30\"\npermalink: /lunch/", "x"),
 	post("12:30 as a second category", false, "title: Lunch\ncategories: [a, \"12:30\"]", "x"),
+	post("category a:b, a scheme Addressable takes", false, "title: t\ncategory: 'a:b'", "x"),
 	post("a tag 12:30", false, "title: Lunch\ntags: [\"12:30\"]", "x"),
 	post("Korean category", false, "title: 일기\ncategory: 일기", "x"),
 	// Files that only look alike.
