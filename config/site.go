@@ -52,6 +52,13 @@ type Site struct {
 	// Defaults are the sets of front matter defaults, in file order;
 	// FrontMatterDefault picks from them as Jekyll does.
 	Defaults []DefaultSet
+	// Plugins are the text items of plugins: (or of gems:, its name
+	// before Jekyll 3.5, when plugins: is not given): the plugins whose
+	// Liquid tags the site's posts may use.
+	Plugins []string
+	// Theme is theme:, or remote_theme: when there is no theme: the
+	// theme whose _includes the site also draws on ("" for none).
+	Theme string
 }
 
 // DefaultSet is one item of _config.yml's defaults: a scope and the
@@ -191,6 +198,11 @@ func ReadSite(root string) (Site, error) {
 	return Site{Reading: entry.Site{Exclude: entry.JekyllExcludes(nil, false, false), Include: entry.JekyllIncludes(nil, false)}}, nil
 }
 
+// ParseSite reads the settings from data, the bytes of a site's
+// _config.yml named p (a path or a commit's file, for messages), as
+// ReadSite does: for a site as a commit holds it.
+func ParseSite(p string, data []byte) (Site, error) { return parseSite(p, data) }
+
 // parseSite reads the settings from the bytes of the site's file p.
 func parseSite(p string, data []byte) (site Site, err error) {
 	site = Site{File: p}
@@ -249,6 +261,22 @@ func parseSite(p string, data []byte) (site Site, err error) {
 			site.MarkdownExt = nil
 			if t := text(v); t != "" {
 				site.MarkdownExt = strings.Split(t, ",")
+			}
+		case "plugins", "gems":
+			if k.Value == "gems" && hasKey(top, "plugins") {
+				continue // plugins: wins
+			}
+			site.Plugins = nil
+			if v.Kind == yaml.SequenceNode {
+				for _, x := range v.Content {
+					if t := text(resolve(x)); t != "" {
+						site.Plugins = append(site.Plugins, t)
+					}
+				}
+			}
+		case "theme", "remote_theme":
+			if t := text(v); t != "" && (k.Value == "theme" || site.Theme == "") {
+				site.Theme = t
 			}
 		case "exclude":
 			site.Exclude = textItems(v)
@@ -364,6 +392,16 @@ func postDefault(defaults *yaml.Node, key string) string {
 		}
 	}
 	return value
+}
+
+// hasKey reports whether the mapping m has key.
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+			return true
+		}
+	}
+	return false
 }
 
 // mapValue is the value of key in the mapping m (the last, as Psych

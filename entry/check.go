@@ -3,7 +3,6 @@ package entry
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -54,11 +53,13 @@ const (
 //     at "control characters are not allowed", Jekyll drops the whole front
 //     matter and publishes the post untitled, at the wrong URL; a NUL in a
 //     category stops the build (a file name cannot hold it);
-//   - a category holding ":": Jekyll escapes the category part of the URL
-//     with Addressable::URI, which reads what comes before the colon as a
-//     URI scheme and raises (InvalidURIError: "Invalid scheme format") for
-//     "12:30" or "한글: 제목": nothing is published;
 //   - a category over MaxCategory bytes: see MaxCategory.
+//
+// A category holding ":" is no value of its own that breaks the build: it
+// does only where the site's permalink makes it the start of the post's
+// URL (:categories, the default), and URL (which knows the permalink)
+// refuses it there with a ValueError, which diary new, sync and status
+// report as they report these.
 //
 // The message names the field and the value, and says what to do.
 func CheckValue(field, value string) error {
@@ -81,9 +82,6 @@ func CheckValue(field, value string) error {
 	}
 	if field != FieldCategory {
 		return nil
-	}
-	if strings.ContainsRune(value, ':') {
-		return bad(`holds ":", which Jekyll cannot build into the post's URL (the whole site fails to build): use "-" or another mark`)
 	}
 	if len(value) > MaxCategory {
 		return bad("is %d bytes long, over %d: Jekyll makes a folder of it, and file systems refuse names that long; shorten it", len(value), MaxCategory)

@@ -24,8 +24,11 @@ func TestCheckValue(t *testing.T) {
 		{FieldTag, "12:30", ""},
 		{FieldTitle, "\xff", "UTF-8"},
 		{FieldCategory, "etc", ""},
-		{FieldCategory, "12:30", `":"`},
-		{FieldCategory, "한글: 제목", `":"`},
+		// A ":" breaks the build only where the permalink makes the
+		// category the start of the URL: URL refuses it there
+		// (TestURLCategoryColon).
+		{FieldCategory, "12:30", ""},
+		{FieldCategory, "한글: 제목", ""},
 		{FieldCategory, "a\x00b", "U+0000"},
 		{FieldCategory, strings.Repeat("한", 66), ""}, // 198 bytes
 		{FieldCategory, long, "201 bytes"},
@@ -41,8 +44,8 @@ func TestCheckValue(t *testing.T) {
 }
 
 func TestEntryCheck(t *testing.T) {
-	e := &Entry{Title: "ok", Categories: []string{"diary", "12:30"}, Tags: []string{"a"}}
-	if err := e.Check(); err == nil || !strings.Contains(err.Error(), `category "12:30"`) {
+	e := &Entry{Title: "ok", Categories: []string{"diary", "a\x00b"}, Tags: []string{"a"}}
+	if err := e.Check(); err == nil || !strings.Contains(err.Error(), `category "a\x00b"`) {
 		t.Errorf("Check() = %v; want the category named", err)
 	}
 	e.Categories = e.Categories[:1]

@@ -161,6 +161,9 @@ func URL(e *Entry, data []byte, o URLOptions) (string, error) {
 				s, err := escapePath(v())
 				if err != nil && bad == nil {
 					bad = fmt.Errorf(":%s is %q, %w", k, v(), err)
+					if k == "categories" {
+						bad = categoryError(e.Categories, err)
+					}
 				}
 				return s + m[1+len(k):]
 			}
@@ -170,10 +173,41 @@ func URL(e *Entry, data []byte, o URLOptions) (string, error) {
 		}
 		return m
 	})
+	var verr *ValueError
+	if errors.As(bad, &verr) {
+		return "", &valueURLError{path: e.Path, err: verr}
+	}
 	if bad != nil {
 		return fail("%v", bad)
 	}
 	return sanitizeURL(url), nil
+}
+
+// valueURLError is an ErrNoURL whose cause is a value of the post (a
+// ValueError): its message is the path and the value's reason.
+type valueURLError struct {
+	path string
+	err  *ValueError
+}
+
+func (e *valueURLError) Error() string   { return e.path + ": " + e.err.Error() }
+func (e *valueURLError) Unwrap() []error { return []error{ErrNoURL, e.err} }
+
+// categoryError is why the categories cats cannot be the :categories
+// part of a URL (err, escapePath's): a ValueError for the category that
+// Addressable reads as a URL scheme, or that takes the URL to another
+// host, so that diary new refuses it as it refuses other values (exit 2).
+func categoryError(cats []string, err error) error {
+	for _, c := range cats {
+		if _, cerr := escapePath(rubyDowncase(c)); cerr != nil {
+			reason := "starts the post's URL (the site's permalink holds :categories), " + cerr.Error() + ", or use a permalink without :categories"
+			if strings.ContainsRune(c, ':') {
+				reason = `holds ":", which Jekyll cannot build into the post's URL, which the site's permalink starts with :categories (the whole site fails to build): use "-" or another mark, or a permalink without :categories`
+			}
+			return &ValueError{Field: FieldCategory, Value: c, Reason: reason}
+		}
+	}
+	return &ValueError{Field: FieldCategory, Value: strings.Join(cats, "/"), Reason: "starts the post's URL (the site's permalink holds :categories), " + err.Error()}
 }
 
 // placeholderRE is a placeholder of a permalink template, as Jekyll's

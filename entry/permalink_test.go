@@ -124,7 +124,7 @@ func TestURLErrors(t *testing.T) {
 		{"unknown placeholder", "_posts/2024-01-01-p.md", fm("title: p"), "/:titel/", ":titel"},
 		{"number permalink", "_posts/2024-01-01-p.md", fm("title: p", "permalink: 12"), "", "permalink must be text"},
 		{"list slug", "_posts/2024-01-01-p.md", fm("title: p", "slug: [a]"), "", "slug must be text"},
-		{"bad scheme", "_posts/2024-01-01-p.md", fm("title: p", "category: a b:c"), "", "bad scheme"},
+		{"bad scheme", "_posts/2024-01-01-p.md", fm("title: p", "category: a b:c"), "", `category "a b:c" holds ":"`},
 		{"host", "_posts/2024-01-01-p.md", fm("title: p", "category: //a b/c"), "", "another site"},
 		{"draft", "_drafts/p.md", fm("title: p"), "", "draft"},
 	} {
@@ -136,6 +136,40 @@ func TestURLErrors(t *testing.T) {
 			got, err := URL(e, []byte(tc.data), URLOptions{Template: tc.template})
 			if !errors.Is(err, ErrNoURL) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.path) {
 				t.Errorf("URL = %q, %v; want an ErrNoURL naming %s that says %q", got, err, tc.path, tc.want)
+			}
+		})
+	}
+}
+
+// TestURLCategoryColon: issue 20, item 8. A category with ":" breaks the
+// build only where the permalink makes it the start of the post's URL
+// (Addressable reads "12" of "12:30" as a scheme); there URL refuses it
+// as a ValueError, which diary new turns into exit 2; elsewhere the post
+// has its URL (sync's TestLintVerdictIsJekyllBuild shows both with jekyll).
+func TestURLCategoryColon(t *testing.T) {
+	for _, tc := range []struct {
+		name, template, front, want string // want "": refused
+	}{
+		{"date", "", "category: \"12:30\"", ""},
+		{"pretty", PermalinkTemplate("pretty"), "category: \"12:30\"", ""},
+		{"second of two", "", "categories: [a, \"12:30\"]", "/a/12:30/2024/01/01/p.html"},
+		{"no :categories", "/:year/:month/:day/:title:output_ext", "category: \"12:30\"", "/2024/01/01/p.html"},
+		{"slugified", "/:slugified_categories/:title:output_ext", "category: \"12:30\"", "/12-30/p.html"},
+		{"own permalink", "", "category: \"12:30\"\npermalink: /lunch/", "/lunch/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := []byte(fm("title: p", tc.front))
+			e, err := Parse("_posts/2024-01-01-p.md", data, nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := URL(e, data, URLOptions{Template: tc.template})
+			var verr *ValueError
+			switch {
+			case tc.want == "" && (!errors.As(err, &verr) || verr.Field != FieldCategory || verr.Value != "12:30" || !errors.Is(err, ErrNoURL)):
+				t.Errorf("URL = %q, %v; want a ValueError for category 12:30", got, err)
+			case tc.want != "" && (err != nil || got != tc.want):
+				t.Errorf("URL = %q, %v; want %q", got, err, tc.want)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
@@ -151,7 +152,8 @@ func heldError(res *Result) error {
 
 // Unpublishable lists the posts of commit local that are not in commit
 // remote (ZeroHash: none) as they are, and that must not be published
-// (Lint): what a push of local would hold back.
+// on the site that local holds (LintSite, and Collisions with the
+// site's other files): what a push of local would hold back.
 func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([]Held, error) {
 	return unpublishable(r, local, remote, loc)
 }
@@ -168,7 +170,12 @@ func unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 	if err != nil {
 		return nil, err
 	}
+	site, err := SiteOfTree(r, tree, loc)
+	if err != nil {
+		return nil, err
+	}
 	var problems []Held
+	var mine []SiteFile
 	for _, p := range repo.ChangedPaths(published, tree) {
 		e, ok := tree[p]
 		if !ok || !IsPost(p) || e.Mode == repo.ModeSymlink || e.Mode == repo.ModeSubmodule {
@@ -189,9 +196,18 @@ func unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 		if err != nil {
 			return nil, err
 		}
-		if problem := Lint(p, data, loc); problem != "" {
+		if problem := LintSite(p, data, site); problem != "" {
 			problems = append(problems, Held{p, problem})
+			continue
 		}
+		mine = append(mine, SiteFile{Path: p, Data: data})
+	}
+	if len(mine) > 0 {
+		others, err := collisionCandidates(r, tree, mine)
+		if err != nil {
+			return nil, err
+		}
+		problems = append(problems, Collisions(mine, others, site)...)
 	}
 	return problems, nil
 }
@@ -201,7 +217,7 @@ func unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 // one over GitHub's limit, then Lint. A link, a named pipe or a device
 // is never read: err is then regular.ErrNotRegular's, for the caller to
 // warn about (Jekyll does not publish one either).
-func LintFile(root, rel string, loc *time.Location) (problem string, err error) {
+func LintFile(root, rel string, site *Site) (problem string, err error) {
 	full := filepath.Join(root, filepath.FromSlash(rel))
 	fi, err := os.Lstat(full)
 	if err != nil {
@@ -216,7 +232,7 @@ func LintFile(root, rel string, loc *time.Location) (problem string, err error) 
 	if err != nil {
 		return "", err
 	}
-	return Lint(rel, data, loc), nil
+	return LintSite(rel, data, site), nil
 }
 
 // LintSize returns why a post of size bytes must not be published, from
@@ -235,21 +251,11 @@ func LintSize(p string, size int64) string {
 // are held to Lint.
 func IsPost(p string) bool { return entry.IsPost(p) }
 
-// Lint returns why a post must not be published ("" when it may be): it
-// holds conflict markers, its front matter does not parse, or a value in
-// it would break the Jekyll build (entry.CheckValue).
+// Lint returns why a post must not be published ("" when it may be) on
+// a site of Jekyll's defaults, read in loc: LintSite. A caller that
+// knows the site (its permalink, plugins and files) calls LintSite.
 func Lint(p string, data []byte, loc *time.Location) string {
-	if n := MarkerLine(data); n > 0 {
-		return fmt.Sprintf("%s:%d: conflict markers", p, n)
-	}
-	e, err := entry.Parse(p, data, loc, false)
-	if err != nil {
-		return err.Error()
-	}
-	if err := e.Check(); err != nil {
-		return p + ": " + err.Error()
-	}
-	return ""
+	return LintSite(p, data, NewSite(config.Site{}, nil, loc))
 }
 
 // MarkerLine returns the 1-based line of the first conflict marker in

@@ -1,7 +1,9 @@
 package sync
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 )
 
@@ -238,4 +241,128 @@ func siteFiles(t *testing.T, site string) string {
 		return nil
 	})
 	return strings.Join(out, "\n")
+}
+
+// TestLintVerdictIsJekyllBuild: issue 20, item 8. On a corpus of small
+// sites (lintCorpus: Liquid that breaks the build and Liquid that does
+// not, values, URLs, files that share a destination), diary's verdict
+// (LintSite of each post, and Collisions of the whole site) is the real
+// jekyll build's: testdata/jekyll/lint_posts.rb builds every site with
+// Jekyll's library in one Ruby process.
+func TestLintVerdictIsJekyllBuild(t *testing.T) {
+	needJekyll(t)
+	ruby, err := exec.LookPath("ruby")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ruby is not installed; .ci/run installs Debian's jekyll, which brings it")
+		}
+		t.Skip("ruby is not installed")
+	}
+	cases := append(append([]lintCase{}, lintCorpus...), liquid5Only...)
+	judged := judgeWithJekyll(t, ruby, cases)
+	broken, good, same := 0, 0, 0
+	for i, c := range cases {
+		j := judged[i]
+		if j.OK == c.broken {
+			t.Errorf("%s: the corpus says broken=%v, but jekyll says ok=%v (%s): fix the corpus", c.name, c.broken, j.OK, j.Why)
+		}
+		if i >= len(lintCorpus) {
+			if !j.OK {
+				t.Errorf("%s: jekyll no longer builds it (%s): move it to the corpus", c.name, j.Why)
+			}
+			if v := diaryVerdict(c); v == "" {
+				t.Errorf("%s: diary accepts it; Liquid 4 does not know the tag", c.name)
+			}
+			continue
+		}
+		if j.OK {
+			good++
+		} else {
+			broken++
+		}
+		v := diaryVerdict(c)
+		if (v == "") == j.OK {
+			same++
+			t.Logf("ok   %-45s diary: %.110s", c.name, v)
+			continue
+		}
+		t.Errorf("%s: diary says %q; jekyll build says ok=%v %s\n%s", c.name, v, j.OK, j.Why, c.files[corpusPost])
+	}
+	if broken < 40 || good < 40 {
+		t.Errorf("the corpus has %d broken and %d good sites; want at least 40 of each", broken, good)
+	}
+	t.Logf("lint verdict identical to jekyll build: %d/%d (%d broken, %d good)", same, len(lintCorpus), broken, good)
+}
+
+// diaryVerdict is what diary says of the site c: the first problem of
+// its posts, or of the site as a whole; "" when it would publish it.
+func diaryVerdict(c lintCase) string {
+	cfg, err := config.ParseSite("_config.yml", []byte(c.files["_config.yml"]))
+	if err != nil {
+		return err.Error()
+	}
+	files := map[string]bool{}
+	var all []SiteFile
+	for p, text := range c.files {
+		files[p] = true
+		all = append(all, SiteFile{Path: p, Data: []byte(text)})
+	}
+	site := NewSite(cfg, files, time.UTC)
+	for _, f := range all {
+		if IsPost(f.Path) {
+			if v := LintSite(f.Path, f.Data, site); v != "" {
+				return v
+			}
+		}
+	}
+	if problems := Collisions(nil, all, site); len(problems) > 0 {
+		return problems[0].Problem
+	}
+	return ""
+}
+
+type jekyllVerdict struct {
+	Name string `json:"name"`
+	OK   bool   `json:"ok"`
+	Why  string `json:"why"`
+}
+
+// judgeWithJekyll builds each case's site with lint_posts.rb.
+func judgeWithJekyll(t *testing.T, ruby string, cases []lintCase) []jekyllVerdict {
+	t.Helper()
+	type in struct {
+		Name  string            `json:"name"`
+		Files map[string]string `json:"files"`
+	}
+	var input []in
+	for _, c := range cases {
+		input = append(input, in{c.name, c.files})
+	}
+	data, err := json.Marshal(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := filepath.Abs("testdata/jekyll/lint_posts.rb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, ruby, script)
+	home := t.TempDir()
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8", "TZ=UTC", "JEKYLL_ENV=production", "TMPDIR=" + home}
+	cmd.Stdin = bytes.NewReader(data)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("lint_posts.rb: %v\n%s", err, stderr.String())
+	}
+	var got []jekyllVerdict
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(cases) {
+		t.Fatalf("lint_posts.rb printed %d verdicts for %d cases (%v):\n%s", len(got), len(cases), err, out)
+	}
+	t.Logf("jekyll built %d sites in %v", len(cases), time.Since(start).Round(time.Millisecond))
+	return got
 }

@@ -60,15 +60,19 @@ func randomLaptops(t *testing.T, seed int64, rounds int) {
 				ps := posts(l)
 				switch op := rng.Intn(10); {
 				case op < 3 || len(ps) == 0: // a new entry; sometimes a name another laptop uses too
-					name := fmt.Sprintf("_posts/2022-05-%02d-day.md", 1+rng.Intn(6))
+					// Each name's slug is its own (the day is in it):
+					// every post's front matter has one date, and two
+					// posts of one date and slug share a URL, which
+					// sync holds back.
+					name := fmt.Sprintf("_posts/2022-05-%02d-day-%[1]d.md", 1+rng.Intn(6))
 					if _, err := os.Stat(filepath.Join(l.dir, name)); err == nil {
-						name = fmt.Sprintf("_posts/2022-06-%02d-%s-%d.md", 1+rng.Intn(28), l.name, round)
+						name = fmt.Sprintf("_posts/2022-06-%02d-%s-%d-%[1]d.md", 1+rng.Intn(28), l.name, round)
 					}
 					if _, err := os.Stat(filepath.Join(l.dir, name)); err == nil {
 						// Not over this laptop's own entry of this round:
 						// that would be the laptop dropping its own lines,
 						// which the count below would take for diary's.
-						name = fmt.Sprintf("_posts/2022-06-%02d-%s-%d-%d.md", 1+rng.Intn(28), l.name, round, n)
+						name = fmt.Sprintf("_posts/2022-06-%02d-%s-%d-%d-%[1]d.md", 1+rng.Intn(28), l.name, round, n)
 					}
 					l.write(name, gittest.Post("Day", line(l)+"\n"+line(l)+"\n"))
 				case op < 8: // edit: append, insert at the top, or replace a line

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
@@ -451,9 +452,16 @@ func commitLocal(ctx context.Context, o *Options, res *Result, hold bool) error 
 	}
 	res.Warnings = append(res.Warnings, r.NotFiles()...)
 	var changes []repo.Change
+	var site *Site // the site as the work tree holds it, once a post is linted
 	for _, c := range all {
 		if hold && c.Kind != repo.Deleted && IsPost(c.Path) {
-			problem, err := LintFile(r.Root(), c.Path, o.Location)
+			if site == nil {
+				// A _config.yml that does not parse breaks the build
+				// whatever the post: the post is judged on defaults.
+				cfg, _ := config.ReadSite(r.Root())
+				site = NewSite(cfg, nil, o.Location)
+			}
+			problem, err := LintFile(r.Root(), c.Path, site)
 			if err == nil && problem != "" {
 				res.hold(Held{c.Path, problem})
 				res.uncommitted = append(res.uncommitted, c)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"time"
 
 	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
@@ -54,6 +55,13 @@ func SetConfig(opts Options, key, value string, shared bool) (string, error) {
 	if key == "category" && value != "" {
 		if _, err := cleanWord(entry.FieldCategory, value); err != nil {
 			return "", err
+		}
+		// And to the URL of the diary's site, when there is one.
+		if d, err := Open(opts); err == nil {
+			post := entry.Post{Title: "entry", Date: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), DateFormat: "2006-01-02", Categories: []string{value}}
+			if err := d.unbuildableURL(entry.PostsDir+"/2000-01-01-entry.md", post.Render()); err != nil {
+				return "", Usagef("%v", err)
+			}
 		}
 	}
 	file := opts.ConfigFile

@@ -83,6 +83,7 @@ func Doctor(ctx context.Context, opts Options) []Check {
 			add(SeverityOK, "work tree", "everything is committed")
 		}
 		d.doctorLint(ctx, changes, add)
+		d.doctorURLs(changes, add)
 	}
 	if copies, err := conflictCopies(d.Root); err == nil && len(copies) > 0 {
 		add(SeverityWarning, "conflicts", "%d conflict copies wait in _conflicts/ (%s): settle them with diary resolve", len(copies), copies[0])
@@ -133,6 +134,30 @@ func (d *Diary) doctorLint(ctx context.Context, changes []repo.Change, add func(
 		add(SeverityError, "lint", "%d posts would break the site, %s: %s; %s", len(held), what, held[0].Problem, heldFix(held[0].Path))
 	default:
 		add(SeverityOK, "lint", "no post would break the site")
+	}
+}
+
+// doctorURLs is the whole-site check of URLs, which sync's push makes
+// only for the posts it publishes against those that could share their
+// URL (their date or slug): any two posts or pages of the site, as the
+// next sync commits it, that Jekyll writes to one file, of which it
+// keeps one and drops the other without failing the build. It reads
+// every post: a second or so for 10,000.
+func (d *Diary) doctorURLs(changes []repo.Change, add func(Severity, string, string, ...any)) {
+	var commit repo.Hash
+	if head, err := d.Repo.Head(); err == nil {
+		commit = head.Hash
+	}
+	shared, err := dsync.SiteCollisions(d.Repo, commit, changes, d.Config.Location)
+	switch {
+	case err != nil:
+		add(SeverityError, "urls", "%v", err)
+	case len(shared) == 0:
+		add(SeverityOK, "urls", "no two posts or pages share a URL")
+	case len(shared) <= 2: // one pair: each names the other
+		add(SeverityError, "urls", "%s", shared[0].Problem)
+	default:
+		add(SeverityError, "urls", "%d posts and pages share a URL with another, and Jekyll keeps only one of each: %s (and %d more)", len(shared), shared[0].Problem, len(shared)-1)
 	}
 }
 

@@ -81,7 +81,7 @@ func (d *Diary) Edit(ctx context.Context, eo EditOptions) (*EditResult, error) {
 	res.Changed = true
 	if e, err := entry.Parse(rel, after, d.Config.Location, entry.IsDraft(rel)); err != nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%v: it is committed, but diary sync will not publish it until it parses: run diary edit %s", err, rel))
-	} else if err := e.Check(); err != nil {
+	} else if err := d.unbuildable(rel, after, e); err != nil {
 		res.Warnings = append(res.Warnings, unbuildableWarning(rel, err))
 	}
 	// An entry made with --no-commit is added by its first commit.

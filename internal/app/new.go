@@ -181,7 +181,9 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	fromSetting := false
 	if len(categories) == 0 && cfg.Category != "" {
+		fromSetting = true
 		c, err := cleanWord(entry.FieldCategory, cfg.Category)
 		if err != nil {
 			return nil, fmt.Errorf("%w (from the category setting: change it with diary config set category NAME)", err)
@@ -240,6 +242,14 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	}
 	content := post.Render()
 
+	// A category the site's permalink cannot build into the URL is
+	// refused as a typed value is (exit 2), before anything is written.
+	if err := d.unbuildableURL(path.Join(dir, entry.Name(when, slug, cfg.Ext, ask.Draft, 0)), content); err != nil {
+		if fromSetting {
+			return nil, Usagef("%v (from the category setting: change it with diary config set category NAME)", err)
+		}
+		return nil, Usagef("%v", err)
+	}
 	name, err := entry.Create(filepath.Join(d.Root, filepath.FromSlash(dir)), func(n int) string {
 		return entry.Name(when, slug, cfg.Ext, ask.Draft, n)
 	}, content)
@@ -269,7 +279,7 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 			// Nothing is lost: it is committed as written, and sync will
 			// not publish it until it parses.
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%v: fix it with diary edit %s", err, res.Path))
-		} else if err := e.Check(); err != nil {
+		} else if err := d.unbuildable(res.Path, after, e); err != nil {
 			res.Warnings = append(res.Warnings, unbuildableWarning(res.Path, err))
 		}
 	}

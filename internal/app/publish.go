@@ -75,7 +75,7 @@ func (d *Diary) Publish(ctx context.Context, po PublishOptions) (*MoveResult, er
 		return res, fmt.Errorf("%s is %w: publish takes a draft from _drafts/ (diary list --drafts shows them); to re-date a post, use diary rename %s TITLE --date WHEN", src.rel, ErrNotDraft, src.rel)
 	}
 	// Nothing broken is published: the draft is fixed first.
-	if err := src.e.Check(); err != nil {
+	if err := d.unbuildable(src.rel, src.data, src.e); err != nil {
 		return res, fmt.Errorf("%s: %w; fix it with diary edit %s, then publish it", src.rel, err, src.rel)
 	}
 	// Dated so that the site's build (UTC on GitHub Pages) publishes it

@@ -62,7 +62,7 @@ func (d *Diary) Rename(ctx context.Context, ro RenameOptions) (*MoveResult, erro
 	}
 	var unbuildable error
 	if e, err := entry.Parse(src.rel, content, cfg.Location, src.e.Draft); err == nil {
-		unbuildable = e.Check()
+		unbuildable = d.unbuildable(src.rel, content, e)
 	}
 	slug := entry.Slugify(title, mode)
 	_, ext := splitExt(path.Base(src.rel), cfg.Ext)

@@ -136,7 +136,7 @@ func (d *Diary) Resolve(ctx context.Context, ro ResolveOptions) (*ResolveResult,
 		if err != nil {
 			return res, err
 		}
-		if p := dsync.Lint(res.Path, merged, d.Config.Location); p != "" && dsync.IsPost(res.Path) {
+		if p := dsync.LintSite(res.Path, merged, d.lintSite()); p != "" && dsync.IsPost(res.Path) {
 			return res, fmt.Errorf("%w: %s: edit it again with diary resolve %s; %s is kept until then", errUnresolved, p, res.Path, res.Copy)
 		} else if n := dsync.MarkerLine(merged); n > 0 {
 			return res, fmt.Errorf("%w: %s:%d still has conflict markers: edit it again with diary resolve %s", errUnresolved, res.Path, n, res.Path)
@@ -189,7 +189,7 @@ func (d *Diary) takeable(res *ResolveResult, took string, side []byte) error {
 	if !dsync.IsPost(res.Path) {
 		return nil
 	}
-	if p := dsync.Lint(res.Path, side, d.Config.Location); p != "" {
+	if p := dsync.LintSite(res.Path, side, d.lintSite()); p != "" {
 		return fmt.Errorf("%s would break the site (%s): take %s (diary resolve %s --take %s), or merge the two in the editor (diary resolve %s)", which, p, other, res.Path, other, res.Path)
 	}
 	return nil

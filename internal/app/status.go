@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -170,12 +171,13 @@ func (d *Diary) statusAutosync(ctx context.Context, st *Status) {
 func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (problems []dsync.Held, warnings []string, err error) {
 	r := d.Repo
 	linted := map[string]bool{} // the posts read from the work tree
+	site := d.lintSite()
 	for _, c := range changes {
 		if c.Kind == repo.Deleted || !dsync.IsPost(c.Path) {
 			continue
 		}
 		linted[c.Path] = true
-		p, err := dsync.LintFile(d.Root, c.Path, d.Config.Location)
+		p, err := dsync.LintFile(d.Root, c.Path, site)
 		if errors.Is(err, regular.ErrNotRegular) {
 			warnings = append(warnings, notRegularWarning(c.Path, err))
 		} else if err == nil {
@@ -188,8 +190,28 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 		}
 	}
 	head, err := r.Head()
-	if err != nil || head.Hash.IsZero() {
+	if err != nil {
 		return problems, warnings, err
+	}
+	// What the uncommitted posts would do to the site's other files:
+	// share a destination, where Jekyll keeps one of them.
+	if len(linted) > 0 {
+		shared, err := dsync.ChangeCollisions(r, head.Hash, changes, d.Config.Location)
+		if err != nil {
+			return nil, nil, err
+		}
+	shared:
+		for _, h := range shared {
+			for _, old := range problems {
+				if old.Path == h.Path {
+					continue shared // one reason a post is enough
+				}
+			}
+			problems = append(problems, h)
+		}
+	}
+	if head.Hash.IsZero() {
+		return problems, warnings, nil
 	}
 	branch := d.Config.Branch
 	if branch == "" {
@@ -235,6 +257,14 @@ notes:
 	return problems, warnings, nil
 }
 
+// lintSite is the site that the work tree's posts are linted against,
+// as sync's commit lints them: its _config.yml (dsync.NewSite), read in
+// the diary's zone where it names none.
+func (d *Diary) lintSite() *dsync.Site {
+	cfg, _ := config.ReadSite(d.Root) // a broken _config.yml is doctor's to report
+	return dsync.NewSite(cfg, nil, d.Config.Location)
+}
+
 // lintAll lints every post of the work tree, for a diary whose posts
 // are all still to be published: through the list cache, so that a
 // status of a lifetime diary reads only the posts that changed, rather
@@ -253,11 +283,21 @@ func (d *Diary) lintAll(ctx context.Context) (problems []dsync.Held, warnings []
 		if !dsync.IsPost(e.Path) {
 			continue
 		}
-		if err := e.Check(); err != nil {
-			problems = append(problems, dsync.Held{Path: e.Path, Problem: e.Path + ": " + err.Error()})
-		}
 		for _, w := range e.Warnings() {
 			warnings = append(warnings, e.Path+": "+w)
+		}
+		if err := e.Check(); err != nil {
+			problems = append(problems, dsync.Held{Path: e.Path, Problem: e.Path + ": " + err.Error()})
+			continue
+		}
+		// A category with ":" breaks the build where the site's
+		// permalink starts the URL with it: only such posts are read.
+		if slices.ContainsFunc(e.Categories, func(c string) bool { return strings.ContainsRune(c, ':') }) {
+			if data, err := regular.ReadFileNoFollow(filepath.Join(d.Root, filepath.FromSlash(e.Path))); err == nil {
+				if err := d.unbuildableURL(e.Path, data); err != nil {
+					problems = append(problems, dsync.Held{Path: e.Path, Problem: e.Path + ": " + err.Error()})
+				}
+			}
 		}
 	}
 	return problems, warnings

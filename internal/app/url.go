@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
 	"time"
 
@@ -114,11 +115,43 @@ func (d *Diary) newPostURL(rel string, data []byte, site config.Site, siteErr er
 	}
 	_, url, err := d.postURL(rel, data, site)
 	var perr *entry.ParseError
-	if errors.As(err, &perr) {
+	var verr *entry.ValueError
+	if errors.As(err, &perr) || errors.As(err, &verr) {
 		return "", nil // new has warned about it already
 	}
 	if err != nil {
 		return "", fmt.Errorf("%w; the entry is kept", err)
 	}
 	return url, nil
+}
+
+// unbuildableURL returns why the entry at rel (data, its file) would
+// have no URL Jekyll can build on the diary's site because of a value in
+// it (an entry.ValueError: a category with ":" where the site's
+// permalink starts the URL with :categories), else nil. A draft is
+// judged as the post it becomes. Other reasons a URL cannot be made (the
+// site's own settings) are not the entry's: url and new report them.
+func (d *Diary) unbuildableURL(rel string, data []byte) error {
+	if entry.IsDraft(rel) {
+		rel = path.Join(entry.PostsDir, "2000-01-01-"+path.Base(rel))
+	}
+	site, err := config.ReadSite(d.Root)
+	if err != nil {
+		return nil
+	}
+	_, _, err = d.postURL(rel, data, site)
+	var verr *entry.ValueError
+	if errors.As(err, &verr) {
+		return verr
+	}
+	return nil
+}
+
+// unbuildable is every reason the entry e (read from data, at rel) would
+// break the build: its values (entry's Check) and its URL on the site.
+func (d *Diary) unbuildable(rel string, data []byte, e *entry.Entry) error {
+	if err := e.Check(); err != nil {
+		return err
+	}
+	return d.unbuildableURL(rel, data)
 }
