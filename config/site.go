@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -49,9 +48,6 @@ type Site struct {
 	// MarkdownExt are the items of markdown_ext, split at ","; nil when
 	// unset.
 	MarkdownExt []string
-	// Defaults are the sets of front matter defaults, in file order;
-	// FrontMatterDefault picks from them as Jekyll does.
-	Defaults []DefaultSet
 	// Plugins are the text items of plugins: (or of gems:, its name
 	// before Jekyll 3.5, when plugins: is not given): the plugins whose
 	// Liquid tags the site's posts may use.
@@ -61,118 +57,13 @@ type Site struct {
 	Theme string
 }
 
-// DefaultSet is one item of _config.yml's defaults: a scope and the
-// front matter values it gives the files it takes in.
-type DefaultSet struct {
-	// Path is scope.path when it is text ("" takes in every path, as a
-	// path that is not text does); Type is scope.type with Jekyll's old
-	// names made new (post is posts), and HasType says it names one.
-	Path    string
-	Type    string
-	HasType bool
-	// Values are the set's scalar values, as text; a value that is not
-	// text (null, a number, false) is "", a list or map is left out.
-	Values map[string]string
-}
-
 // FrontMatterDefault is the value the site's front matter defaults give
 // key for the file at rel (slash-separated, from the site's root) of
 // type typ ("posts" for posts and drafts, "pages"), and whether any set
-// gives one. The rules are Jekyll 4.3's FrontmatterDefaults#find (its
-// lib/jekyll/frontmatter_defaults.rb): a set takes the file in when its
-// type is typ or it names none, and its path is empty, or is text that
-// rel starts with (as text: "work" takes in "work/_posts/x.md", and
-// "/work", whose leading "/" Jekyll does not drop there, nothing), or
-// is a glob that matches rel or one of its folders; of the sets that
-// take it in and give key, the one with the longest path wins, and of
-// paths of one length a later set wins unless it names no type and the
-// one before it does. This is the one matcher of defaults: a layout,
-// a permalink, anything a set gives. TestFrontMatterDefaultJekyll holds
-// it to Jekyll's own.
+// gives one: entry.Site's DefaultText, the one matcher of defaults,
+// held to Jekyll's own by TestFrontMatterDefaultJekyll.
 func (s Site) FrontMatterDefault(rel, typ, key string) (string, bool) {
-	value, found := "", false
-	var old *DefaultSet
-	for i := range s.Defaults {
-		set := &s.Defaults[i]
-		v, ok := set.Values[key]
-		if !ok || !set.applies(rel, typ) {
-			continue
-		}
-		if old == nil || defaultPrecedes(old, set) {
-			value, found, old = v, true, set
-		}
-	}
-	return value, found
-}
-
-// applies is Jekyll's applies?: the set's type and path take rel in.
-func (d *DefaultSet) applies(rel, typ string) bool {
-	if d.HasType && d.Type != typ {
-		return false
-	}
-	if d.Path == "" {
-		return true
-	}
-	if !strings.Contains(d.Path, "*") {
-		return strings.HasPrefix(rel, d.Path)
-	}
-	// Jekyll globs the scope in the site and takes in the files under
-	// what it finds: rel, or one of its folders, matching it.
-	for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
-		if ok, _ := path.Match(d.Path, p); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// defaultPrecedes is Jekyll's has_precedence?: whether set next wins
-// over old, the set that gave the value so far.
-func defaultPrecedes(old, next *DefaultSet) bool {
-	o, n := strings.TrimPrefix(old.Path, "/"), strings.TrimPrefix(next.Path, "/")
-	if len(n) != len(o) {
-		return len(n) >= len(o)
-	}
-	return next.HasType || !old.HasType
-}
-
-// frontMatterSets reads the defaults list, as Jekyll's valid_sets does: an
-// item without a values mapping is left out.
-func frontMatterSets(defaults *yaml.Node) []DefaultSet {
-	if defaults == nil || defaults.Kind != yaml.SequenceNode {
-		return nil
-	}
-	var out []DefaultSet
-	for _, d := range defaults.Content {
-		d = resolve(d)
-		if d == nil || d.Kind != yaml.MappingNode {
-			continue
-		}
-		values := mapValue(d, "values")
-		if values == nil || values.Kind != yaml.MappingNode {
-			continue
-		}
-		set := DefaultSet{Values: map[string]string{}}
-		if scope := mapValue(d, "scope"); scope != nil && scope.Kind == yaml.MappingNode {
-			set.Path = text(mapValue(scope, "path"))
-			if t := mapValue(scope, "type"); t != nil && t.Kind == yaml.ScalarNode {
-				set.Type, set.HasType = t.Value, true
-				switch t.Value {
-				case "post", "page", "draft":
-					set.Type += "s"
-				}
-			}
-		}
-		for i := 0; i+1 < len(values.Content); i += 2 {
-			k, v := resolve(values.Content[i]), resolve(values.Content[i+1])
-			if k == nil || v == nil || k.Kind != yaml.ScalarNode || v.Kind != yaml.ScalarNode {
-				continue
-			}
-			set.Values[k.Value] = text(v)
-		}
-		out = append(out, set)
-	}
-	return out
+	return s.Reading.DefaultText(rel, typ, key)
 }
 
 // ReadSite reads the site's settings as Jekyll does: from _config.yml, or
@@ -243,7 +134,6 @@ func parseSite(p string, data []byte) (site Site, err error) {
 			site.PostLayout = postDefault(v, "layout")
 			site.DefaultPermalink = postDefault(v, "permalink")
 			site.Reading.Defaults = defaultSets(v)
-			site.Defaults = frontMatterSets(v)
 		case "url":
 			site.URL = text(v)
 		case "baseurl":

@@ -151,7 +151,7 @@ func inZone(t time.Time, loc *time.Location) time.Time {
 // readDefaults reads into e and f the values the site's front matter
 // defaults give the file e.Path, before its own front matter.
 func (s *Site) readDefaults(f *fields, e *Entry, loc *time.Location) error {
-	sets := s.defaultsFor(e.Path)
+	sets := s.defaultsFor(e.Path, "posts")
 	if len(sets) == 0 {
 		return nil
 	}

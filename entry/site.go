@@ -360,13 +360,15 @@ func classRune(pattern string, i int) (rune, int) {
 }
 
 // defaultsFor returns the values of the sets of defaults that apply to
-// the file at rel (from the site's root) of the posts collection, in the
-// order to read them so that the last key read wins as Jekyll's
-// FrontmatterDefaults#all merges them: each set that applies, in order;
-// one that takes precedence over the last that did (has_precedence?: a
-// longer scope path, or as long and naming a type) goes after what was
-// read so far, one that does not goes before it.
-func (s *Site) defaultsFor(rel string) []*yaml.Node {
+// the file at rel (from the site's root) of type typ ("posts" for posts
+// and drafts, "pages"), in the order to read them so that the last key
+// read wins as Jekyll's FrontmatterDefaults#all merges them: each set
+// that applies, in order; one that takes precedence over the last that
+// did (has_precedence?: a longer scope path, or as long and naming a
+// type) goes after what was read so far, one that does not goes before
+// it. This is the one matcher of the site's defaults: a post's front
+// matter, its permalink, the layout a new post leaves out.
+func (s *Site) defaultsFor(rel, typ string) []*yaml.Node {
 	if s == nil || len(s.Defaults) == 0 {
 		return nil
 	}
@@ -374,7 +376,7 @@ func (s *Site) defaultsFor(rel string) []*yaml.Node {
 	var old *Default
 	for i := range s.Defaults {
 		d := &s.Defaults[i]
-		if d.HasType && d.Type != "posts" {
+		if d.HasType && d.Type != typ {
 			continue
 		}
 		if d.Path != "" && !pathApplies(d.Path, rel) {
@@ -390,15 +392,21 @@ func (s *Site) defaultsFor(rel string) []*yaml.Node {
 	return out
 }
 
-// pathApplies is FrontmatterDefaults#applies_path? for a scope path
-// without "*": the post's path starts with it (as text: blog takes in
-// blogger/ too). A path with "*" is a glob Jekyll expands on the disk;
-// diary does not, and counts it as not applying.
+// pathApplies is FrontmatterDefaults#applies_path?: the file's path
+// starts with the scope's (as text: blog takes in blogger/ too, and
+// "/blog", whose "/" Jekyll does not drop there, nothing). A path with
+// "*" is a glob that Jekyll expands in the site, taking in the files
+// under what it finds: rel, or one of its folders, matching it.
 func pathApplies(scope, rel string) bool {
-	if strings.Contains(scope, "*") {
-		return false
+	if !strings.Contains(scope, "*") {
+		return strings.HasPrefix(rel, scope)
 	}
-	return strings.HasPrefix(rel, scope)
+	for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
+		if ok, _ := path.Match(scope, p); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // precedes is FrontmatterDefaults#has_precedence?.
@@ -427,13 +435,17 @@ func sanitizeScope(p string) string {
 }
 
 // DefaultText is the text the site's front matter defaults give the key
-// for the file at rel, as the merged defaults hold it: "" when none
-// does, or the value is not text. ok is false when no default names the
-// key.
-func (s *Site) DefaultText(rel, key string) (text string, ok bool) {
-	for _, m := range s.defaultsFor(rel) {
+// for the file at rel of type typ ("posts", "pages"), as the merged
+// defaults hold it (Jekyll 4.3's FrontmatterDefaults#find): "" when
+// none does, or the value is not text. ok is false when no default
+// names the key.
+func (s *Site) DefaultText(rel, typ, key string) (text string, ok bool) {
+	for _, m := range s.defaultsFor(rel, typ) {
 		for i := 0; i+1 < len(m.Content); i += 2 {
 			if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+				if v := m.Content[i+1]; ok && v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+					continue // Jekyll's deep_merge_hashes keeps a value over a nil
+				}
 				ok = true
 				text = ""
 				if sv, isScalar, err := resolve(m.Content[i+1], nil); err == nil && isScalar && sv.kind == kindString {

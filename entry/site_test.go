@@ -158,14 +158,14 @@ func TestDefaultsPrecedence(t *testing.T) {
 	if !e.Published || strings.Join(e.Tags, ",") != "one" || !e.Date.Equal(time.Date(2020, 1, 1, 0, 0, 0, 0, seoul)) {
 		t.Errorf("got %+v: tag from the defaults wins over the post's tags, its own published and the defaults' date", *e)
 	}
-	if text, ok := defaultsSite.DefaultText("blogger/_posts/2022-01-02-a.md", "title"); !ok || text != "Default" {
+	if text, ok := defaultsSite.DefaultText("blogger/_posts/2022-01-02-a.md", "posts", "title"); !ok || text != "Default" {
 		t.Errorf("DefaultText(blogger/..., title) = %q, %v: blog is a prefix of blogger", text, ok)
 	}
 	// A longer path wins over a shorter one written after it.
 	s := &Site{Defaults: []Default{defaultsSite.Defaults[1], defaultsSite.Defaults[0]}}
 	s.Defaults[0].Path = "blog/_posts"
 	s.Defaults[1].Values = defaultsSite.Defaults[1].Values // title: Default
-	if text, _ := s.DefaultText("blog/_posts/2022-01-02-a.md", "title"); text != "Default" {
+	if text, _ := s.DefaultText("blog/_posts/2022-01-02-a.md", "posts", "title"); text != "Default" {
 		t.Errorf("title %q", text)
 	}
 }

@@ -94,7 +94,7 @@ func siteURL(rel string, data []byte, site config.Site, loc *time.Location) (*en
 	}
 	// The permalink the front matter defaults give this post: by its
 	// path and type, the most specific set winning.
-	permalink, _ := site.Reading.DefaultText(rel, "permalink")
+	permalink, _ := site.Reading.DefaultText(rel, "posts", "permalink")
 	p, err := entry.URL(e, data, entry.URLOptions{
 		Template:    template,
 		Permalink:   permalink,
