@@ -274,6 +274,9 @@ func (s *scanner) one(j *scanJob, buf, relBuf *[]byte) scanResult {
 	if cap(*buf) > 1<<20 {
 		*buf = nil // one huge file: let its buffer go
 	}
+	if err == nil {
+		e.Words = CountWords(Text(data))
+	}
 	if err == nil && e.Date.IsZero() {
 		// Jekyll dates a draft by its modification time.
 		if serr != nil {
