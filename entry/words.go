@@ -2,11 +2,6 @@ package entry
 
 import (
 	"bytes"
-	"context"
-	"path/filepath"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -18,11 +13,18 @@ import (
 // line, then a blank line). A blockquote is the opening one when only
 // blank lines come before it. Search and word counts read this text.
 func Text(data []byte) []byte {
+	_, text := YAMLAndText(data)
+	return text
+}
+
+// YAMLAndText returns the front matter's YAML (nil for none) and Text,
+// from one Split.
+func YAMLAndText(data []byte) (yaml, text []byte) {
 	body := data
 	if p, ok := Split(data); ok {
-		body = p.Body
+		yaml, body = p.YAML, p.Body
 	}
-	return skipOpeningQuote(body)
+	return yaml, skipOpeningQuote(body)
 }
 
 func skipOpeningQuote(body []byte) []byte {
@@ -67,6 +69,9 @@ func CountWords(text []byte) int {
 			space = asciiSpace[c]
 			wordy = 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9'
 			i++
+		} else if c >= 0xEA && c <= 0xED && i+2 < len(text) && hangul(text[i:i+3]) {
+			space, wordy = false, true // a Hangul syllable: a letter
+			i += 3
 		} else {
 			r, size := utf8.DecodeRune(text[i:])
 			i += size
@@ -87,36 +92,8 @@ func CountWords(text []byte) int {
 
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
-// ReadAll reads the files at the slash-separated paths under root in
-// parallel (twice as many readers as there are cores, as Scan reads) and
-// calls fn with each one's bytes, or the error that kept it from being
-// read. fn runs on the readers' goroutines, several at once; data is the
-// reader's buffer, valid only until fn returns. Only regular files are
-// read, never through a symbolic link, as Scan reads them.
-func ReadAll(ctx context.Context, root string, paths []string, fn func(i int, data []byte, err error)) {
-	var next atomic.Int64
-	const chunk = 16
-	workers := min(runtime.GOMAXPROCS(0)*2, (len(paths)+chunk-1)/chunk)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []byte
-			for ctx.Err() == nil {
-				from := int(next.Add(chunk)) - chunk
-				if from >= len(paths) {
-					return
-				}
-				for i := from; i < min(from+chunk, len(paths)); i++ {
-					data, err := readFile(filepath.Join(root, filepath.FromSlash(paths[i])), &buf, -1)
-					fn(i, data, err)
-					if cap(buf) > 1<<20 {
-						buf = nil // one huge file: let its buffer go
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
+// hangul says whether b (3 bytes) is a Hangul syllable, U+AC00..U+D7A3.
+func hangul(b []byte) bool {
+	r := rune(b[0]&0x0F)<<12 | rune(b[1]&0x3F)<<6 | rune(b[2]&0x3F)
+	return b[1]&0xC0 == 0x80 && b[2]&0xC0 == 0x80 && 0xAC00 <= r && r <= 0xD7A3
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 )
 
@@ -57,26 +56,5 @@ func TestScanCountsWords(t *testing.T) {
 		if len(errs) > 0 || len(es) != 1 || es[0].Words != 8 {
 			t.Fatalf("scan %d: %v %+v", i, errs, es)
 		}
-	}
-}
-
-func TestReadAll(t *testing.T) {
-	root := t.TempDir()
-	names := []string{"a.md", "b.md", "missing.md"}
-	os.WriteFile(filepath.Join(root, "a.md"), []byte("A"), 0o644)
-	os.WriteFile(filepath.Join(root, "b.md"), []byte("BB"), 0o644)
-	var mu sync.Mutex
-	got := map[string]string{}
-	ReadAll(context.Background(), root, names, func(i int, data []byte, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			got[names[i]] = "error"
-			return
-		}
-		got[names[i]] = string(data)
-	})
-	if got["a.md"] != "A" || got["b.md"] != "BB" || got["missing.md"] != "error" {
-		t.Fatalf("ReadAll: %v", got)
 	}
 }

@@ -169,3 +169,58 @@ func completeKeys(values bool) cobra.CompletionFunc {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 }
+
+// completeSearch completes a search query's tag: and category: values
+// with those the diary's entries have, and offers tag: and category:
+// themselves.
+func completeSearch(g *globals) cobra.CompletionFunc {
+	return func(c *cobra.Command, a []string, typed string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		neg := strings.HasPrefix(typed, "-")
+		word := strings.TrimPrefix(typed, "-")
+		var field string
+		for _, f := range []string{"tag:", "category:"} {
+			if strings.HasPrefix(word, f) {
+				field = f
+			}
+		}
+		if field == "" {
+			if neg && word == "" {
+				return nil, cobra.ShellCompDirectiveNoFileComp // a flag: cobra offers those
+			}
+			var out []cobra.Completion
+			for _, f := range []string{"tag:", "category:"} {
+				if strings.HasPrefix(f, word) && word != "" {
+					out = append(out, cobra.Completion(strings.TrimSuffix(typed, word)+f))
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		}
+		d, err := app.Open(g.options())
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		entries, _, err := d.List(c.Context(), app.ListOptions{Drafts: true})
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		seen := map[string]bool{}
+		var out []cobra.Completion
+		prefix := strings.TrimSuffix(typed, strings.TrimPrefix(word, field))
+		for _, e := range entries {
+			vals := e.Tags
+			if field == "category:" {
+				vals = e.Categories
+			}
+			for _, v := range vals {
+				if strings.ContainsAny(v, " \t\"") || seen[v] {
+					continue
+				}
+				seen[v] = true
+				if cand := prefix + v; strings.HasPrefix(cand, typed) {
+					out = append(out, cobra.Completion(cand))
+				}
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}

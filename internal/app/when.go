@@ -147,3 +147,19 @@ func relativeDay(w []string, today time.Weekday) (days, n int, ok bool) {
 	}
 	return 0, 0, false
 }
+
+// whenDay reads a day as --date takes it (see entryDate) for the flag or
+// argument named flag, and returns its midnight in loc: search's --since
+// and --until, on-this-day's DATE. "" is the zero time.
+func (d *Diary) whenDay(s, flag string) (time.Time, error) {
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, nil
+	}
+	loc := d.Config.Location
+	t, err := entryDate(s, d.opts.now(), loc)
+	if err != nil {
+		return time.Time{}, Usagef("%s %q is not a date diary reads: use %s", flag, s, dateForms)
+	}
+	y, m, day := t.Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, loc), nil
+}

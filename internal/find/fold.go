@@ -150,14 +150,16 @@ var inert = func() (t [2][1024]bool) {
 }()
 
 // lowerInert writes raw with ASCII letters lowered into buf and says
-// whether every character of raw beyond ASCII is inert.
-func lowerInert(buf, raw []byte, accents bool) ([]byte, bool) {
+// whether every character of raw beyond ASCII is inert, and whether all
+// of them are Hangul syllables (then raw is NFC: only a conjoining jamo
+// after one, which is no syllable, could compose with it).
+func lowerInert(buf, raw []byte, accents bool) ([]byte, bool, bool) {
 	tab := &inert[0]
 	if accents {
 		tab = &inert[1]
 	}
 	buf = append(buf[:0], raw...)
-	ok := true
+	ok, simple := true, true
 	for i := 0; i < len(buf); i++ {
 		c := buf[i]
 		switch {
@@ -167,12 +169,20 @@ func lowerInert(buf, raw []byte, accents bool) ([]byte, bool) {
 			}
 		case c < 0xC0: // a continuation byte
 		case c >= 0xE0 && c < 0xF0 && i+1 < len(buf):
-			if !tab[int(c&0x0F)<<6|int(buf[i+1]&0x3F)] {
+			if i+2 >= len(buf) {
+				ok, simple = false, false
+				break
+			}
+			r := rune(c&0x0F)<<12 | rune(buf[i+1]&0x3F)<<6 | rune(buf[i+2]&0x3F)
+			if !tab[r>>6] {
 				ok = false
 			}
+			if !hangulSyllable(r) {
+				simple = false
+			}
 		default:
-			ok = false
+			ok, simple = false, false
 		}
 	}
-	return buf, ok
+	return buf, ok, simple
 }

@@ -31,6 +31,8 @@ type Matcher struct {
 	offs   []int32
 	nfc    []byte
 	counts []int
+	simple bool // the post is ASCII and Hangul syllables only: NFC already
+	pos    []int32
 }
 
 // NewMatcher returns a Matcher of q.
@@ -95,7 +97,11 @@ type Snippet struct {
 
 // Match matches the post d, whose file holds raw (front matter and body),
 // and returns its Hit, or nil. width is the snippet's width in cells.
-func (m *Matcher) Match(d *Doc, raw []byte, fmYAML, text []byte, width int) *Hit {
+//
+// split cuts raw into its front matter's YAML and the text searched (the
+// body without its disclaimer); it is called only for posts the
+// prefilter lets through.
+func (m *Matcher) Match(d *Doc, raw []byte, split func([]byte) (yaml, text []byte), width int) *Hit {
 	q := m.q
 	// The title, tags and categories: short, folded every time.
 	m.meta = m.meta[:0]
@@ -108,14 +114,16 @@ func (m *Matcher) Match(d *Doc, raw []byte, fmYAML, text []byte, width int) *Hit
 		m.meta = append(m.meta, '\n')
 		m.meta, _ = m.f.Append(m.meta, []byte(v), nil)
 	}
+	m.simple = false
 	if !m.candidate(raw) {
 		return nil
 	}
+	fmYAML, text := split(raw)
 	m.fm, _ = m.f.Append(m.fm[:0], frontMatterValues(fmYAML), nil)
 	// The text: NFC first, so that the offsets of its folding point into
 	// the NFC text the snippet is cut from.
 	nfc := text
-	if !isNFC(text) {
+	if !m.simple && !isNFC(text) {
 		m.nfc = normNFC(m.nfc[:0], text)
 		nfc = m.nfc
 	}
@@ -157,7 +165,7 @@ func (m *Matcher) candidate(raw []byte) bool {
 		}
 	}
 	var ok bool
-	m.lower, ok = lowerInert(m.lower, raw, q.Accents)
+	m.lower, ok, m.simple = lowerInert(m.lower, raw, q.Accents)
 	for i := range q.Words {
 		t := &q.Words[i]
 		if bytes.Contains(m.meta, t.folded) {
@@ -228,7 +236,14 @@ func (m *Matcher) snippet(text []byte, width int) Snippet {
 	}
 	// Forward to width cells, white space made single spaces.
 	var out []byte
-	pos := map[int]int{} // text offset -> out offset, at character starts
+	// pos[i]: where text[start+i] is in out, for character starts.
+	pos := m.pos[:0]
+	setPos := func(at, o int) {
+		for len(pos) <= at-start {
+			pos = append(pos, -1)
+		}
+		pos[at-start] = int32(o)
+	}
 	cells := 0
 	end := start
 	prefix := start > 0
@@ -242,7 +257,7 @@ func (m *Matcher) snippet(text []byte, width int) Snippet {
 		w := runewidth.RuneWidth(r)
 		if r == ' ' || r == '\n' || r == '\t' || r == '\r' {
 			if space {
-				pos[end] = len(out)
+				setPos(end, len(out))
 				end += size
 				continue
 			}
@@ -253,16 +268,17 @@ func (m *Matcher) snippet(text []byte, width int) Snippet {
 		if cells+w > width-1 {
 			break
 		}
-		pos[end] = len(out)
+		setPos(end, len(out))
 		out = utf8.AppendRune(out, r)
 		cells += w
 		end += size
 	}
-	pos[end] = len(out)
+	setPos(end, len(out))
 	if end < len(text) {
 		out = bytes.TrimRight(out, " ")
 		out = append(out, "…"...)
 	}
+	m.pos = pos
 	s := Snippet{Text: string(out)}
 	// The marks: every match whose characters lie in [start, end).
 	for i := range m.q.Words {
@@ -285,9 +301,7 @@ func (m *Matcher) snippet(text []byte, width int) Snippet {
 				}
 				continue
 			}
-			os, ok1 := pos[ts]
-			oe, ok2 := pos[te]
-			if ok1 && ok2 && oe > os {
+			if os, oe := int(pos[ts-start]), int(pos[te-start]); os >= 0 && oe > os {
 				s.Marks = append(s.Marks, [2]int{os, oe})
 			}
 		}
