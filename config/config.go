@@ -33,13 +33,13 @@ var (
 
 // keys in the order `diary config list` shows them.
 var keys = []string{
-	"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone",
+	"author", "category", "category_style", "tag_style", "layout", "disclaimer", "date_format", "timezone",
 	"slug", "ext", "folders", "front_matter", "assets", "editor", "remote", "branch", "host", "timeout",
 	"autosync", "watch_interval", "repo",
 }
 
 // Keys returns the setting names, in the order `diary config list` shows
-// them: author, category, category_style, layout, disclaimer, date_format,
+// them: author, category, category_style, tag_style, layout, disclaimer, date_format,
 // timezone, slug, ext, folders, front_matter, assets, editor, remote, branch, host, timeout,
 // autosync, watch_interval, repo.
 func Keys() []string {
@@ -50,14 +50,15 @@ func Keys() []string {
 var descriptions = map[string]string{
 	"author":         "front matter author (default: git user.name)",
 	"category":       "the default category of new entries (default: none)",
-	"category_style": "single (category: A) or list (categories: [A, B]), learned by diary init",
+	"category_style": "single (category: A), list (categories: [A, B]) or words (categories: A B), learned by diary init",
+	"tag_style":      "list (tags: [a, b]) or words (tags: a b), learned by diary init",
 	"layout":         `front matter layout (default: post; "" for none)`,
 	"disclaimer":     `the blockquote under the front matter ("" for none; several lines allowed)`,
 	"date_format":    "Go layout of front matter date (default: 2006-01-02 15:04:05 -0700)",
 	"timezone":       "IANA name; default: _config.yml's timezone, then the local zone",
 	"slug":           "Jekyll slugify mode: default, raw, pretty, ascii, latin",
 	"ext":            "file extension of new entries (default: md)",
-	"folders":        "none (_posts/) or category (_posts/<category>/)",
+	"folders":        "none (_posts/), category (_posts/<category>/) or category/_posts (<category>/_posts/)",
 	"front_matter":   "extra front matter keys of every new entry, a map: {comments: true} (default: none)",
 	"assets":         "where diary attach copies files, below the site (default: assets/img)",
 	"editor":         "the editor, with arguments (default: $VISUAL, $EDITOR, vi)",
@@ -79,9 +80,11 @@ func Values(key string) []string {
 	case "slug":
 		return []string{"default", "raw", "pretty", "ascii", "latin"}
 	case "category_style":
-		return []string{CategorySingle, CategoryList}
+		return []string{CategorySingle, CategoryList, CategoryWords}
+	case "tag_style":
+		return []string{TagList, TagWords}
 	case "folders":
-		return []string{FoldersNone, FoldersCategory}
+		return []string{FoldersNone, FoldersCategory, FoldersCategoryPosts}
 	case "ext":
 		return []string{"md", "markdown", "html"}
 	}
@@ -141,14 +144,26 @@ const (
 	// (CategoryList).
 	CategorySingle = "single"
 	CategoryList   = "list"
+	// A site whose posts write "categories: A B" (Jekyll splits the
+	// text at blanks) gets that, even for one (CategoryWords).
+	CategoryWords = "words"
+	// Tags are written "tags: [a, b]" (TagList), or "tags: a b" as a
+	// site's posts write them (TagWords).
+	TagList  = "list"
+	TagWords = "words"
 	// New posts go into _posts/ (FoldersNone), or into the folder of
 	// their first category, _posts/<category>/ (FoldersCategory).
 	FoldersNone     = "none"
 	FoldersCategory = "category"
-	defaultEditor   = "vi"
-	defaultRemote   = "origin"
-	defaultTimeout  = "60s"
-	defaultAutosync = "false"
+	// Or into <category>/_posts/ (FoldersCategoryPosts), as sites keep
+	// them whose categories are folders of the site (Hydejack): Jekyll
+	// gives a post the names of the folders above its _posts/ as
+	// categories.
+	FoldersCategoryPosts = "category/_posts"
+	defaultEditor        = "vi"
+	defaultRemote        = "origin"
+	defaultTimeout       = "60s"
+	defaultAutosync      = "false"
 	// How often the scheduled sync (diary autosync on) and diary watch
 	// ask the remote for news.
 	defaultWatchInterval = "5m"
@@ -159,8 +174,9 @@ const (
 type Settings struct {
 	Author, Category, Layout, Disclaimer, DateFormat, Timezone, Slug, Ext, Editor, Remote, Branch, Host string
 
-	CategoryStyle string // CategorySingle or CategoryList
-	Folders       string // FoldersNone or FoldersCategory
+	CategoryStyle string // CategorySingle, CategoryList or CategoryWords
+	TagStyle      string // TagList or TagWords
+	Folders       string // FoldersNone, FoldersCategory or FoldersCategoryPosts
 	// FrontMatter is the front_matter setting: a YAML mapping in flow
 	// style ("{comments: true}"), the keys every new entry gets after
 	// diary's own; "" for none.
@@ -209,6 +225,8 @@ func (c *Config) Get(key string) (string, error) {
 		return s.Category, nil
 	case "category_style":
 		return s.CategoryStyle, nil
+	case "tag_style":
+		return s.TagStyle, nil
 	case "folders":
 		return s.Folders, nil
 	case "front_matter":

@@ -103,7 +103,7 @@ func get(t *testing.T, c *Config, key string) string {
 }
 
 func TestKeys(t *testing.T) {
-	want := []string{"author", "category", "category_style", "layout", "disclaimer", "date_format", "timezone", "slug", "ext", "folders", "front_matter", "assets", "editor", "remote", "branch", "host", "timeout", "autosync", "watch_interval", "repo"}
+	want := []string{"author", "category", "category_style", "tag_style", "layout", "disclaimer", "date_format", "timezone", "slug", "ext", "folders", "front_matter", "assets", "editor", "remote", "branch", "host", "timeout", "autosync", "watch_interval", "repo"}
 	if got := Keys(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Keys() = %v", got)
 	}
@@ -120,6 +120,7 @@ func TestDefaults(t *testing.T) {
 		"author":         "",
 		"category":       "",
 		"category_style": "single",
+		"tag_style":      "list",
 		"folders":        "none",
 		"front_matter":   "",
 		"assets":         "assets/img",
@@ -162,8 +163,9 @@ func TestDefaults(t *testing.T) {
 var samples = map[string][4]string{
 	"author":         {"Flag Kim", "Env Kim", "Repo Kim", "User Kim"},
 	"category":       {"f", "e", "r", "u"},
-	"category_style": {"list", "single", "list", "single"},
-	"folders":        {"category", "none", "category", "none"},
+	"category_style": {"list", "single", "words", "single"},
+	"tag_style":      {"words", "list", "words", "list"},
+	"folders":        {"category", "none", "category/_posts", "none"},
 	"front_matter":   {"{a: 1}", "{b: [x, y]}", "{c: true}", "{d: 날}"},
 	"assets":         {"f/img", "e", "assets/r", "u/img/x"},
 	"layout":         {"fl", "en", "re", "us"},

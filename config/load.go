@@ -313,6 +313,7 @@ func Load(opts LoadOptions) (*Config, error) {
 	s.Author = values["author"]
 	s.Category = values["category"]
 	s.CategoryStyle = values["category_style"]
+	s.TagStyle = values["tag_style"]
 	s.Folders = values["folders"]
 	s.FrontMatter = values["front_matter"]
 	s.Assets = values["assets"]
@@ -375,6 +376,8 @@ func defaultValue(key string, env Env, repoDir string, hostname func() (string, 
 		return defaultExt, def, nil
 	case "category_style":
 		return CategorySingle, def, nil
+	case "tag_style":
+		return TagList, def, nil
 	case "folders":
 		return FoldersNone, def, nil
 	case "assets":

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/atomicfile"
 	"github.com/gitdiary/diary/internal/regular"
 )
@@ -21,6 +23,11 @@ type Site struct {
 	Timezone string   // timezone, trimmed; "" when unset or not text
 	Future   bool     // future: true publishes posts dated after the build
 	Exclude  []string // exclude, its text items
+	// Reading is what of the settings decides which files Jekyll reads
+	// as posts and what it gives them before their front matter:
+	// exclude and include as Jekyll 4.3 completes them, and the front
+	// matter defaults; the entry scanner and parser apply it.
+	Reading entry.Site
 	// PostLayout is the layout that front matter defaults give every
 	// post ("" for none): a theme's config (Chirpy, minimal-mistakes)
 	// gives posts theirs there, and a post that names no layout gets it.
@@ -42,6 +49,123 @@ type Site struct {
 	// MarkdownExt are the items of markdown_ext, split at ","; nil when
 	// unset.
 	MarkdownExt []string
+	// Defaults are the sets of front matter defaults, in file order;
+	// FrontMatterDefault picks from them as Jekyll does.
+	Defaults []DefaultSet
+}
+
+// DefaultSet is one item of _config.yml's defaults: a scope and the
+// front matter values it gives the files it takes in.
+type DefaultSet struct {
+	// Path is scope.path when it is text ("" takes in every path, as a
+	// path that is not text does); Type is scope.type with Jekyll's old
+	// names made new (post is posts), and HasType says it names one.
+	Path    string
+	Type    string
+	HasType bool
+	// Values are the set's scalar values, as text; a value that is not
+	// text (null, a number, false) is "", a list or map is left out.
+	Values map[string]string
+}
+
+// FrontMatterDefault is the value the site's front matter defaults give
+// key for the file at rel (slash-separated, from the site's root) of
+// type typ ("posts" for posts and drafts, "pages"), and whether any set
+// gives one. The rules are Jekyll 4.3's FrontmatterDefaults#find (its
+// lib/jekyll/frontmatter_defaults.rb): a set takes the file in when its
+// type is typ or it names none, and its path is empty, or is text that
+// rel starts with (as text: "work" takes in "work/_posts/x.md", and
+// "/work", whose leading "/" Jekyll does not drop there, nothing), or
+// is a glob that matches rel or one of its folders; of the sets that
+// take it in and give key, the one with the longest path wins, and of
+// paths of one length a later set wins unless it names no type and the
+// one before it does. This is the one matcher of defaults: a layout,
+// a permalink, anything a set gives. TestFrontMatterDefaultJekyll holds
+// it to Jekyll's own.
+func (s Site) FrontMatterDefault(rel, typ, key string) (string, bool) {
+	value, found := "", false
+	var old *DefaultSet
+	for i := range s.Defaults {
+		set := &s.Defaults[i]
+		v, ok := set.Values[key]
+		if !ok || !set.applies(rel, typ) {
+			continue
+		}
+		if old == nil || defaultPrecedes(old, set) {
+			value, found, old = v, true, set
+		}
+	}
+	return value, found
+}
+
+// applies is Jekyll's applies?: the set's type and path take rel in.
+func (d *DefaultSet) applies(rel, typ string) bool {
+	if d.HasType && d.Type != typ {
+		return false
+	}
+	if d.Path == "" {
+		return true
+	}
+	if !strings.Contains(d.Path, "*") {
+		return strings.HasPrefix(rel, d.Path)
+	}
+	// Jekyll globs the scope in the site and takes in the files under
+	// what it finds: rel, or one of its folders, matching it.
+	for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
+		if ok, _ := path.Match(d.Path, p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultPrecedes is Jekyll's has_precedence?: whether set next wins
+// over old, the set that gave the value so far.
+func defaultPrecedes(old, next *DefaultSet) bool {
+	o, n := strings.TrimPrefix(old.Path, "/"), strings.TrimPrefix(next.Path, "/")
+	if len(n) != len(o) {
+		return len(n) >= len(o)
+	}
+	return next.HasType || !old.HasType
+}
+
+// frontMatterSets reads the defaults list, as Jekyll's valid_sets does: an
+// item without a values mapping is left out.
+func frontMatterSets(defaults *yaml.Node) []DefaultSet {
+	if defaults == nil || defaults.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []DefaultSet
+	for _, d := range defaults.Content {
+		d = resolve(d)
+		if d == nil || d.Kind != yaml.MappingNode {
+			continue
+		}
+		values := mapValue(d, "values")
+		if values == nil || values.Kind != yaml.MappingNode {
+			continue
+		}
+		set := DefaultSet{Values: map[string]string{}}
+		if scope := mapValue(d, "scope"); scope != nil && scope.Kind == yaml.MappingNode {
+			set.Path = text(mapValue(scope, "path"))
+			if t := mapValue(scope, "type"); t != nil && t.Kind == yaml.ScalarNode {
+				set.Type, set.HasType = t.Value, true
+				switch t.Value {
+				case "post", "page", "draft":
+					set.Type += "s"
+				}
+			}
+		}
+		for i := 0; i+1 < len(values.Content); i += 2 {
+			k, v := resolve(values.Content[i]), resolve(values.Content[i+1])
+			if k == nil || v == nil || k.Kind != yaml.ScalarNode || v.Kind != yaml.ScalarNode {
+				continue
+			}
+			set.Values[k.Value] = text(v)
+		}
+		out = append(out, set)
+	}
+	return out
 }
 
 // ReadSite reads the site's settings as Jekyll does: from _config.yml, or
@@ -64,12 +188,18 @@ func ReadSite(root string) (Site, error) {
 		}
 		return parseSite(p, data)
 	}
-	return Site{}, nil
+	return Site{Reading: entry.Site{Exclude: entry.JekyllExcludes(nil, false, false), Include: entry.JekyllIncludes(nil, false)}}, nil
 }
 
 // parseSite reads the settings from the bytes of the site's file p.
-func parseSite(p string, data []byte) (Site, error) {
-	site := Site{File: p}
+func parseSite(p string, data []byte) (site Site, err error) {
+	site = Site{File: p}
+	var excludeSet, excludeNull, includeSet bool
+	var include []string
+	defer func() {
+		site.Reading.Exclude = entry.JekyllExcludes(site.Exclude, excludeSet, excludeNull)
+		site.Reading.Include = entry.JekyllIncludes(include, includeSet)
+	}()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return site, fmt.Errorf("%s does not parse as YAML: %w", p, err)
@@ -100,6 +230,8 @@ func parseSite(p string, data []byte) (Site, error) {
 		case "defaults":
 			site.PostLayout = postDefault(v, "layout")
 			site.DefaultPermalink = postDefault(v, "permalink")
+			site.Reading.Defaults = defaultSets(v)
+			site.Defaults = frontMatterSets(v)
 		case "url":
 			site.URL = text(v)
 		case "baseurl":
@@ -119,17 +251,66 @@ func parseSite(p string, data []byte) (Site, error) {
 				site.MarkdownExt = strings.Split(t, ",")
 			}
 		case "exclude":
-			site.Exclude = nil
-			if v.Kind == yaml.SequenceNode {
-				for _, x := range v.Content {
-					if x = resolve(x); x != nil && x.Kind == yaml.ScalarNode && x.Tag == "!!str" {
-						site.Exclude = append(site.Exclude, x.Value)
-					}
-				}
-			}
+			site.Exclude = textItems(v)
+			excludeSet, excludeNull = true, v.Kind == yaml.ScalarNode && v.Tag == "!!null"
+		case "include":
+			include, includeSet = textItems(v), true
 		}
 	}
 	return site, nil
+}
+
+// textItems are the text items of a list node; nil for any other node.
+func textItems(v *yaml.Node) []string {
+	var out []string
+	if v.Kind == yaml.SequenceNode {
+		for _, x := range v.Content {
+			if x = resolve(x); x != nil && x.Kind == yaml.ScalarNode && x.Tag == "!!str" {
+				out = append(out, x.Value)
+			}
+		}
+	}
+	return out
+}
+
+// defaultSets are the sets of a defaults list that Jekyll's
+// FrontmatterDefaults#valid_sets keeps (a mapping whose values are a
+// mapping), with their scope as entry.Default holds it: a path that is
+// text ("" for none), a type (post and draft read as posts and drafts,
+// as Jekyll 4.3's update_deprecated_types does).
+func defaultSets(defaults *yaml.Node) []entry.Default {
+	if defaults.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []entry.Default
+	for _, d := range defaults.Content {
+		d = resolve(d)
+		if d == nil || d.Kind != yaml.MappingNode {
+			continue
+		}
+		values := mapValue(d, "values")
+		if values == nil || values.Kind != yaml.MappingNode {
+			continue
+		}
+		set := entry.Default{Values: values}
+		if scope := mapValue(d, "scope"); scope != nil && scope.Kind == yaml.MappingNode {
+			set.Path = text(mapValue(scope, "path"))
+			if t := mapValue(scope, "type"); t != nil {
+				set.HasType = true
+				set.Type = t.Value
+				switch set.Type {
+				case "post":
+					set.Type = "posts"
+				case "draft":
+					set.Type = "drafts"
+				case "page":
+					set.Type = "pages"
+				}
+			}
+		}
+		out = append(out, set)
+	}
+	return out
 }
 
 // text is the value of a scalar node that YAML reads as text, else "".

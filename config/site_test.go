@@ -1,9 +1,12 @@
 package config
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -126,6 +129,98 @@ func TestReadSiteURLSettings(t *testing.T) {
 			site.PostsPermalink != tc.want.PostsPermalink || site.DefaultPermalink != tc.want.DefaultPermalink ||
 			site.PostLayout != tc.want.PostLayout || !slices.Equal(site.MarkdownExt, tc.want.MarkdownExt) {
 			t.Errorf("%s: ReadSite = %+v\nwant %+v", tc.name, site, tc.want)
+		}
+	}
+}
+
+// TestFrontMatterDefaultJekyll: the defaults FrontMatterDefault picks
+// are the ones Jekyll 4.3's own FrontmatterDefaults#find picks, for a
+// config with every kind of scope: typed and untyped sets of one path,
+// longer paths, a path with a leading "/", a glob, the old type names, a
+// null value, an item without values.
+func TestFrontMatterDefaultJekyll(t *testing.T) {
+	ruby, err := exec.LookPath("ruby")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ruby (with Debian's jekyll) is needed to judge the defaults")
+		}
+		t.Skip("no ruby")
+	}
+	dir := t.TempDir()
+	config := `title: t
+defaults:
+  - scope: {path: "", type: posts}
+    values: {layout: single, author: typed}
+  - scope: {path: ""}
+    values: {layout: page, comments: true}
+  - scope: {path: work}
+    values: {layout: work}
+  - scope: {path: /life}
+    values: {layout: slash}
+  - scope: {path: "life/_posts", type: post}
+    values: {layout: life}
+  - scope: {path: "trips/*"}
+    values: {layout: glob}
+  - scope: {path: notes, type: pages}
+    values: {layout: notes}
+  - scope: {path: _drafts}
+    values: {layout: ~}
+  - scope: {path: _posts/2023}
+  - scope: {type: posts}
+    values: {author: later}
+`
+	files := []string{
+		"_posts/2022-01-01-a.md", "work/_posts/2022-01-01-b.md", "workshop/_posts/2022-01-01-c.md",
+		"life/_posts/2022-01-01-d.md", "life/x.md", "trips/seoul/_posts/2022-01-01-e.md", "notes/_posts/2022-01-01-f.md",
+		"_drafts/g.md", "_posts/2023/2023-01-01-h.md", "index.md",
+	}
+	write := func(rel, text string) {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("_config.yml", config)
+	var asks strings.Builder
+	for _, f := range files {
+		write(f, "---\n---\n")
+		for _, typ := range []string{"posts", "pages"} {
+			for _, key := range []string{"layout", "author", "comments"} {
+				fmt.Fprintf(&asks, "%s %s %s\n", f, typ, key)
+			}
+		}
+	}
+	script := `require "jekyll"
+site = Jekyll::Site.new(Jekyll.configuration("source" => ARGV[0], "destination" => ARGV[0] + "/_site", "quiet" => true))
+STDIN.each_line do |l|
+  path, type, key = l.split
+  sets = site.frontmatter_defaults.send(:matching_sets, path, type.to_sym).select { |s| s["values"].key?(key) }
+  v = site.frontmatter_defaults.find(path, type.to_sym, key)
+  puts(sets.empty? ? "-" : v.is_a?(String) ? "=" + v : "=")
+end`
+	cmd := exec.Command(ruby, "-e", script, dir)
+	cmd.Stdin = strings.NewReader(asks.String())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("jekyll: %v\n%s", err, out)
+	}
+	site, err := ReadSite(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for i, ask := range strings.Split(strings.TrimSpace(asks.String()), "\n") {
+		f := strings.Fields(ask)
+		v, ok := site.FrontMatterDefault(f[0], f[1], f[2])
+		got := "-"
+		if ok {
+			got = "=" + v
+		}
+		if i >= len(want) || got != want[i] {
+			t.Errorf("FrontMatterDefault(%s) = %q, Jekyll says %q", ask, got, want[min(i, len(want)-1)])
 		}
 	}
 }

@@ -178,12 +178,16 @@ func validateValue(key, v, where string) error {
 			}
 		}
 	case "category_style":
-		if v != CategorySingle && v != CategoryList {
-			return invalid(where, "category_style %q is not a style: use %s (one category as category: A) or %s (categories: [A] always)", v, CategorySingle, CategoryList)
+		if v != CategorySingle && v != CategoryList && v != CategoryWords {
+			return invalid(where, "category_style %q is not a style: use %s (one category as category: A), %s (categories: [A] always) or %s (categories: A B)", v, CategorySingle, CategoryList, CategoryWords)
+		}
+	case "tag_style":
+		if v != TagList && v != TagWords {
+			return invalid(where, "tag_style %q is not a style: use %s (tags: [a, b]) or %s (tags: a b)", v, TagList, TagWords)
 		}
 	case "folders":
-		if v != FoldersNone && v != FoldersCategory {
-			return invalid(where, "folders %q is not a way to file posts: use %s (all in _posts/) or %s (_posts/<first category>/)", v, FoldersNone, FoldersCategory)
+		if v != FoldersNone && v != FoldersCategory && v != FoldersCategoryPosts {
+			return invalid(where, "folders %q is not a way to file posts: use %s (all in _posts/), %s (_posts/<first category>/) or %s (<first category>/_posts/)", v, FoldersNone, FoldersCategory, FoldersCategoryPosts)
 		}
 	case "slug":
 		for _, m := range slugModes {

@@ -114,7 +114,7 @@ type listCache struct {
 // cacheKey is what a cache must have been written for to be used: this
 // build of diary, this work tree, this time zone. "" (no cache) when the
 // running executable cannot be told apart from others.
-func cacheKey(root string, loc *time.Location) string {
+func cacheKey(root string, loc *time.Location, site *Site) string {
 	exe := executableID()
 	if exe == "" {
 		return ""
@@ -122,7 +122,7 @@ func cacheKey(root string, loc *time.Location) string {
 	if abs, err := filepath.Abs(root); err == nil {
 		root = abs
 	}
-	return exe + "\x00" + root + "\x00" + zoneID(loc)
+	return exe + "\x00" + root + "\x00" + zoneID(loc) + "\x00" + site.key()
 }
 
 // executableID names the build of diary that runs: the path and stat
@@ -335,7 +335,7 @@ func appendDate(b []byte, t time.Time, loc *time.Location) []byte {
 // and read back as it is.
 func cacheableEntry(e *Entry, loc *time.Location) bool {
 	_, ok := dateKind(e.Date, loc)
-	return ok
+	return ok && e.rolled == "" // a warning is not kept: read it again
 }
 
 // decoder reads the cache from one string, so that every string in it

@@ -74,7 +74,7 @@ func sameAsUncached(t testing.TB, root, cache string, opts ScanOptions) string {
 
 func readCache(t testing.TB, path, root string, loc *time.Location) *listCache {
 	t.Helper()
-	c := loadCache(path, cacheKey(root, loc), loc)
+	c := loadCache(path, cacheKey(root, loc, nil), loc)
 	if !c.valid {
 		t.Fatalf("the cache at %s is not valid", path)
 	}

@@ -32,6 +32,12 @@ type Post struct {
 	// template's, the front_matter setting's, -f's). One with a key of
 	// OwnKeys, or a key given before, is not written.
 	Extra []Field
+
+	// CategoryWords and TagWords write the words as one text,
+	// "categories: A B" and "tags: a b", which Jekyll splits at blanks,
+	// as the site's own posts write them; a word with a blank in it
+	// cannot be written so, and is written in a list.
+	CategoryWords, TagWords bool
 }
 
 // ErrBadTitle is returned by CleanTitle for a title with nothing in it.
@@ -74,7 +80,9 @@ func (p *Post) Render() []byte {
 	}
 	field(&b, "date", quoteDate(p.Date.Format(p.DateFormat)))
 	switch {
-	case len(p.Categories) == 1 && !p.CategoryList:
+	case len(p.Categories) > 0 && p.CategoryWords && wordsOnly(p.Categories):
+		field(&b, "categories", quoteScalar(strings.Join(p.Categories, " "), false))
+	case len(p.Categories) == 1 && !p.CategoryList && !p.CategoryWords:
 		field(&b, "category", quoteScalar(p.Categories[0], false))
 	case len(p.Categories) > 0:
 		field(&b, "categories", listText(p.Categories))
@@ -82,7 +90,10 @@ func (p *Post) Render() []byte {
 	if p.Layout != "" {
 		field(&b, "layout", quoteScalar(p.Layout, false))
 	}
-	if len(p.Tags) > 0 {
+	switch {
+	case len(p.Tags) > 0 && p.TagWords && wordsOnly(p.Tags):
+		field(&b, "tags", quoteScalar(strings.Join(p.Tags, " "), false))
+	case len(p.Tags) > 0:
 		field(&b, "tags", listText(p.Tags))
 	}
 	seen := map[string]bool{}
@@ -104,6 +115,18 @@ func (p *Post) Render() []byte {
 	}
 	b.WriteString(body)
 	return []byte(b.String())
+}
+
+// wordsOnly reports whether Jekyll splits the words, joined by a blank,
+// back into the same words: none is empty or holds a blank (Ruby's
+// String#split splits at runs of whitespace).
+func wordsOnly(words []string) bool {
+	for _, w := range words {
+		if w == "" || len(strings.Fields(w)) != 1 || strings.Fields(w)[0] != w {
+			return false
+		}
+	}
+	return true
 }
 
 // listText writes words as a YAML flow sequence, [A, B], each quoted

@@ -127,7 +127,9 @@ type fmParser struct {
 }
 
 // parseFast is Parse for the common case; see the top of this file.
-func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry, bool) {
+// The site's front matter defaults are read as Parse reads them (they
+// are YAML nodes already), before the front matter.
+func parseFast(site *Site, path string, data []byte, loc *time.Location, draft bool) (*Entry, bool) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -150,6 +152,9 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 	var p fmParser
 	p.e, p.loc, p.seqIndent = e, loc, -1
 	p.f.slug = slug
+	if site.readDefaults(&p.f, e, loc) != nil {
+		return nil, false
+	}
 	for len(fm) > 0 {
 		i := bytes.IndexByte(fm, '\n')
 		line := fm[:i] // the front matter ends before a line, so i >= 0
@@ -188,7 +193,7 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 			switch keyKind(p.pending) {
 			case keyCategories, keyTags, keyCategory, keyTag:
 				name, null, ok := itemName(&v, loc)
-				if !ok {
+				if !ok || keyKind(p.pending) == keyCategories && typedItem(&v, loc) {
 					return nil, false
 				}
 				if !null {
@@ -236,7 +241,7 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 		if rest[0] == '[' {
 			kind := keyKind(key)
 			keep := kind == keyCategories || kind == keyTags || kind == keyCategory || kind == keyTag
-			v, tail, ok = flowList(rest[1:], keep, loc)
+			v, tail, ok = flowList(rest[1:], keep, kind == keyCategories, loc)
 		} else {
 			v, tail, ok = scalarValue(rest, false)
 		}
@@ -250,6 +255,7 @@ func parseFast(path string, data []byte, loc *time.Location, draft bool) (*Entry
 	if err := p.f.finish(e); err != nil {
 		return nil, false
 	}
+	e.Date = inZone(e.Date, loc)
 	return e, true
 }
 
@@ -267,6 +273,18 @@ func itemName(v *fmValue, loc *time.Location) (name string, null, ok bool) {
 		return "", false, false
 	}
 	return sv.text, sv.kind == kindNull, true
+}
+
+// typedItem reports whether a list item is a plain scalar Psych reads
+// as no string (a number, a boolean, a date): Parse keeps such a
+// category beside its text (fields.categories), which parseFast leaves
+// to it.
+func typedItem(v *fmValue, loc *time.Location) bool {
+	if !v.plain || v.null {
+		return false
+	}
+	sv, err := resolvePlain(string(v.b), loc)
+	return err != nil || sv.kind != kindString && sv.kind != kindNull
 }
 
 // flush gives the pending key its value: the list below it, or null.
@@ -305,6 +323,9 @@ func (p *fmParser) set(key []byte, v *fmValue) bool {
 	default:
 		sv.text = string(v.b)
 	}
+	if !v.seq && sv.kind == kindNull && f.setBy[kind] != 0 {
+		return false // a null over a default: Parse keeps the default
+	}
 	switch kind {
 	case keyTitle, keyAuthor, keyLayout:
 		if v.seq {
@@ -324,15 +345,18 @@ func (p *fmParser) set(key []byte, v *fmValue) bool {
 		case v.seq:
 			return false
 		case sv.kind == kindDate || sv.kind == kindTime:
-			e.Date = sv.t
+			e.Date, e.rolled = sv.t, ""
 		case sv.kind != kindString || sv.text == "":
 			return false
 		default:
-			t, err := parseDate(sv.text, p.loc)
+			t, rolled, err := parseDate(sv.text, p.loc)
 			if err != nil {
 				return false
 			}
-			e.Date = t
+			e.Date, e.rolled = t, ""
+			if rolled {
+				e.rolled = strings.TrimSpace(sv.text)
+			}
 		}
 	case keyCategory, keyTag:
 		var names []string
@@ -354,11 +378,11 @@ func (p *fmParser) set(key []byte, v *fmValue) bool {
 			names = v.items
 		case sv.kind == kindString:
 			names = strings.Fields(sv.text)
-		case sv.kind != kindNull:
-			names = []string{sv.text}
+		case sv.kind != kindNull && kind == keyCategories:
+			return false // Parse refuses it
 		}
 		if kind == keyCategories {
-			f.cats = names
+			f.cats, f.catsTyped, f.catsNested = names, nil, ""
 		} else {
 			f.tags = names
 		}
@@ -372,13 +396,13 @@ func (p *fmParser) set(key []byte, v *fmValue) bool {
 // in, which only ParseDate's first layout (a date alone, which a string
 // with a space never is) would come before: that saves the errors of
 // the layouts that fail.
-func parseDate(s string, loc *time.Location) (time.Time, error) {
+func parseDate(s string, loc *time.Location) (time.Time, bool, error) {
 	if t := strings.TrimSpace(s); len(t) == len("2006-01-02 15:04:05 -0700") && t[10] == ' ' {
 		if d, err := time.ParseInLocation("2006-1-2 15:04:05 -0700", t, loc); err == nil {
-			return d, nil
+			return d, false, nil
 		}
 	}
-	return ParseDate(s, loc)
+	return parseDateRolled(s, loc)
 }
 
 // plainLine reports whether a line of front matter (without its line
@@ -597,8 +621,10 @@ func hexDigits(s []byte) bool {
 }
 
 // flowList reads [a, b] after its "[", on one line, of scalars only;
-// with keep, their names (as itemName reads them) go to items.
-func flowList(s []byte, keep bool, loc *time.Location) (fmValue, []byte, bool) {
+// with keep, their names (as itemName reads them) go to items; with
+// untyped, it declines a list with an item that is no string
+// (typedItem).
+func flowList(s []byte, keep, untyped bool, loc *time.Location) (fmValue, []byte, bool) {
 	v := fmValue{seq: true}
 	s = bytes.TrimLeft(s, " ")
 	if len(s) > 0 && s[0] == ']' {
@@ -611,7 +637,7 @@ func flowList(s []byte, keep bool, loc *time.Location) (fmValue, []byte, bool) {
 		}
 		if keep {
 			name, null, ok := itemName(&item, loc)
-			if !ok {
+			if !ok || untyped && typedItem(&item, loc) {
 				return fmValue{}, nil, false
 			}
 			if !null {

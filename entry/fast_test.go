@@ -7,20 +7,28 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 // sameAsParse fails unless parseFast either declines data or returns
 // exactly what Parse returns for it.
 func sameAsParse(t testing.TB, path string, data []byte, loc *time.Location, draft bool) (accepted bool) {
 	t.Helper()
-	got, ok := parseFast(path, data, loc, draft)
+	return sameAsParseOn(t, nil, path, data, loc, draft)
+}
+
+// sameAsParseOn is sameAsParse for a post of site.
+func sameAsParseOn(t testing.TB, site *Site, path string, data []byte, loc *time.Location, draft bool) (accepted bool) {
+	t.Helper()
+	got, ok := parseFast(site, path, data, loc, draft)
 	if !ok {
 		if got != nil {
 			t.Fatalf("parseFast declined %q but returned %+v", data, got)
 		}
 		return false
 	}
-	want, err := Parse(path, data, loc, draft)
+	want, err := site.Parse(path, data, loc, draft)
 	if err != nil {
 		t.Fatalf("parseFast read %q (%s) as %+v; Parse fails: %v", data, path, got, err)
 	}
@@ -67,6 +75,24 @@ var commonShapes = []string{
 // parseShapes are front matter shapes: the common ones, those TestParse
 // tries, and those parseFast may leave to Parse.
 var parseShapes = append(append([]string(nil), commonShapes...),
+	// Issue 20: no front matter, zone names, days a month lacks, tags
+	// twice, categories that are numbers.
+	"# H\n", "", "Text\r\n---\ntitle: x\n---\n", "\ufeffText\n",
+	"---\ndate: 2016-04-02 08:10 CEST\n---\n",
+	"---\ndate: 2016-04-02 08:10 kst\n---\n",
+	"---\ndate: '2016-04-02 08:10:00 PDT'\n---\n",
+	"---\ndate: 2016-04-02 08:10 Z\n---\n",
+	"---\ndate: 2016-04-02 08:10 PM\n---\n",
+	"---\ndate: 2026-02-30\n---\n",
+	"---\ndate: 2026-02-31 10:00\n---\n",
+	"---\ndate: 2026-02-29 10:00:00 +0900\n---\n",
+	"---\ndate: 2026-02-32\n---\n",
+	"---\ntags: [docker, k8s, docker]\ncategories: [a, a, b]\n---\n",
+	"---\ntags:\n- a\n- a\ncategories: 2024\n---\n",
+	"---\ncategories: [2024, a, yes]\n---\n",
+	"---\ncategories:\n- 12\n- b\n---\n",
+	"---\ncategories:\ncategory: x\n---\n",
+	"---\ntags: 12\n---\n",
 	// TestParse's.
 	"---\ntitle: A\ndate: 2022-01-02\n---\n",
 	"---\ndate: 2022-01-02 23:30:00 -0700\n---\n",
@@ -130,7 +156,45 @@ var parseShapes = append(append([]string(nil), commonShapes...),
 var shapeNames = []string{
 	"_posts/2022-01-02-a.md", "_posts/2021-3-4-a.md", "_drafts/a.md", "_posts/99-99-99-a.md",
 	"_posts/sub/2022-01-02-b.markdown", "_posts/2022-01-02-.md", "_posts/2022-01-02-a",
+	"blog/_posts/2022-01-02-c.md", "blog/_drafts/d.md", "_posts/2023-02-29-e.md",
 }
+
+// defaultsSite is a site whose front matter defaults give posts every
+// key Parse reads (issue 20, item 6), by path and type: the fast path
+// must read them as Parse does.
+var defaultsSite = func() *Site {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(`
+- {scope: {path: "", type: posts}, values: {layout: post, author: Me, tags: [d]}}
+- {scope: {path: blog}, values: {category: fromdefaults, categories: [dc, 2024], title: Default}}
+- {scope: {path: _posts/2022}, values: {published: false, date: 2020-01-01, tag: one}}
+- {scope: {path: _drafts, type: pages}, values: {title: Never}}
+`), &doc); err != nil {
+		panic(err)
+	}
+	s := &Site{}
+	for _, d := range doc.Content[0].Content {
+		set := Default{}
+		for i := 0; i < len(d.Content); i += 2 {
+			switch d.Content[i].Value {
+			case "values":
+				set.Values = d.Content[i+1]
+			case "scope":
+				sc := d.Content[i+1]
+				for j := 0; j < len(sc.Content); j += 2 {
+					switch sc.Content[j].Value {
+					case "path":
+						set.Path = sc.Content[j+1].Value
+					case "type":
+						set.Type, set.HasType = sc.Content[j+1].Value, true
+					}
+				}
+			}
+		}
+		s.Defaults = append(s.Defaults, set)
+	}
+	return s
+}()
 
 func TestParseFastAgreesWithParse(t *testing.T) {
 	fixture, err := os.ReadFile(filepath.Join("testdata", "2022-04-30-personal-diary.md"))
@@ -141,7 +205,9 @@ func TestParseFastAgreesWithParse(t *testing.T) {
 	for _, loc := range []*time.Location{seoul, time.UTC, nil, time.FixedZone("X", 9*3600)} {
 		for _, s := range shapes {
 			for _, name := range shapeNames {
-				sameAsParse(t, name, []byte(s), loc, strings.HasPrefix(name, DraftsDir))
+				draft := strings.Contains(name, DraftsDir)
+				sameAsParse(t, name, []byte(s), loc, draft)
+				sameAsParseOn(t, defaultsSite, name, []byte(s), loc, draft)
 			}
 		}
 	}
@@ -187,6 +253,7 @@ func FuzzParseFast(f *testing.F) {
 		p := shapeNames[int(name)%len(shapeNames)]
 		sameAsParse(t, p, data, seoul, draft)
 		sameAsParse(t, p, data, time.UTC, draft)
+		sameAsParseOn(t, defaultsSite, p, data, seoul, draft)
 	})
 }
 
@@ -229,9 +296,9 @@ func TestEntryFields(t *testing.T) {
 	for i := range typ.NumField() {
 		names = append(names, typ.Field(i).Name)
 	}
-	want := "Path Title Author Date Categories Tags Layout Published Draft Words" // Words: set by Scan, after either parser
+	want := "Path Title Author Date Categories Tags Layout Published Draft Words rolled" // Words: set by Scan, after either parser
 	if got := strings.Join(names, " "); got != want {
-		t.Fatalf("Entry has the fields %s; parseFast (fast.go) and the list cache (cache.go) know only %s: teach them the new ones, and bump cacheVersion", got, want)
+		t.Fatalf("Entry has the fields %s; parseFast (fast.go) and the list cache (cache.go) know only %s: teach them the new ones, and bump cacheVersion (rolled: an entry with a warning is not cached)", got, want)
 	}
 }
 
@@ -251,7 +318,7 @@ func BenchmarkParse(b *testing.B) {
 	b.Run("fast", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, ok := parseFast("_posts/2022-04-30-personal-diary.md", data, seoul, false); !ok {
+			if _, ok := parseFast(nil, "_posts/2022-04-30-personal-diary.md", data, seoul, false); !ok {
 				b.Fatal("declined")
 			}
 		}

@@ -31,36 +31,18 @@ const (
 // an extension (Jekyll::Document::DATE_FILENAME_MATCHER).
 var postName = regexp.MustCompile(`^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$`)
 
-// siteExcludes are the folders of a site Jekyll 4.3 excludes by default
-// (Jekyll::Configuration::DEFAULTS "exclude"), which it does not search for
-// _posts. A site's own exclude: list is not read here.
-var siteExcludes = map[string]bool{
-	"gemfiles": true, "node_modules": true, "vendor/bundle": true, "vendor/cache": true,
-	"vendor/gems": true, "vendor/ruby": true, ".sass-cache": true, ".jekyll-cache": true,
-}
-
 // hiddenByJekyll reports whether Jekyll's EntryFilter passes over a name:
 // one starting with ".", "_", "#" or "~", or ending with "~" (a backup).
 func hiddenByJekyll(name string) bool {
 	return name == "" || strings.ContainsRune("._#~", rune(name[0])) || strings.HasSuffix(name, "~")
 }
 
-// siteDir reports whether Jekyll reads the folder rel (slash-separated,
-// from the site's root; "" for the root) looking for _posts and _drafts:
-// every folder on the way is one EntryFilter passes, and none is excluded.
-func siteDir(rel string) bool {
-	if rel == "" {
-		return true
-	}
-	if siteExcludes[rel] {
-		return false
-	}
-	for _, c := range strings.Split(rel, "/") {
-		if hiddenByJekyll(c) {
-			return false
-		}
-	}
-	return true
+// SiteFolder reports whether Jekyll reads the folder rel of a site
+// (slash-separated, "" for the root) looking for _posts and _drafts: no
+// folder on the way is one Jekyll passes over or excludes by default.
+func SiteFolder(rel string) bool {
+	var s *Site
+	return s.orJekyll().readsDir(rel, func(string) bool { return true })
 }
 
 // magicDir splits a slash-separated path from the site's root at the
@@ -81,47 +63,19 @@ func magicDir(p string) (site, magic, rest string) {
 	return "", "", ""
 }
 
-// inMagicDir reports whether Jekyll reads rest, a path inside a _posts or
-// _drafts folder: Reader#get_entries globs **/* there (no hidden folder at
-// any depth) and EntryFilter passes over a path whose first name or base
-// name it hides.
-func inMagicDir(rest string) bool {
-	if rest == "" || strings.HasSuffix(rest, ".") {
-		return false
-	}
-	first, _, _ := strings.Cut(rest, "/")
-	if hiddenByJekyll(first) || hiddenByJekyll(path.Base(rest)) {
-		return false
-	}
-	for _, c := range strings.Split(rest, "/") {
-		if c == "" || c[0] == '.' {
-			return false
-		}
-	}
-	return true
-}
-
 // IsPost reports whether p (slash-separated, from the site's root) is a
 // file Jekyll reads as a post: in a _posts folder of the site, or of one
 // of its folders (a/_posts/, whose posts Jekyll puts in category a), at
 // any depth inside it, named YYYY-MM-DD-SLUG.EXT with any extension
 // (Jekyll's PostReader takes every name DATE_FILENAME_MATCHER matches:
-// .md, .markdown, .mkdn, .html, .txt alike), and not hidden by Jekyll.
-func IsPost(p string) bool {
-	site, magic, rest := magicDir(p)
-	if magic != PostsDir || !siteDir(site) || !inMagicDir(rest) {
-		return false
-	}
-	_, ok := nameDate(path.Base(rest))
-	return ok
-}
+// .md, .markdown, .mkdn, .html, .txt alike), and not hidden by Jekyll's
+// EntryFilter with Jekyll's own exclude and include (Site.IsPost is the
+// same with a site's).
+func IsPost(p string) bool { return jekyllSite.IsPost(p) }
 
 // IsDraft reports whether p is a file of a _drafts folder, as IsPost
 // finds _posts folders.
-func IsDraft(p string) bool {
-	site, magic, rest := magicDir(p)
-	return magic == DraftsDir && siteDir(site) && inMagicDir(rest)
-}
+func IsDraft(p string) bool { return jekyllSite.IsDraft(p) }
 
 // draftPath reports whether a path Scan found is a draft's: in a _drafts
 // folder, or that folder itself when it is a file.
@@ -223,6 +177,26 @@ func PostFolder(categories []string, byCategory bool) string {
 		return PostsDir
 	}
 	return PostsDir + "/" + name
+}
+
+// CategoryPostsFolder is the folder, slash-separated and relative to the
+// site, that a new post with these categories goes into on a site that
+// keeps each category's posts in <category>/_posts/: Jekyll gives a post
+// the names of the folders above its _posts/ as its first categories
+// (Document#categories_from_path), so the folder is named by the first
+// category exactly as it is, not by a slug of it, which would be another
+// category. A category that cannot be one folder Jekyll reads (a "/" or
+// a character a file system refuses, a leading "." or "_", a name Jekyll
+// excludes) leaves the post in _posts/.
+func CategoryPostsFolder(categories []string) string {
+	if len(categories) == 0 {
+		return PostsDir
+	}
+	c := categories[0]
+	if c == "" || c != strings.TrimSpace(c) || safeSlug(c) != c || !SiteFolder(c) || len(c) > maxName || c == PostsDir || c == DraftsDir {
+		return PostsDir
+	}
+	return c + "/" + PostsDir
 }
 
 // safeSlug makes a slug usable as one file name on every system. Jekyll's

@@ -194,8 +194,11 @@ type urlFields struct {
 func urlKeys(data []byte) (urlFields, error) {
 	var f urlFields
 	parts, ok := Split(data)
+	if !ok && parts.Opener != nil {
+		return f, errors.New("its front matter is not closed: add a --- line after it")
+	}
 	if !ok {
-		return f, errors.New("it has no front matter Jekyll reads: add a --- block at its top")
+		return f, nil // no front matter: no keys of its own (issue 20)
 	}
 	m, err := Mapping(parts)
 	if err != nil || m == nil {

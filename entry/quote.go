@@ -2,6 +2,8 @@ package entry
 
 import (
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Body returns what follows the front matter, or nil when the file has
@@ -89,4 +91,50 @@ func CategoriesAsList(data []byte) (list, ok bool) {
 		}
 	}
 	return list, ok
+}
+
+// How a post writes a list key (ListStyle).
+const (
+	StyleSingle = "single" // category: A, one text taken whole
+	StyleList   = "list"   // a YAML list, flow or block
+	StyleWords  = "words"  // categories: A B, tags: a b: Jekyll splits the text at blanks
+)
+
+// ListStyle says how the front matter of data writes key (category,
+// categories or tags): StyleList for a YAML list, StyleWords for a text
+// under categories or tags, StyleSingle for a text under category; ""
+// when the key is missing, null or empty, or the front matter does not
+// parse. init uses it to learn a site's categories and tags style.
+func ListStyle(data []byte, key string) string {
+	parts, ok := Split(data)
+	if !ok {
+		return ""
+	}
+	m, err := Mapping(parts)
+	if err != nil || m == nil || m.Kind != yaml.MappingNode {
+		return ""
+	}
+	style := ""
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != key {
+			continue
+		}
+		v := m.Content[i+1]
+		for v.Kind == yaml.AliasNode && v.Alias != nil {
+			v = v.Alias
+		}
+		// The last of a key given twice, as Psych takes it.
+		switch {
+		case v.Kind == yaml.SequenceNode && len(v.Content) > 0:
+			style = StyleList
+		case v.Kind == yaml.ScalarNode && v.Tag != "!!null" && strings.TrimSpace(v.Value) != "":
+			style = StyleWords
+			if key == "category" {
+				style = StyleSingle
+			}
+		default:
+			style = ""
+		}
+	}
+	return style
 }

@@ -25,6 +25,10 @@ import (
 type ScanOptions struct {
 	Drafts   bool           // read _drafts/ as well as _posts/
 	Location *time.Location // the diary's zone, for dates without one
+	// Site is what of the site's _config.yml decides which files are
+	// posts and drafts (exclude, include) and what they hold before
+	// their front matter (defaults); nil for Jekyll's own settings.
+	Site *Site
 
 	// Cache is a file in which Scan keeps what it read, so that the next
 	// Scan reads only the files that changed: see cache.go for when a
@@ -51,11 +55,11 @@ func Scan(ctx context.Context, root string, opts ScanOptions) ([]*Entry, []error
 	if loc == nil {
 		loc = time.Local
 	}
-	s := &scanner{root: root, loc: loc, typed: true, visit: opts.Visit}
+	s := &scanner{root: root, loc: loc, typed: true, site: opts.Site, visit: opts.Visit}
 	// The cache loads while the directories are read.
 	var loaded chan struct{}
 	if opts.Cache != "" {
-		if key := cacheKey(root, loc); key != "" {
+		if key := cacheKey(root, loc, opts.Site); key != "" {
 			s.typed = false // every file is statted anyway
 			loaded = make(chan struct{})
 			go func() {
@@ -146,6 +150,7 @@ func Scan(ctx context.Context, root string, opts ScanOptions) ([]*Entry, []error
 type scanner struct {
 	root  string
 	loc   *time.Location
+	site  *Site
 	cache *listCache
 	// typed: the walk keeps only regular files, by their directory
 	// entries. Without it (with a cache, where each file is statted
@@ -275,9 +280,9 @@ func (s *scanner) one(j *scanJob, buf, relBuf *[]byte) scanResult {
 		res.err = err
 		return res
 	}
-	e, ok := parseFast(rel, data, s.loc, d.draft)
+	e, ok := parseFast(s.site, rel, data, s.loc, d.draft)
 	if !ok {
-		e, err = Parse(rel, data, s.loc, d.draft)
+		e, err = s.site.Parse(rel, data, s.loc, d.draft)
 	}
 	if cap(*buf) > 1<<20 {
 		*buf = nil // one huge file: let its buffer go
@@ -322,7 +327,8 @@ var errNoStat = errors.New("not statted")
 
 // walkSite finds the _posts folders (and with drafts, the _drafts
 // folders) of the site where Jekyll's Reader finds them: at the root,
-// and in every folder of the site Jekyll reads (see siteDir), at any
+// and in every folder of the site Jekyll reads (each that its
+// EntryFilter passes, with the site's exclude and include), at any
 // depth. rel is the folder to search, "" for the root. Only directory
 // entries are read here, no file is statted: a site's folders of images
 // cost a directory read each.
@@ -355,7 +361,7 @@ func (s *scanner) walkSite(rel string, drafts bool) {
 			if drafts {
 				s.walk(child, true)
 			}
-		case d.IsDir() && siteDir(child):
+		case d.IsDir() && !s.site.rejects(rel, name, s.isDir):
 			subdirs = append(subdirs, child)
 		}
 	}
@@ -396,7 +402,48 @@ func skipDir(name string, top bool) bool {
 	return name[0] == '.' || top && strings.ContainsRune("_#~", rune(name[0]))
 }
 
+// isDir reports whether rel (from the root) is a folder, as Ruby's
+// File.directory? says (through links): only asked for the rare pattern
+// that names a folder with a "/" after it.
+func (s *scanner) isDir(rel string) bool {
+	fi, err := os.Stat(filepath.Join(s.root, filepath.FromSlash(rel)))
+	return err == nil && fi.IsDir()
+}
+
+// filesOf says how walkDir tests the names of the folder rel: full, each
+// file by the site's whole filter (Site.readsFile); else by its name
+// alone (hiddenByJekyll), which is the filter when no exclude pattern
+// can reach into rel and no include pattern can let a hidden name in.
+// magic is the _posts or _drafts folder rel is in.
+func (s *scanner) filesOf(rel string) (magic string, full bool) {
+	site, m, _ := magicDir(rel + "/x")
+	return joinRel(site, m), s.site.mayInclude() || s.site.mayExclude(rel)
+}
+
 func (s *scanner) walkDir(p, rel string, draft, top bool) {
+	magic, full := s.filesOf(rel)
+	// hidden is whether Jekyll passes over the file name of the folder
+	// (the folder's own names are passed over by skipDir).
+	hidden := func(name string) bool {
+		if !full {
+			return hiddenByJekyll(name)
+		}
+		return name[0] == '.' || !s.site.readsFile(magic, rel[len(magic)+1:]+"/"+name)
+	}
+	if rel == magic {
+		hidden = func(name string) bool {
+			if !full {
+				return hiddenByJekyll(name)
+			}
+			return name[0] == '.' || !s.site.readsFile(magic, name)
+		}
+	}
+	skip := func(name string) bool {
+		if full && s.site.mayInclude() {
+			return name[0] == '.' // an include may let it in: its files say
+		}
+		return skipDir(name, top)
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		s.errs = append(s.errs, walkError{rel, draft, err})
@@ -418,10 +465,10 @@ func (s *scanner) walkDir(p, rel string, draft, top bool) {
 			name := d.Name()
 			switch {
 			case d.IsDir():
-				if !skipDir(name, top) {
+				if !skip(name) {
 					subdirs = append(subdirs, name)
 				}
-			case hiddenByJekyll(name):
+			case hidden(name):
 			default:
 				// A named pipe, a device or a link named as a post is a
 				// job too: readFile refuses it without reading (a pipe
@@ -438,14 +485,14 @@ func (s *scanner) walkDir(p, rel string, draft, top bool) {
 				if name[0] == '.' {
 					continue
 				}
-				if !hiddenByJekyll(name) {
+				if !hidden(name) {
 					if _, ok := nameDate(name); ok || draft {
 						s.jobs = append(s.jobs, scanJob{di, name}) // or a directory: its stat says
 						continue
 					}
 				}
 				// Not a name read as a post: only a directory matters.
-				if skipDir(name, top) {
+				if skip(name) {
 					continue
 				}
 				if fi, err := os.Lstat(p + string(filepath.Separator) + name); err == nil && fi.IsDir() {

@@ -1,9 +1,11 @@
 package repo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,8 +14,11 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	gitindex "github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/gitdiary/diary/repo/attr"
 	"github.com/gitdiary/diary/repo/index"
+	"github.com/gitdiary/diary/repo/odb"
 )
 
 // ErrDirty: a file diary was about to replace holds changes that are in
@@ -45,11 +50,17 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 	if err := checkShape(to, from, r.linkTarget); err != nil {
 		return err
 	}
+	// The file on disk is compared with from's blob as `git status`
+	// compares it (checkin attributes); what is written gets the
+	// conversion of the attributes to has (checkout attributes), as
+	// `git checkout` writes it.
+	var checkin *attr.Checker
 	for _, p := range paths {
-		if err := r.expect(p, from, to); err != nil {
+		if err := r.expect(p, from, to, &checkin); err != nil {
 			return err
 		}
 	}
+	checkout := r.checkoutAttrs(to)
 
 	lock, err := r.lockIndex()
 	if err != nil {
@@ -125,7 +136,11 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 			set = append(set, &gitindex.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: filemode.FileMode(e.Mode)})
 			continue
 		}
-		if err := r.writeWorkFile(p, e); err != nil {
+		act := attr.Binary
+		if e.Mode == ModeRegular || e.Mode == ModeExecutable {
+			act = r.action(checkout, p)
+		}
+		if err := r.writeWorkFile(p, e, act); err != nil {
 			writeIndex()
 			return fmt.Errorf("write %s: %w", p, err)
 		}
@@ -154,7 +169,7 @@ func (r *Repo) Update(ctx context.Context, fromCommit, toCommit Hash, from, to T
 // or is absent where from has no such path, and that no directory on
 // the way to it is a link or a file on disk, other than a file of from
 // that to removes (Update removes it before writing p).
-func (r *Repo) expect(p string, from, to Tree) error {
+func (r *Repo) expect(p string, from, to Tree, checkin **attr.Checker) error {
 	var pe *parentError
 	if err := checkParents(r.root, p); errors.As(err, &pe) {
 		_, was := from[pe.dir]
@@ -190,7 +205,17 @@ func (r *Repo) expect(p string, from, to Tree) error {
 	if !info.Mode().IsRegular() && info.Mode()&fs.ModeSymlink == 0 {
 		return fmt.Errorf("%w: %s is not a file", ErrDirty, p)
 	}
-	h, mode, err := r.hashFile(p, info)
+	act := attr.Binary
+	if info.Mode().IsRegular() {
+		if *checkin == nil {
+			*checkin = r.checkinAttrs(nil, func(p string) (Hash, bool) {
+				e, ok := from[p]
+				return e.Hash, ok && (e.Mode == ModeRegular || e.Mode == ModeExecutable)
+			})
+		}
+		act = r.action(*checkin, p)
+	}
+	h, mode, err := r.hashFile(p, info, act, r.blobCRLF(old.Hash, true))
 	if err != nil {
 		return err
 	}
@@ -198,6 +223,21 @@ func (r *Repo) expect(p string, from, to Tree) error {
 		return fmt.Errorf("%w: %s changed while diary was working: run diary again to commit it first", ErrDirty, p)
 	}
 	return nil
+}
+
+// smudges reports whether act changes blob on its way to the work tree,
+// from a count of it read as a stream.
+func (r *Repo) smudges(blob *object.Blob, act attr.Action) (bool, error) {
+	rd, err := blob.Reader()
+	if err != nil {
+		return false, err
+	}
+	defer rd.Close()
+	var c attr.Counter
+	if _, err := io.Copy(&c, rd); err != nil {
+		return false, err
+	}
+	return act.Smudges(c.Stats(), r.eol().settings), nil
 }
 
 // holdsTracked reports whether t has a path below directory dir.
@@ -219,21 +259,38 @@ func (r *Repo) linkTarget(h Hash) (string, error) {
 // writeWorkFile writes a blob into the work tree at rel, streaming it
 // so that a large photo never sits whole in memory. The file (or link)
 // is made under a temporary name and renamed into place, through
-// directories opened without following links (writeAt).
-func (r *Repo) writeWorkFile(rel string, e Entry) error {
+// directories opened without following links (writeAt). act is the text
+// conversion its attributes ask for (repo/attr): a blob it changes (LF
+// to CRLF) is converted whole in memory, as git converts it.
+func (r *Repo) writeWorkFile(rel string, e Entry, act attr.Action) error {
 	blob, err := r.git.BlobObject(plumbing.Hash(e.Hash))
 	if err != nil {
 		return err
+	}
+	perm := os.FileMode(0o644)
+	if e.Mode == ModeExecutable {
+		perm = 0o755
+	}
+	if act != attr.Binary && e.Mode != ModeSymlink {
+		smudges := blob.Size <= odb.BigFile
+		if !smudges {
+			if smudges, err = r.smudges(blob, act); err != nil {
+				return err
+			}
+		}
+		if smudges {
+			data, err := r.ReadBlob(e.Hash)
+			if err != nil {
+				return err
+			}
+			return writeAt(r.root, rel, false, perm, bytes.NewReader(act.Smudge(data, r.eol().settings)))
+		}
 	}
 	rd, err := blob.Reader()
 	if err != nil {
 		return err
 	}
 	defer rd.Close()
-	perm := os.FileMode(0o644)
-	if e.Mode == ModeExecutable {
-		perm = 0o755
-	}
 	return writeAt(r.root, rel, e.Mode == ModeSymlink, perm, rd)
 }
 

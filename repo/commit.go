@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/gitdiary/diary/internal/regular"
+	"github.com/gitdiary/diary/repo/attr"
 	"github.com/gitdiary/diary/repo/index"
 	"github.com/gitdiary/diary/repo/odb"
 )
@@ -38,6 +39,14 @@ type CommitOptions struct {
 	Author  Signature
 	// Committer defaults to Author.
 	Committer *Signature
+	// Reset commits each of its paths as the given entry (nil: removed)
+	// rather than as it is on disk, as `git update-index --cacheinfo` (or
+	// `git rm --cached`) then `git commit` would: the work-tree file is
+	// neither read nor touched. Its index entry takes the entry without
+	// stat data, so that git and Changes compare the file by content and
+	// show what is on disk as a change still to commit. sync holds a post
+	// back from a push with it, keeping the user's bytes in the work tree.
+	Reset map[string]*Entry
 }
 
 // Commit records exactly opts.Paths, as they are in the work tree, in a
@@ -46,10 +55,18 @@ type CommitOptions struct {
 // The index entries of the paths are updated under .git/index.lock, as git
 // does, so that git and diary never write the index at once.
 func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
-	if len(opts.Paths) == 0 {
+	if len(opts.Paths) == 0 && len(opts.Reset) == 0 {
 		return "", errors.New("commit: no paths given")
 	}
 	for _, p := range opts.Paths {
+		if err := checkPath(p); err != nil {
+			return "", fmt.Errorf("commit %s: %w", p, err)
+		}
+		if _, ok := opts.Reset[p]; ok {
+			return "", fmt.Errorf("commit %s: both from disk and reset", p)
+		}
+	}
+	for p := range opts.Reset {
 		if err := checkPath(p); err != nil {
 			return "", fmt.Errorf("commit %s: %w", p, err)
 		}
@@ -78,11 +95,12 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 	changes := map[string]*odb.Change{} // nil: remove
 	var set []*gitindex.Entry
 	remove := map[string]bool{}
+	conv := r.commitAttrs(rawIndex)
 	for _, p := range opts.Paths {
 		if err := ctx.Err(); err != nil {
 			return "", err
 		}
-		te, ie, err := r.stage(p)
+		te, ie, err := r.stage(p, conv)
 		if err != nil {
 			return "", err
 		}
@@ -93,6 +111,18 @@ func (r *Repo) Commit(ctx context.Context, opts CommitOptions) (string, error) {
 		}
 		changes[p] = &odb.Change{Mode: te.Mode, Hash: te.Hash}
 		set = append(set, ie)
+	}
+	for p, e := range opts.Reset {
+		if e == nil {
+			changes[p] = nil
+			remove[p] = true
+			continue
+		}
+		mode := filemode.FileMode(e.Mode)
+		changes[p] = &odb.Change{Mode: mode, Hash: plumbing.Hash(e.Hash)}
+		// No stat data (size 0, time 0): git treats it as an entry it has
+		// never seen on disk and compares the content.
+		set = append(set, &gitindex.Entry{Hash: plumbing.Hash(e.Hash), Name: p, Mode: mode, ModifiedAt: time.Unix(0, 0), CreatedAt: time.Unix(0, 0)})
 	}
 
 	var baseTree plumbing.Hash
@@ -222,9 +252,49 @@ func (r *Repo) moveHead(name plumbing.ReferenceName, parent *object.Commit, hash
 	return nil
 }
 
+// commitAttrs is the attributes Checker of a commit (checkinAttrs): the
+// index, rawIndex, is parsed for a .gitattributes only when one is in
+// it and not on disk.
+func (r *Repo) commitAttrs(rawIndex []byte) *attr.Checker {
+	inIndex := func(p string) (Hash, bool) {
+		if !bytes.Contains(rawIndex, []byte(".gitattributes")) {
+			return ZeroHash, false
+		}
+		entries, err := r.indexEntries()
+		if err != nil {
+			return ZeroHash, false
+		}
+		e, ok := entries[p]
+		if !ok || (Mode(e.Mode) != ModeRegular && Mode(e.Mode) != ModeExecutable) {
+			return ZeroHash, false
+		}
+		return Hash(e.Hash), true
+	}
+	return r.checkinAttrs(nil, inIndex)
+}
+
+// indexBlob is the blob the index holds for p, for text=auto's question
+// of it (blobCRLF).
+func (r *Repo) indexBlob(p string) func() bool {
+	return func() bool {
+		entries, err := r.indexEntries()
+		if err != nil {
+			return false
+		}
+		e, ok := entries[p]
+		if !ok {
+			return false
+		}
+		return r.blobCRLF(Hash(e.Hash), true)()
+	}
+}
+
 // stage writes the blob of one work-tree path and returns its tree entry
-// and index entry; both nil when the path is gone from disk.
-func (r *Repo) stage(p string) (*object.TreeEntry, *gitindex.Entry, error) {
+// and index entry; both nil when the path is gone from disk. The blob is
+// what `git add` stores: the file's bytes after the text conversion its
+// attributes ask for (conv, repo/attr); the index entry has the stat data
+// of the file on disk, as git's has.
+func (r *Repo) stage(p string, conv *attr.Checker) (*object.TreeEntry, *gitindex.Entry, error) {
 	full := filepath.Join(r.root, filepath.FromSlash(p))
 	fi, err := os.Lstat(full)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -236,7 +306,27 @@ func (r *Repo) stage(p string) (*object.TreeEntry, *gitindex.Entry, error) {
 	var content []byte
 	var hash Hash
 	mode := filemode.Regular
+	act := attr.Binary
+	if fi.Mode().IsRegular() {
+		act = r.action(conv, p)
+	}
 	switch {
+	case fi.Mode().IsRegular() && act != attr.Binary:
+		var big bool
+		content, big, err = cleanFile(full, fi.Size(), act, r.indexBlob(p))
+		if err != nil {
+			return nil, nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		if big {
+			var ph plumbing.Hash
+			if ph, err = odb.WriteLooseFile(r.objectsDir(), full, p, fi.Size()); err != nil {
+				return nil, nil, err
+			}
+			hash = Hash(ph)
+		}
+		if fi.Mode()&0o111 != 0 {
+			mode = filemode.Executable
+		}
 	case fi.Mode().IsRegular() && fi.Size() > odb.BigFile:
 		var ph plumbing.Hash
 		if ph, err = odb.WriteLooseFile(r.objectsDir(), full, p, fi.Size()); err != nil {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/gitdiary/diary/internal/gittest"
+	"github.com/gitdiary/diary/repo/attr"
 	"github.com/gitdiary/diary/repo/odb"
 )
 
@@ -263,7 +264,7 @@ func TestWriteWorkFileRefusesALinkedParent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = r.writeWorkFile("a/b/f.md", tt["a/b/f.md"])
+	err = r.writeWorkFile("a/b/f.md", tt["a/b/f.md"], attr.Binary)
 	if !errors.Is(err, ErrUnsafePath) || !strings.Contains(err.Error(), `"a"`) {
 		t.Errorf("error %v: want ErrUnsafePath naming \"a\"", err)
 	}
@@ -283,7 +284,7 @@ func TestWriteWorkFileRefusesALinkedParent(t *testing.T) {
 	if err := os.Symlink(target, filepath.Join(dir, "a", "b", "f.md")); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.writeWorkFile("a/b/f.md", tt["a/b/f.md"]); err != nil {
+	if err := r.writeWorkFile("a/b/f.md", tt["a/b/f.md"], attr.Binary); err != nil {
 		t.Fatal(err)
 	}
 	if got := gittest.Read(t, outside, "target"); got != "mine\n" {

@@ -9,7 +9,10 @@
 // object walk), repo/index reads and splices the index as bytes, keeps
 // the index-head record's format and does the scan's stat and directory
 // reading, repo/transport talks to other machines (credentials,
-// known_hosts, ssh, https, git://, path remotes). repo itself keeps what
+// known_hosts, ssh, https, git://, path remotes), repo/attr reads git's
+// attributes and does the text and eol conversion they and core.autocrlf
+// ask for (clean on commit and in the change scan, smudge on checkout).
+// repo itself keeps what
 // ties them to a work tree and needs its state: the change scan and when
 // the index stands for HEAD's tree, checkout, commits, refs and locks,
 // history, and the go-git storage that joins odb's objects to repo's
@@ -21,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -64,6 +68,10 @@ type Repo struct {
 	indexKey  string                  // the index file's size and time then
 
 	notFiles []string // what the last Changes skipped: see NotFiles
+
+	eolOnce sync.Once  // eol reads eolMemo once
+	eolMemo *eolConfig // the text conversion's settings (attrs.go)
+	blobMu  sync.Mutex // one blob read at a time from the scan's goroutines
 }
 
 // SetHook installs a function called at named points of the steps that

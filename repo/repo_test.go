@@ -212,3 +212,58 @@ func TestChangesLeaveEditorScratchOut(t *testing.T) {
 		t.Errorf("Files lists editors' scratch files: %v", files)
 	}
 }
+
+// A commit with Reset records the given entries for its paths (or
+// removes them) and leaves the files on disk untouched: each then shows
+// as a change still to commit, to diary's Changes and to git status.
+func TestCommitResetLeavesTheWorkTree(t *testing.T) {
+	gittest.NeedGit(t)
+	dir := t.TempDir()
+	r, err := Init(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	gittest.Write(t, dir, "_posts/2022-04-30-a.md", "published\n")
+	if _, err := r.Commit(ctx, CommitOptions{Paths: []string{"_posts/2022-04-30-a.md"}, Message: "first", Author: sig}); err != nil {
+		t.Fatal(err)
+	}
+	head, _ := r.Head()
+	published, err := r.ReadTree(head.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gittest.Write(t, dir, "_posts/2022-04-30-a.md", "broken\n")
+	gittest.Write(t, dir, "_posts/2022-05-01-b.md", "new and broken\n")
+	gittest.Write(t, dir, "other.md", "other\n")
+	if _, err := r.Commit(ctx, CommitOptions{Paths: []string{"_posts/2022-04-30-a.md", "_posts/2022-05-01-b.md", "other.md"}, Message: "all", Author: sig}); err != nil {
+		t.Fatal(err)
+	}
+	e := published["_posts/2022-04-30-a.md"]
+	if _, err := r.Commit(ctx, CommitOptions{Reset: map[string]*Entry{"_posts/2022-04-30-a.md": &e, "_posts/2022-05-01-b.md": nil}, Message: "hold back", Author: sig}); err != nil {
+		t.Fatal(err)
+	}
+	if got := gittest.Git(t, dir, "show", "HEAD:_posts/2022-04-30-a.md"); got != "published\n" {
+		t.Errorf("HEAD has %q", got)
+	}
+	if got := gittest.Git(t, dir, "ls-tree", "-r", "--name-only", "HEAD"); got != "_posts/2022-04-30-a.md\nother.md\n" {
+		t.Errorf("tree:\n%s", got)
+	}
+	if got := gittest.Read(t, dir, "_posts/2022-04-30-a.md"); got != "broken\n" {
+		t.Errorf("the work tree's file became %q", got)
+	}
+	if got := gittest.Git(t, dir, "status", "--porcelain"); got != " M _posts/2022-04-30-a.md\n?? _posts/2022-05-01-b.md\n" {
+		t.Errorf("git status:\n%s", got)
+	}
+	changes, err := r.Changes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 2 || changes[0] != (Change{"_posts/2022-04-30-a.md", Modified}) || changes[1] != (Change{"_posts/2022-05-01-b.md", Added}) {
+		t.Errorf("Changes: %v", changes)
+	}
+	gittest.Git(t, dir, "fsck", "--strict")
+	if _, err := r.Commit(ctx, CommitOptions{Paths: []string{"other.md"}, Reset: map[string]*Entry{"other.md": nil}, Message: "x", Author: sig}); err == nil {
+		t.Error("a path both from disk and reset was taken")
+	}
+}

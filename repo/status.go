@@ -23,6 +23,7 @@ import (
 	gitindex "github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/gitdiary/diary/internal/regular"
+	"github.com/gitdiary/diary/repo/attr"
 	"github.com/gitdiary/diary/repo/index"
 	"github.com/gitdiary/diary/repo/odb"
 )
@@ -111,6 +112,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 	}()
 	var changes []Change
 	var notFiles, inPlace []string
+	attrDirs := map[string]bool{} // directories with a .gitattributes: true, on disk
 	var walk func(dir string, parts []string, patterns []gitignore.Pattern) error
 	walk = func(dir string, parts []string, patterns []gitignore.Pattern) error {
 		if err := ctx.Err(); err != nil {
@@ -131,7 +133,7 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		if err != nil {
 			return err
 		}
-		ignoreFile := false
+		ignoreFile, attrFile := false, false
 		for _, de := range des {
 			switch {
 			case de.Name == ".git" && len(parts) > 0:
@@ -141,6 +143,8 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 				return nil
 			case de.Name == ".gitignore" && de.Type == 0:
 				ignoreFile = true
+			case de.Name == ".gitattributes":
+				attrFile = true
 			}
 		}
 		if ignoreFile {
@@ -150,6 +154,12 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		prefix := ""
 		if len(parts) > 0 {
 			prefix = strings.Join(parts, "/") + "/"
+		}
+		// The attributes of the files here: a .gitattributes on disk,
+		// or one the index has (git reads it there when the work tree
+		// has none).
+		if _, inIndex := stats[prefix+".gitattributes"]; attrFile || inIndex {
+			attrDirs[strings.TrimSuffix(prefix, "/")] = attrFile
 		}
 		for _, de := range des {
 			name := de.Name
@@ -244,12 +254,47 @@ func (r *Repo) Changes(ctx context.Context) ([]Change, error) {
 		toHash = append(toHash, candidate{rel, info})
 	}
 
+	// The text conversion of each (repo/attr), as `git status` cleans a
+	// file before it compares it with its blob: decided here, before the
+	// goroutines, and only when some attributes file or core.autocrlf
+	// can ask for one.
+	acts := make([]attr.Action, len(toHash))
+	crlfs := make([]func() bool, len(toHash))
+	if len(toHash) > 0 {
+		onDisk := map[string]bool{}
+		for d, disk := range attrDirs {
+			if disk {
+				onDisk[d] = true
+			}
+		}
+		inIndex := func(p string) (Hash, bool) {
+			e, ok := stats[p]
+			if !ok || (Mode(e.Mode) != ModeRegular && Mode(e.Mode) != ModeExecutable) {
+				return ZeroHash, false
+			}
+			return Hash(e.Hash), true
+		}
+		var conv *attr.Checker
+		if len(attrDirs) > 0 || r.eol().outside() {
+			conv = r.checkinAttrs(onDisk, inIndex)
+		}
+		for i, c := range toHash {
+			if conv != nil && c.info.Mode().IsRegular() {
+				acts[i] = r.action(conv, c.path)
+				st, ok := stats[c.path]
+				if ok {
+					crlfs[i] = r.blobCRLF(Hash(st.Hash), true)
+				}
+			}
+		}
+	}
+
 	// Hash what the index could not vouch for, in parallel.
 	modified := make([]bool, len(toHash))
 	errs := make([]error, len(toHash))
 	parallel(len(toHash), func(i int) {
 		c := toHash[i]
-		h, mode, err := r.hashFile(c.path, c.info)
+		h, mode, err := r.hashFile(c.path, c.info, acts[i], crlfs[i])
 		he, _ := headTree.get(c.path)
 		modified[i], errs[i] = err == nil && (h != he.Hash || mode != he.Mode), err
 	})
@@ -354,8 +399,11 @@ type dirEntryRef struct {
 // modeOf is the tree mode of the file info describes.
 func modeOf(info fs.FileInfo) Mode { return Mode(index.TreeMode(info.Mode())) }
 
-// hashFile computes the blob hash of a work-tree file without storing it.
-func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
+// hashFile computes the blob hash of a work-tree file without storing
+// it: of its bytes after the text conversion act (attr.Binary: none),
+// which `git add` would store; indexCRLF is the question text=auto asks
+// of the index's blob (attr.Action.Cleans).
+func (r *Repo) hashFile(rel string, info fs.FileInfo, act attr.Action, indexCRLF func() bool) (Hash, Mode, error) {
 	full := filepath.Join(r.root, filepath.FromSlash(rel))
 	mode := modeOf(info)
 	var data []byte
@@ -364,6 +412,13 @@ func (r *Repo) hashFile(rel string, info fs.FileInfo) (Hash, Mode, error) {
 		var target string
 		target, err = os.Readlink(full)
 		data = []byte(filepath.ToSlash(target))
+	} else if act != attr.Binary {
+		var big bool
+		data, big, err = cleanFile(full, info.Size(), act, indexCRLF)
+		if err == nil && big {
+			h, err := odb.HashFileStream(full, rel, info.Size())
+			return Hash(h), mode, err
+		}
 	} else if info.Size() > odb.BigFile {
 		h, err := odb.HashFileStream(full, rel, info.Size())
 		return Hash(h), mode, err
@@ -496,6 +551,14 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 	}
 	var set []*gitindex.Entry
 	remove := map[string]bool{}
+	var conv *attr.Checker
+	inIndex := func(p string) (Hash, bool) {
+		e, ok := entries[p]
+		if !ok || (Mode(e.Mode) != ModeRegular && Mode(e.Mode) != ModeExecutable) {
+			return ZeroHash, false
+		}
+		return Hash(e.Hash), true
+	}
 	for p, he := range tree {
 		if err := ctx.Err(); err != nil {
 			return 0, err
@@ -508,7 +571,14 @@ func (r *Repo) RepairIndex(ctx context.Context) (int, error) {
 		if err != nil {
 			continue
 		}
-		h, mode, err := r.hashFile(p, info)
+		if conv == nil {
+			conv = r.checkinAttrs(nil, inIndex)
+		}
+		act := attr.Binary
+		if info.Mode().IsRegular() {
+			act = r.action(conv, p)
+		}
+		h, mode, err := r.hashFile(p, info, act, r.blobCRLF(Hash(he.Hash), true))
 		if err != nil || h != he.Hash || mode != he.Mode {
 			continue
 		}

@@ -102,10 +102,66 @@ func TestCrashAnywhere(t *testing.T) {
 	}
 }
 
-func mapValues(m map[string]string) []string {
-	var out []string
-	for _, v := range m {
-		out = append(out, v)
+// TestCrashHoldingBack kills a sync that holds a committed broken post
+// back, at each point of its own commit and around the push: the next
+// sync finishes it, the broken post never reaches the remote's tip, its
+// bytes stay in a's work tree, and nothing else is lost.
+func TestCrashHoldingBack(t *testing.T) {
+	points := []string{
+		"sync:committed", "sync:fetched", "sync:merge-written", "sync:work-tree-updated", "sync:branch-moved",
+		"commit:objects-written", "commit:branch-moved", "sync:held-back", "sync:pushing", "sync:pushed",
 	}
-	return out
+	for _, point := range points {
+		t.Run(point, func(t *testing.T) {
+			w := newWorld(t)
+			w.seed(map[string]string{"_config.yml": "title: Diary\n", post: gittest.Post("Hello", "one\n")})
+			a, b := w.laptop("a"), w.laptop("b")
+			b.write("_posts/2022-05-01-b.md", gittest.Post("B", "b wrote this\n"))
+			b.mustSync()
+			// a's broken post and its good one, committed by the git CLI:
+			// the sync's only commits are the merge and the hold-back.
+			bad := strings.Replace(gittest.Post("Hello", "one\n"), "title: Hello", "title: [unclosed", 1)
+			a.write(post, bad)
+			a.write("_posts/2022-05-01-a.md", gittest.Post("A", "a wrote this\n"))
+			gittest.Git(t, a.dir, "add", "-A")
+			gittest.Git(t, a.dir, "commit", "-q", "-m", "by hand")
+
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "DIARY_CRASH_AT="+point, "DIARY_CRASH_REPO="+a.dir)
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+				t.Fatalf("the sync was not killed at %s: %v\n%s", point, err, out)
+			}
+			gittest.Fsck(t, a.dir)
+			gittest.Fsck(t, w.remote)
+
+			if _, err := a.sync(); !errors.Is(err, dsync.ErrUnpublishable) {
+				t.Fatalf("the sync after the crash: %v", err)
+			}
+			if got := readFile(t, a.dir, post); got != bad {
+				t.Errorf("a's bytes were lost: %q", got)
+			}
+			if got, _ := remoteHas(t, w, post); got != gittest.Post("Hello", "one\n") {
+				t.Errorf("the remote's tip has %q", got)
+			}
+			// Killed between the hold-back's branch and its index, the index
+			// still holds a's version: git shows it staged ("M "), which
+			// the next git commit or diary sync deals with like any change.
+			if st := gittest.Git(t, a.dir, "status", "--porcelain"); st != " M "+post+"\n" && (point != "commit:branch-moved" || st != "M  "+post+"\n") {
+				t.Errorf("git status after:\n%s", st)
+			}
+			b.mustSync()
+			for _, p := range []string{"_posts/2022-05-01-a.md", "_posts/2022-05-01-b.md"} {
+				for _, dir := range []string{a.dir, b.dir} {
+					if !strings.Contains(gittest.Read(t, dir, p), "wrote this") {
+						t.Errorf("%s lost in %s", p, dir)
+					}
+				}
+			}
+			gittest.Fsck(t, a.dir)
+			gittest.Fsck(t, b.dir)
+			gittest.Fsck(t, w.remote)
+		})
+	}
 }

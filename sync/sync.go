@@ -21,13 +21,20 @@ import (
 	"github.com/gitdiary/diary/repo"
 )
 
+// Held is a post kept out of the push: it would break the site.
+type Held struct {
+	Path    string `json:"path"`
+	Problem string `json:"problem"` // Lint's "path: reason"
+}
+
 // Sentinel errors: errors.Is tells the command which exit code applies.
 var (
 	// ErrOffline: the remote could not be reached; local work is
 	// committed, not pushed (exit 3).
 	ErrOffline = errors.New("offline")
-	// ErrUnpublishable: posts that would break the site are committed
-	// locally but not pushed (exit 1).
+	// ErrUnpublishable: posts that would break the site were held back
+	// (kept as they are here, not pushed) while everything else was
+	// committed and pushed (exit 1).
 	ErrUnpublishable = errors.New("posts not fit to publish")
 )
 
@@ -102,13 +109,22 @@ type Result struct {
 	Conflicts     []Conflict  `json:"conflicts"`
 	Pushed        bool        `json:"pushed"`
 	Offline       bool        `json:"offline"`
-	Unpublishable []string    `json:"unpublishable"` // "path: reason"
-	DryRun        bool        `json:"dry_run"`
-	Remote        string      `json:"remote"`
-	Branch        string      `json:"branch"`
+	Unpublishable []string    `json:"unpublishable"` // "path: reason", of Held
+	// Held: the posts that would break the site, kept out of what was
+	// pushed (or, with DryRun, would be), each with why.
+	Held []Held `json:"held"`
+	// HoldCommit is the commit that put committed posts of Held back to
+	// their published version before the push (holdBack).
+	HoldCommit string `json:"hold_commit,omitempty"`
+	DryRun     bool   `json:"dry_run"`
+	Remote     string `json:"remote"`
+	Branch     string `json:"branch"`
 	// Warnings: what the change scan skipped, not being a file (a named
 	// pipe, a device), for the command to print on stderr.
 	Warnings []string `json:"-"`
+	// uncommitted are the paths of Held that commitLocal left out of the
+	// commit: they are only in the work tree.
+	uncommitted []repo.Change
 }
 
 // Run syncs: lock, commit local changes, fetch, classify, fast-forward
@@ -138,7 +154,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return res, err
 		}
 	}
-	if err := commitLocal(ctx, &o, res); err != nil {
+	// A diary with a remote holds back the posts that would break the
+	// site; one without publishes nothing, and commits them all.
+	_, rerr := r.RemoteURL(o.Remote)
+	if err := commitLocal(ctx, &o, res, !errors.Is(rerr, repo.ErrNoRemote)); err != nil {
 		return res, err
 	}
 	o.hook("sync:committed")
@@ -146,7 +165,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	// 2. No remote: the diary is local only, and that is fine; but only
 	// when none was asked for (the default origin, and no remote at all):
 	// a remote setting that names no remote is a mistake to say.
-	if _, err := r.RemoteURL(o.Remote); errors.Is(err, repo.ErrNoRemote) {
+	if err := rerr; errors.Is(err, repo.ErrNoRemote) {
 		if err := NoSuchRemote(r, o.Remote); err != nil {
 			return res, err
 		}
@@ -170,14 +189,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			}
 			housekeep(ctx, &o)
 		}
-		if err == nil || !errors.Is(err, repo.ErrRejected) || round+1 >= o.Retries {
+		if err == nil {
+			return res, heldError(res)
+		}
+		if !errors.Is(err, repo.ErrRejected) || round+1 >= o.Retries {
 			return res, err
 		}
 	}
 }
 
 func newResult(o *Options) *Result {
-	return &Result{DryRun: o.DryRun, Remote: o.Remote, Committed: []string{}, Received: []string{}, Moved: [][2]string{}, Conflicts: []Conflict{}, Unpublishable: []string{}}
+	return &Result{DryRun: o.DryRun, Remote: o.Remote, Committed: []string{}, Received: []string{}, Moved: [][2]string{}, Conflicts: []Conflict{}, Unpublishable: []string{}, Held: []Held{}}
 }
 
 // begin fills in o's defaults, takes the repository's lock (the caller
@@ -281,6 +303,9 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 	if err != nil {
 		return err
 	}
+	if local, err = commitCollisions(ctx, o, res, local, remote); err != nil {
+		return err
+	}
 	switch res.State {
 	case Behind:
 		if err := fastForward(ctx, o, res, local, remote); err != nil {
@@ -291,11 +316,21 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 			return err
 		}
 	}
-	if err := lint(r, o, res, remote); err != nil {
+	if res.State == UpToDate || res.State == Behind {
+		return nil // nothing of ours to publish
+	}
+	if o.NoPush {
+		// Said, not committed: the sync that pushes holds them back.
+		head, err := r.Head()
+		if err != nil {
+			return err
+		}
+		held, err := unpublishable(r, head.Hash, remote, o.Location)
+		res.hold(held...)
 		return err
 	}
-	if res.State == UpToDate || res.State == Behind || o.NoPush || o.DryRun {
-		return nil
+	if err := holdBack(ctx, o, res, remote); err != nil || o.DryRun {
+		return err
 	}
 	o.hook("sync:pushing")
 	err = r.Push(ctx, o.Remote, o.Branch, o.net())
@@ -404,14 +439,29 @@ func fetchClassify(ctx context.Context, o *Options, res *Result) (local, remote 
 }
 
 // commitLocal commits every change in the work tree, as git add -A
-// would stage it, in one commit that names this host and the entries.
-func commitLocal(ctx context.Context, o *Options, res *Result) error {
+// would stage it, in one commit that names this host and the entries;
+// with hold, but for the posts that would break the site (LintFile),
+// which stay in the work tree as they are, named in res.Held. Only the
+// changed posts are read.
+func commitLocal(ctx context.Context, o *Options, res *Result, hold bool) error {
 	r := o.Repo
-	changes, err := r.Changes(ctx)
+	all, err := r.Changes(ctx)
 	if err != nil {
 		return err
 	}
 	res.Warnings = append(res.Warnings, r.NotFiles()...)
+	var changes []repo.Change
+	for _, c := range all {
+		if hold && c.Kind != repo.Deleted && IsPost(c.Path) {
+			problem, err := LintFile(r.Root(), c.Path, o.Location)
+			if err == nil && problem != "" {
+				res.hold(Held{c.Path, problem})
+				res.uncommitted = append(res.uncommitted, c)
+				continue
+			}
+		}
+		changes = append(changes, c)
+	}
 	if len(changes) == 0 {
 		return nil
 	}
@@ -430,6 +480,77 @@ func commitLocal(ctx context.Context, o *Options, res *Result) error {
 	}
 	res.Committed, res.Commit = paths, commit
 	return nil
+}
+
+// commitCollisions commits the posts commitLocal held back that the
+// remote changed since the merge base (it edited, added or deleted
+// them): the merge must not write over the user's bytes in the work
+// tree, and merges them with the remote's change once they are in a
+// commit. What the merge makes of them is then linted with the rest
+// before the push (holdBack): a clean merge that still would break the
+// site stays in the work tree, held back again; one that conflicts
+// leaves the remote's version at the path and the user's in
+// _conflicts/, which Jekyll does not publish. It returns the local
+// commit to merge, and turns a branch that was behind into a diverged
+// one. A dry run only merges what is committed.
+func commitCollisions(ctx context.Context, o *Options, res *Result, local, remote repo.Hash) (repo.Hash, error) {
+	if len(res.uncommitted) == 0 || o.DryRun || (res.State != Behind && res.State != Diverged) {
+		return local, nil
+	}
+	r := o.Repo
+	base := local
+	if res.State == Diverged {
+		b, ok, err := r.MergeBase(local, remote)
+		if err != nil {
+			return local, err
+		}
+		if !ok {
+			b = repo.ZeroHash
+		}
+		base = b
+	}
+	baseTree, err := r.ReadTree(base)
+	if err != nil {
+		return local, err
+	}
+	theirs, err := r.ReadTree(remote)
+	if err != nil {
+		return local, err
+	}
+	var changes, keep []repo.Change
+	for _, c := range res.uncommitted {
+		b, inB := baseTree[c.Path]
+		t, inT := theirs[c.Path]
+		if inB == inT && b == t {
+			keep = append(keep, c)
+			continue
+		}
+		changes = append(changes, c)
+	}
+	if len(changes) == 0 {
+		return local, nil
+	}
+	paths := make([]string, len(changes))
+	for i, c := range changes {
+		paths[i] = c.Path
+	}
+	commit, err := r.Commit(ctx, repo.CommitOptions{Paths: paths, Message: commitMessage(r.Root(), o, changes), Author: o.Author})
+	if err != nil {
+		return local, err
+	}
+	for _, p := range paths {
+		res.unhold(p)
+	}
+	res.uncommitted = keep
+	res.Committed = append(res.Committed, paths...)
+	if res.Commit == "" {
+		res.Commit = commit
+	}
+	if res.State == Behind {
+		res.State = Diverged
+	}
+	h, _ := repo.ParseHash(commit)
+	return h, nil
 }
 
 // commitMessage is `diary(HOST): add "Title"; edit "Other"; delete "Old"`,

@@ -383,14 +383,14 @@ func TestEdges(t *testing.T) {
 			t.Errorf("files %v", gittest.Paths(files))
 		}
 	})
-	t.Run("a post with conflict markers is committed, not pushed", func(t *testing.T) {
+	t.Run("a post with conflict markers is held back, neither committed nor pushed", func(t *testing.T) {
 		w := newWorld(t)
 		w.seed(map[string]string{"a.md": "a\n"})
 		a := w.laptop("a")
 		before := gittest.Git(t, w.remote, "rev-parse", "main")
 		a.write(post, gittest.Post("Hello", "<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n"))
 		res, err := a.sync()
-		if !errors.Is(err, dsync.ErrUnpublishable) || res.Pushed || res.Commit == "" {
+		if !errors.Is(err, dsync.ErrUnpublishable) || res.Pushed || res.Commit != "" {
 			t.Fatalf("%+v, %v", res, err)
 		}
 		if !strings.Contains(err.Error(), post) {

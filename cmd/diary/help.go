@@ -23,6 +23,8 @@ schedulers can tell what happened:
 
   0  done
   1  failed; nothing is lost, and the message on stderr says why and what to do
+     (diary sync also when it held back a post that would break the site,
+     having pushed everything else)
   2  bad usage: a mistyped command, flag, argument or value; nothing was changed
   3  diary sync worked offline: local changes are committed, not pushed
   4  diary sync finished, and kept conflict copies that need you (diary status,
@@ -62,7 +64,9 @@ GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_COMMITTER_NAME, GIT_COMMITTER_EMAIL
 - a binary file changed on both: the remote's stays, this laptop's goes to
   _conflicts/
 
-Nothing with conflict markers or broken front matter is ever pushed. diary
+Nothing with conflict markers or broken front matter is ever pushed: such a
+post is held back alone (left as it is on this laptop, named by sync, status
+and doctor with the fix), and everything else is pushed. diary
 undo puts everything back to where it was before the last sync. diary init
 --merge-driver lets the git CLI merge posts the same way.`},
 	}

@@ -42,6 +42,9 @@ type diffPost struct {
 	// a part of its reading diary does not reproduce, and says so rather
 	// than show a different value. "" when diary must read it as Jekyll.
 	refuse string
+	// skip: Jekyll does not read the file at all (it is in a folder the
+	// site excludes): diary must neither list it nor warn about it.
+	skip bool
 }
 
 // fm is a post of front matter lines and a body.
@@ -88,11 +91,13 @@ func jekyllDiffCorpus() []diffPost {
 	add("_posts/2024-03-14-null-doc.md", "---\n~\n---\nText.\n")
 	add("_posts/2024-03-15-blank-lines.md", "---\n\n\ntitle: Blank lines\n\n---\n\n\nText.\n")
 	add("_posts/2024-03-16-dots-then-dashes.md", "---\ntitle: First dots\n...\nx: 1\n---\nText.\n")
-	refuse("_posts/2024-03-17-no-front-matter.md", "Just text.\n", "no front matter")
-	refuse("_posts/2024-03-18-leading-blank.md", "\n---\ntitle: Leading blank\n---\nText.\n", "no front matter")
+	// No front matter by that rule: Jekyll builds them all the same,
+	// titled and dated by the file name (issue 20, item 1).
+	add("_posts/2024-03-17-no-front-matter.md", "Just text.\n")
+	add("_posts/2024-03-18-leading-blank.md", "\n---\ntitle: Leading blank\n---\nText.\n")
 	refuse("_posts/2024-03-19-unclosed.md", "---\ntitle: Unclosed\nText.\n", "not closed")
 	refuse("_posts/2024-03-20-nbsp-closer.md", "---\ntitle: NBSP\n---\u00a0\nText.\n", "not closed")
-	refuse("_posts/2024-03-21-dashes-text.md", "--- title\n---\nText.\n", "no front matter")
+	add("_posts/2024-03-21-dashes-text.md", "--- title\n---\nText.\n")
 
 	// Titles.
 	add("_posts/2024-04-01-no-title.md", fm("author: Someone"))
@@ -217,7 +222,26 @@ func jekyllDiffCorpus() []diffPost {
 	for _, ext := range []string{"markdown", "mkdn", "mkd", "mkdown", "html", "htm", "txt", "textile"} {
 		add("_posts/2024-09-09-ext."+ext, fm("title: Extension "+ext))
 	}
-	return c
+	// Issue 20: in jekyll_diff_round2_test.go.
+	return append(c, jekyllDiffRound2()...)
+}
+
+// diffSite is a site of the differential test: its own _config.yml
+// (the one the posts are read under), its posts, and the settings its
+// URLs are compared under (urlConfigs for the main site).
+type diffSite struct {
+	name   string
+	config string
+	posts  []diffPost
+	urls   []urlConfig
+}
+
+// diffFigures are what one site of the differential test measured.
+type diffFigures struct {
+	read, posts  int // posts read identically, of all in the corpus
+	urls, urlsOf int // URLs identical, of all compared
+	unreadable   int
+	failing      int // URLs Jekyll fails on
 }
 
 func TestJekyllReadsAsDiaryReads(t *testing.T) {
@@ -228,22 +252,49 @@ func TestJekyllReadsAsDiaryReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	tmp := t.TempDir()
-	home := filepath.Join(tmp, "home")
-	site := filepath.Join(tmp, "site")
 	corpus := jekyllDiffCorpus()
 	if len(corpus) < 100 {
 		t.Fatalf("the corpus has %d posts: it must have at least 100", len(corpus))
 	}
-	files := map[string]string{
+	sites := append([]diffSite{{
+		name: "main",
 		// Seoul: far from UTC, so that a date read in the wrong zone is
 		// another day.
-		"_config.yml": "title: Diff\ntimezone: Asia/Seoul\n",
+		config: "title: Diff\ntimezone: Asia/Seoul\n",
+		posts:  corpus,
+		urls:   urlConfigs,
+	}}, jekyllDiffSites()...)
+
+	var total diffFigures
+	for _, s := range sites {
+		f := diffOneSite(t, ruby, git, script, s)
+		t.Logf("site %s: %d/%d posts read identically, %d/%d URLs identical (%d of them where Jekyll fails); %d posts unreadable to diary",
+			s.name, f.read, f.posts, f.urls, f.urlsOf, f.failing, f.unreadable)
+		total.read += f.read
+		total.posts += f.posts
+		total.urls += f.urls
+		total.urlsOf += f.urlsOf
+		total.failing += f.failing
 	}
+	t.Logf("posts read identically: %d/%d", total.read, total.posts)
+	t.Logf("URLs identical: %d/%d", total.urls, total.urlsOf)
+	if total.failing == 0 {
+		t.Errorf("no post of the corpus has a URL Jekyll fails on: the corpus no longer tests that diary url fails there too")
+	}
+}
+
+// diffOneSite writes the site s, reads it with Jekyll and with diary,
+// and compares every post and URL.
+func diffOneSite(t *testing.T, ruby, git, script string, s diffSite) diffFigures {
+	t.Helper()
+	tmp := t.TempDir()
+	home := filepath.Join(tmp, "home")
+	site := filepath.Join(tmp, "site")
+	corpus := s.posts
+	files := map[string]string{"_config.yml": s.config}
 	for _, p := range corpus {
 		if _, dup := files[p.path]; dup {
-			t.Fatalf("%s is twice in the corpus", p.path)
+			t.Fatalf("%s: %s is twice in the corpus", s.name, p.path)
 		}
 		files[p.path] = p.data
 	}
@@ -266,7 +317,7 @@ func TestJekyllReadsAsDiaryReads(t *testing.T) {
 	}
 
 	var configs []string
-	for _, c := range urlConfigs {
+	for _, c := range s.urls {
 		file := filepath.Join(tmp, c.name)
 		if err := os.WriteFile(file, []byte(c.config), 0o644); err != nil {
 			t.Fatal(err)
@@ -276,20 +327,36 @@ func TestJekyllReadsAsDiaryReads(t *testing.T) {
 	jekyll := readWithJekyll(t, ruby, script, site, home, configs...)
 	diary, unreadable := readWithDiary(t, site, home)
 
-	checked := 0
+	var f diffFigures
+	f.unreadable = len(unreadable)
 	for _, p := range corpus {
 		j, jok := jekyll[p.path]
 		d, dok := diary[p.path]
 		why, refused := unreadable[p.path]
+		f.posts++
+		same := false
 		switch {
 		case dok && refused:
 			t.Errorf("%s: diary both lists it and warns that it cannot read it (%s)", p.path, why)
+		case p.skip:
+			// Jekyll does not read it at all (an excluded folder):
+			// diary must neither list it nor warn about it.
+			switch {
+			case jok:
+				t.Errorf("%s: the corpus says Jekyll does not read it, but it reads %+v", p.path, j)
+			case dok || refused:
+				t.Errorf("%s: Jekyll does not read it, but diary lists it (%+v) or warns (%s)", p.path, d, why)
+			default:
+				same = true
+			}
 		case !dok && !refused:
 			t.Errorf("%s: diary neither lists it nor says it cannot read it; Jekyll: %+v", p.path, j)
 		case !jok || j.Error != "":
 			// Jekyll cannot read it (or skips it): diary must refuse it.
 			if !refused {
 				t.Errorf("%s: Jekyll cannot read it (%s), but diary lists %+v", p.path, jekyllWhy(j, jok), d)
+			} else {
+				same = true
 			}
 		case refused && p.refuse == "":
 			t.Errorf("%s: diary cannot read it (%s), but Jekyll reads %+v", p.path, why, j)
@@ -302,9 +369,13 @@ func TestJekyllReadsAsDiaryReads(t *testing.T) {
 		default:
 			if diffs := comparePosts(t, d, j); len(diffs) > 0 {
 				t.Errorf("%s: diary and Jekyll read it differently:\n\t%s\nthe file:\n%s", p.path, strings.Join(diffs, "\n\t"), p.data)
+			} else {
+				same = true
 			}
 		}
-		checked++
+		if same {
+			f.read++
+		}
 	}
 	// Nothing else: no post either finds that the corpus does not hold.
 	for p := range jekyll {
@@ -317,18 +388,22 @@ func TestJekyllReadsAsDiaryReads(t *testing.T) {
 			t.Errorf("diary lists %s, which is not in the corpus", p)
 		}
 	}
-	t.Logf("%d posts compared with Jekyll; %d of them unreadable to diary", checked, len(unreadable))
 
 	// URLs: each setting in turn as the site's _config.yml, and diary
-	// url asked for every post that both read.
-	urls, failing := 0, 0
-	for _, c := range urlConfigs {
+	// url asked for every post that Jekyll reads. A draft has no URL to
+	// diary (it is dated only when published); a post diary refuses
+	// counts as a URL it does not give.
+	for _, c := range s.urls {
 		if err := os.WriteFile(filepath.Join(site, "_config.yml"), []byte(c.config), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range corpus {
 			j, jok := jekyll[p.path]
-			if _, refused := unreadable[p.path]; refused || !jok || j.Error != "" {
+			if !jok || j.Error != "" || j.Draft {
+				continue
+			}
+			f.urlsOf++
+			if _, refused := unreadable[p.path]; refused {
 				continue
 			}
 			ju, ok := j.URLs[c.name]
@@ -342,7 +417,7 @@ func TestJekyllReadsAsDiaryReads(t *testing.T) {
 			}
 			got, stderr, code := diaryURL(t, site, home, p.path)
 			if ju.Error != "" {
-				failing++
+				f.failing++
 			}
 			switch {
 			case ju.Error != "" && code == 0:
@@ -351,23 +426,26 @@ func TestJekyllReadsAsDiaryReads(t *testing.T) {
 				t.Errorf("%s under %s: Jekyll fails (%s); diary url exits %d, want 1: %s", p.path, c.name, ju.Error, code, stderr)
 			case ju.Error == "" && (code != 0 || got != want):
 				t.Errorf("%s under %s: diary url gives %q (exit %d, %s), Jekyll %q", p.path, c.name, got, code, strings.TrimSpace(stderr), want)
+			default:
+				f.urls++
 			}
-			urls++
 		}
 	}
-	t.Logf("%d URLs compared with Jekyll's under %d settings, %d of them where Jekyll fails", urls, len(urlConfigs), failing)
-	if failing == 0 {
-		t.Errorf("no post of the corpus has a URL Jekyll fails on: the corpus no longer tests that diary url fails there too")
-	}
+	return f
+}
+
+// urlConfig is one setting the URLs of a site are compared under.
+// absolute: the site has a url or baseurl, so diary url's answer is
+// compared with Jekyll's absolute_url, not page.url.
+type urlConfig struct {
+	name, config string
+	absolute     bool
 }
 
 // urlConfigs are the site settings under which the URLs of the corpus are
 // compared. absolute: the site has a url or baseurl, so diary url's
 // answer is compared with Jekyll's absolute_url, not page.url.
-var urlConfigs = []struct {
-	name, config string
-	absolute     bool
-}{
+var urlConfigs = []urlConfig{
 	{"default.yml", "timezone: Asia/Seoul\n", false},
 	{"date.yml", "timezone: Asia/Seoul\npermalink: date\n", false},
 	{"pretty-url.yml", "timezone: Asia/Seoul\npermalink: pretty\nurl: https://me.example.org\nbaseurl: /blog/\n", true},
@@ -418,6 +496,7 @@ type jekyllPostJSON struct {
 	Categories []string `json:"categories"`
 	Tags       []string `json:"tags"`
 	Published  bool     `json:"published"`
+	Draft      bool     `json:"draft"`
 	// URLs are the post's URLs under each of urlConfigs, by name.
 	URLs map[string]struct {
 		URL   string `json:"url"`
@@ -467,9 +546,9 @@ var warningRE = regexp.MustCompile(`(?m)^diary: warning: (.+?)(?::\d+)?: (.*): s
 // returns what it lists and, by path, why it cannot read the rest.
 func readWithDiary(t *testing.T, site, home string) (map[string]jsonEntry, map[string]string) {
 	t.Helper()
-	stdout, stderr, code := diaryOnSite(site, home, "list", "--json")
+	stdout, stderr, code := diaryOnSite(site, home, "list", "--json", "--drafts")
 	if code != 0 {
-		t.Fatalf("diary list --json: exit %d\n%s", code, stderr)
+		t.Fatalf("diary list --json --drafts: exit %d\n%s", code, stderr)
 	}
 	var entries []jsonEntry
 	if err := json.Unmarshal([]byte(stdout), &entries); err != nil {
@@ -495,10 +574,17 @@ func comparePosts(t *testing.T, d jsonEntry, j jekyllPostJSON) []string {
 	if d.Title != j.Title {
 		diffs = append(diffs, fmt.Sprintf("title: diary %q, Jekyll %q", d.Title, j.Title))
 	}
+	// The instant, and the offset Jekyll prints it with (the site's
+	// zone's, since Jekyll reads every date into it).
 	dt, err1 := time.Parse(time.RFC3339, d.Date)
 	jt, err2 := time.Parse(time.RFC3339, j.Date)
-	if err1 != nil || err2 != nil || !dt.Equal(jt) {
+	_, doff := dt.Zone()
+	_, joff := jt.Zone()
+	if err1 != nil || err2 != nil || !dt.Equal(jt) || doff != joff {
 		diffs = append(diffs, fmt.Sprintf("date: diary %s, Jekyll %s", d.Date, j.Date))
+	}
+	if d.Draft != j.Draft {
+		diffs = append(diffs, fmt.Sprintf("draft: diary %v, Jekyll %v", d.Draft, j.Draft))
 	}
 	if !slices.Equal(d.Categories, j.Categories) {
 		diffs = append(diffs, fmt.Sprintf("categories: diary %q, Jekyll %q", d.Categories, j.Categories))

@@ -74,9 +74,10 @@ func printJSON(g *globals, entries []*entry.Entry) error {
 		out[i] = jsonEntry{
 			Path: e.Path, Title: e.Title, Date: e.Date.Format(time.RFC3339),
 			Categories: nonNil(e.Categories), Tags: nonNil(e.Tags),
-			// A draft is not published, whatever its front matter
-			// says: Jekyll builds drafts only with --drafts.
-			Draft: e.Draft, Published: e.Published && !e.Draft,
+			// published is Jekyll's (data["published"], true unless
+			// the front matter says otherwise), for drafts too;
+			// draft says it is built only with --drafts.
+			Draft: e.Draft, Published: e.Published,
 		}
 	}
 	enc := json.NewEncoder(g.sys.Stdout)

@@ -68,6 +68,12 @@ func newStatusCmd(g *globals) *cobra.Command {
 			for _, p := range st.Problems {
 				fmt.Fprintf(out, "  %s\n", p)
 			}
+			if len(st.Held) > 0 {
+				fmt.Fprintf(out, "held back from the push: %d\n", len(st.Held))
+				for _, h := range st.Held {
+					fmt.Fprintf(out, "  %s: %s\n", h.Path, h.Fix)
+				}
+			}
 			if st.Autosync != nil {
 				printAutosync(g, out, st.Autosync)
 			}

@@ -29,11 +29,14 @@ func newSyncCmd(g *globals) *cobra.Command {
 		Short: "Commit, fetch, merge the other laptops' entries, and push",
 		Long: `Commit every change in the diary, fetch the remote, merge what the other
 laptops wrote (entry by entry; what cannot be merged is kept as a conflict
-copy in _conflicts/), and push. Posts with conflict markers or broken front
-matter are committed here but never pushed.
+copy in _conflicts/), and push. A post that would break the site (conflict
+markers, front matter Jekyll cannot read, a value that fails the build) is
+held back alone: it stays here as it is, out of what is pushed, and is named
+with the fix, while everything else is committed and pushed.
 
-Exit codes: 0 done; 1 failed (nothing lost); 3 offline (committed, not
-pushed); 4 done, with conflict copies to settle (diary status, diary resolve).`,
+Exit codes: 0 done; 1 failed (nothing lost), also when a post was held back;
+3 offline (committed, not pushed); 4 done, with conflict copies to settle
+(diary status, diary resolve).`,
 		Args: args(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if logFile != "" {
@@ -185,6 +188,10 @@ func reportSync(g *globals, r *dsync.Result) {
 		g.note("pushed to %s", remote)
 	} else if r.DryRun && (r.State == dsync.Ahead || r.State == dsync.Diverged || r.State == dsync.NewBranch) {
 		g.note("would have pushed to %s", remote)
+	}
+	// The reasons and the fix follow in the error (exit 1).
+	for _, h := range r.Held {
+		g.note("%sheld back %s: not pushed", would, h.Path)
 	}
 }
 

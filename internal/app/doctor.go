@@ -71,8 +71,8 @@ func Doctor(ctx context.Context, opts Options) []Check {
 	// A site file that cannot be read gives no settings; the checks then
 	// say what Jekyll does without them.
 	site, _ := config.ReadSite(d.Root)
-	d.doctorTime(site, add)
-	d.doctorSite(site, add)
+	d.doctorTime(ctx, site, add)
+	d.doctorSite(ctx, site, add)
 
 	if changes, err := d.Repo.Changes(ctx); err != nil {
 		add(SeverityError, "work tree", "%v", err)
@@ -93,18 +93,44 @@ func Doctor(ctx context.Context, opts Options) []Check {
 }
 
 // doctorLint reports what status reports as problems: posts that would
-// break the site, which sync commits but does not push (an error, as
-// sync then fails).
+// break the site, which sync holds back from the push while it pushes
+// everything else (an error, as sync then fails for them).
 func (d *Diary) doctorLint(ctx context.Context, changes []repo.Change, add func(Severity, string, string, ...any)) {
-	problems, _, err := d.lintProblems(ctx, changes)
+	held, warnings, err := d.lintProblems(ctx, changes)
+	sort.Slice(held, func(i, j int) bool { return held[i].Path < held[j].Path })
+	// A diary without a remote publishes nothing yet: sync commits them.
+	what := "and sync holds it back (everything else is pushed)"
+	if len(held) > 1 {
+		what = "and sync holds them back (everything else is pushed; diary status lists them)"
+	}
+	if _, rerr := d.Repo.RemoteURL(d.Config.Remote); errors.Is(rerr, repo.ErrNoRemote) {
+		what = "the day the diary is published"
+		if len(held) > 1 {
+			what += " (diary status lists them)"
+		}
+	}
+	// What Jekyll builds but most likely not as meant: said, not
+	// refused (the skipped non-files are the work tree check's).
+	var dates []string
+	for _, w := range warnings {
+		if strings.Contains(w, entry.RolledDateNote) {
+			dates = append(dates, w)
+		}
+	}
+	switch len(dates) {
+	case 0:
+	case 1:
+		add(SeverityWarning, "dates", "%s", dates[0])
+	default:
+		add(SeverityWarning, "dates", "%d posts are dated on a day their month lacks, which Jekyll moves into the next month (diary status lists them): %s", len(dates), dates[0])
+	}
 	switch {
 	case err != nil:
 		add(SeverityError, "lint", "%v", err)
-	case len(problems) == 1:
-		add(SeverityError, "lint", "1 post would break the site, and sync will not push it: %s; fix it with diary edit", problems[0])
-	case len(problems) > 1:
-		sort.Strings(problems)
-		add(SeverityError, "lint", "%d posts would break the site, and sync will not push them (diary status lists them): %s; fix them with diary edit", len(problems), problems[0])
+	case len(held) == 1:
+		add(SeverityError, "lint", "1 post would break the site, %s: %s; %s", what, held[0].Problem, heldFix(held[0].Path))
+	case len(held) > 1:
+		add(SeverityError, "lint", "%d posts would break the site, %s: %s; %s", len(held), what, held[0].Problem, heldFix(held[0].Path))
 	default:
 		add(SeverityOK, "lint", "no post would break the site")
 	}
@@ -229,13 +255,21 @@ func (d *Diary) doctorRemote(ctx context.Context, add func(Severity, string, str
 	}
 }
 
-func (d *Diary) doctorTime(site config.Site, add func(Severity, string, string, ...any)) {
+func (d *Diary) doctorTime(ctx context.Context, site config.Site, add func(Severity, string, string, ...any)) {
 	cfg := d.Config
 	now := d.opts.now()
 	siteZone := site.Timezone
 	switch {
 	case siteZone == "":
-		add(SeverityWarning, "time zone", "_config.yml sets no timezone: Jekyll dates posts in the builder's zone (UTC on GitHub Pages), so entries written near midnight may appear under another day; add timezone: %s to _config.yml", cfg.Location)
+		// The advice says what following it does to the URLs already
+		// published: a post whose day differs in the two zones moves.
+		entries, _ := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: cfg.Location, Cache: d.listCache()})
+		moved, err := urlsMovedByZone(ctx, d.Root, site, postPaths(entries), time.UTC, cfg.Location)
+		if err != nil {
+			add(SeverityError, "time zone", "%v", err)
+			break
+		}
+		add(SeverityWarning, "time zone", "_config.yml sets no timezone: Jekyll dates posts in the builder's zone (UTC on GitHub Pages), so entries written near midnight may appear under another day; adding timezone: %s to _config.yml would move %s", cfg.Location, movedSaid(moved))
 	case siteZone != cfg.Location.String():
 		add(SeverityWarning, "time zone", "entries are dated in %s but the site builds in %s (_config.yml): set one of them to the other (diary config set timezone %s --shared)", cfg.Location, siteZone, siteZone)
 	default:
@@ -251,21 +285,19 @@ func (d *Diary) doctorTime(site config.Site, add func(Severity, string, string, 
 }
 
 // doctorSite looks for site settings that hide posts.
-func (d *Diary) doctorSite(site config.Site, add func(Severity, string, string, ...any)) {
-	now := d.opts.now()
-	future := site.Future
-	entries, _ := entry.Scan(context.Background(), d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
-	var ahead, hidden []string
+func (d *Diary) doctorSite(ctx context.Context, site config.Site, add func(Severity, string, string, ...any)) {
+	entries, _ := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache(), Site: d.siteReading()})
+	var hidden []string
 	for _, e := range entries {
-		if !future && e.Date.After(now) {
-			ahead = append(ahead, e.Path)
-		}
 		if !e.Published {
 			hidden = append(hidden, e.Path)
 		}
 	}
+	// Future as the site's build reads the dates (UTC on GitHub Pages
+	// for a site without a timezone), not as this laptop does.
+	ahead := d.futurePosts(ctx, site)
 	if len(ahead) > 0 {
-		add(SeverityWarning, "future posts", "%d posts are dated in the future (%s), and Jekyll publishes them only then: set future: true in _config.yml to publish them now", len(ahead), ahead[0])
+		add(SeverityWarning, "future posts", "%s", futureAdvice(ahead, site, d.Config.Location))
 	}
 	if len(hidden) > 0 {
 		add(SeverityWarning, "unpublished", "%d posts say published: false (%s), so Jekyll leaves them out", len(hidden), hidden[0])

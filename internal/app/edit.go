@@ -113,7 +113,7 @@ func (d *Diary) find(ctx context.Context, q string, res *EditResult) (string, er
 			return rel, nil
 		}
 	}
-	all, _ := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: true, Location: d.Config.Location, Cache: d.listCache()})
+	all, _ := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: true, Location: d.Config.Location, Cache: d.listCache(), Site: d.siteReading()})
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}

@@ -128,7 +128,7 @@ func initAt(ctx context.Context, dir string, opts Options, ask InitOptions) (*In
 		// The site's settings and its posts, read once for what init
 		// learns and for the zone it may pin.
 		site, siteErr := config.ReadSite(dir)
-		posts, _ := entry.Scan(ctx, dir, entry.ScanOptions{Location: cfg.Location})
+		posts, _ := entry.Scan(ctx, dir, entry.ScanOptions{Location: cfg.Location, Site: &site.Reading})
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -359,8 +359,6 @@ func (l Learned) String() string {
 // diary's habits.
 const recentPosts = 20
 
-var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-
 // dateStyles are the Go layouts of the ways Jekyll posts write their
 // date, in the order they are tried: a post's style is the first that
 // gives back its date text exactly.
@@ -397,8 +395,10 @@ var markdownExts = map[string]bool{"markdown": true, "mkdown": true, "mkdn": tru
 // the posts that tell agree: the disclaimer they open with (none when
 // they share none), the layout they name (none when defaults give posts
 // one, so that Jekyll applies the theme's), the author they carry, their
-// extension, how they write the date and their categories, and whether
-// they live in folders named for their first category.
+// extension, how they write the date, their categories and their tags
+// (a list, or a text of words), and whether
+// they live in folders named for their first category (_posts/<category>/,
+// or <category>/_posts/).
 func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Entry) ([]Learned, error) {
 	var recent [][]byte
 	var used []*entry.Entry
@@ -418,9 +418,19 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 	n := len(recent)
 	quotes, layouts, authors := map[string]int{}, map[string]int{}, map[string]int{}
 	exts, dates := map[string]int{}, map[string]int{}
-	lists, withCats, inFolder := 0, 0, 0
+	lists, withCats, inFolder, inSite := 0, 0, 0, 0
+	catWords, withTags, tagWords := 0, 0, 0
+	homes := map[string]int{} // the folders of <folder>/_posts/ posts
 	for i, data := range recent {
 		e := used[i]
+		// In <category>/_posts/: the folder above _posts/ is the
+		// category Jekyll gives the post first.
+		if i := strings.Index(e.Path, "/"+entry.PostsDir+"/"); i > 0 && len(e.Categories) > 0 {
+			if top, _, _ := strings.Cut(e.Path[:i], "/"); top == e.Categories[0] {
+				inSite++
+				homes[top]++
+			}
+		}
 		quotes[entry.LeadingQuote(data)]++
 		layouts[e.Layout]++
 		authors[e.Author]++
@@ -429,6 +439,16 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 		}
 		if style := dateStyle(entry.DateText(data)); style != "" {
 			dates[style]++
+		}
+		if entry.ListStyle(data, "categories") == entry.StyleWords {
+			catWords++
+		}
+		switch entry.ListStyle(data, "tags") {
+		case entry.StyleWords:
+			withTags++
+			tagWords++
+		case entry.StyleList:
+			withTags++
 		}
 		if list, ok := entry.CategoriesAsList(data); ok {
 			withCats++
@@ -465,10 +485,27 @@ func learn(ctx context.Context, dir string, site config.Site, posts []*entry.Ent
 	if d, ok := majority(dates, n); ok && d != "2006-01-02 15:04:05 -0700" {
 		posted("date_format", d)
 	}
-	if lists*2 > withCats {
+	switch {
+	case catWords*2 > withCats:
+		posted("category_style", config.CategoryWords)
+	case lists*2 > withCats:
 		posted("category_style", config.CategoryList)
 	}
-	if inFolder*2 > withCats {
+	if tagWords*2 > withTags {
+		posted("tag_style", config.TagWords)
+	}
+	switch {
+	case inSite*2 > n:
+		posted("folders", config.FoldersCategoryPosts)
+		// Every post in one folder's _posts/ (blog/_posts/): that is
+		// where the site keeps its posts, so a new one without a
+		// category goes there too, as the others carry that category.
+		if len(homes) == 1 && inSite == n && n > 1 {
+			for home := range homes {
+				posted("category", home)
+			}
+		}
+	case inFolder*2 > withCats:
 		posted("folders", config.FoldersCategory)
 	}
 	return out, nil
@@ -508,7 +545,7 @@ func zoneName(cfg *config.Config, env config.Env) string {
 // at 07:30 in Seoul on 2 May would be published under 1 May while its
 // file says 2 May. The zone is added only when no existing post would
 // move to another day's URL by it; otherwise the site is left alone and
-// a warning says why.
+// a warning says which.
 func pinSiteZone(ctx context.Context, dir string, site config.Site, siteErr error, posts []*entry.Entry, zone string) (added bool, warning string, err error) {
 	file := filepath.Join(dir, "_config.yml")
 	if siteErr != nil {
@@ -527,45 +564,18 @@ func pinSiteZone(ctx context.Context, dir string, site config.Site, siteErr erro
 	if err != nil {
 		return false, "", nil
 	}
-	moved, err := postsMovedByZone(ctx, dir, posts, loc)
+	// As GitHub Pages builds it now (UTC), and with the zone added.
+	moved, err := urlsMovedByZone(ctx, dir, site, postPaths(posts), time.UTC, loc)
 	if err != nil {
 		return false, "", err
 	}
 	if len(moved) > 0 {
-		return false, fmt.Sprintf("%s sets no timezone, so Jekyll dates posts in the zone of the machine that builds the site; adding timezone: %s would move %d existing posts to another day's URL (%s), so diary left it alone", file, zone, len(moved), moved[0]), nil
+		return false, fmt.Sprintf("%s sets no timezone, so Jekyll dates posts in the zone of the machine that builds the site (UTC on GitHub Pages); adding timezone: %s would move %s, so diary left it alone (diary new dates posts so that Pages builds them at once)", file, zone, movedSaid(moved)), nil
 	}
 	if err := config.SetSiteZone(dir, zone); err != nil {
 		return false, fmt.Sprintf("%v; diary left it alone", err), nil
 	}
 	return true, "", nil
-}
-
-// postsMovedByZone lists the posts whose publishing day would change if
-// the site's zone became loc instead of UTC: those whose front matter
-// date carries a time and offset that fall on different days there.
-func postsMovedByZone(ctx context.Context, dir string, posts []*entry.Entry, loc *time.Location) ([]string, error) {
-	var moved []string
-	for _, e := range posts {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		data, err := regular.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Path)))
-		if err != nil {
-			continue
-		}
-		text := entry.DateText(data)
-		if text == "" || dateOnly.MatchString(text) {
-			continue
-		}
-		t, err := entry.ParseDate(text, time.UTC)
-		if err != nil {
-			continue
-		}
-		if t.UTC().Format("2006-01-02") != t.In(loc).Format("2006-01-02") {
-			moved = append(moved, path.Base(e.Path))
-		}
-	}
-	return moved, nil
 }
 
 // localZoneName is this machine's IANA zone name, "" when it cannot be

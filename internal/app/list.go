@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 )
 
@@ -36,7 +37,7 @@ func (d *Diary) List(ctx context.Context, lo ListOptions) ([]*entry.Entry, []err
 	if !until.IsZero() {
 		until = until.AddDate(0, 0, 1) // the whole of that day
 	}
-	all, warnings := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: lo.Drafts, Location: loc, Cache: d.listCache()})
+	all, warnings := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: lo.Drafts, Location: loc, Cache: d.listCache(), Site: d.siteReading()})
 	if err := ctx.Err(); err != nil {
 		return nil, warnings, err
 	}
@@ -55,6 +56,18 @@ func (d *Diary) List(ctx context.Context, lo ListOptions) ([]*entry.Entry, []err
 		}
 	}
 	return out, warnings, nil
+}
+
+// siteReading is what of the site's _config.yml the entry scanner and
+// parser apply (entry.Site: exclude, include, front matter defaults),
+// read by config.ReadSite. A _config.yml that cannot be read gives
+// Jekyll's own settings (nil); doctor and url say what is wrong with it.
+func (d *Diary) siteReading() *entry.Site {
+	site, err := config.ReadSite(d.Root)
+	if err != nil {
+		return nil
+	}
+	return &site.Reading
 }
 
 // listCache is where List keeps what it read of each post, so that the

@@ -133,6 +133,12 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	// The site's settings: the zone it is built in, its defaults.
+	site, siteErr := config.ReadSite(d.Root)
+	if written, moved := pagesDate(when, opts.now(), cfg.DateFormat, buildZone(site)); moved {
+		res.Warnings = append(res.Warnings, pagesDateWarning(when, written, cfg.DateFormat, site, cfg.Location.String()))
+		when = written
+	}
 	if ask.Untitled {
 		title = when.Format("2006-01-02")
 	}
@@ -155,10 +161,6 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		who = *fm.author
 	} else if who, err = author(d.Repo, cfg, opts.Env); err != nil {
 		return nil, err
-	}
-	layout := cfg.Layout
-	if fm.layout != nil {
-		layout = *fm.layout
 	}
 	switch {
 	case fm.flagCategories:
@@ -186,6 +188,24 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		}
 		categories = []string{c}
 	}
+	slug := entry.Slugify(title, mode)
+	if ask.Untitled {
+		slug = "" // the date is in the file name already: "entry"
+	}
+	dir := postFolder(cfg, site, categories)
+	if ask.Draft {
+		dir = entry.DraftsDir
+	}
+	layout := cfg.Layout
+	if fm.layout != nil {
+		layout = *fm.layout
+	} else if l, ok := site.FrontMatterDefault(path.Join(dir, entry.Name(when, slug, cfg.Ext, ask.Draft, 1)), "posts", "layout"); ok && l != "" &&
+		(layout == l || cfg.Source("layout").Layer == config.LayerDefault) {
+		// The site's defaults give the post its layout (a theme's, by
+		// Jekyll's rules for defaults): none is written, so that the
+		// theme's applies, unless another was chosen by hand.
+		layout = ""
+	}
 	post := entry.Post{
 		Title:      title,
 		Author:     who,
@@ -193,10 +213,12 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		DateFormat: cfg.DateFormat,
 		Categories: categories,
 		// The site's own style, where init learned it.
-		CategoryList: cfg.CategoryStyle == config.CategoryList,
-		Layout:       layout,
-		Tags:         tags,
-		Disclaimer:   cfg.Disclaimer,
+		CategoryList:  cfg.CategoryStyle == config.CategoryList,
+		CategoryWords: cfg.CategoryStyle == config.CategoryWords,
+		TagWords:      cfg.TagStyle == config.TagWords,
+		Layout:        layout,
+		Tags:          tags,
+		Disclaimer:    cfg.Disclaimer,
 	}
 	values := map[string]string{"title": title, "author": who, "date": when.Format(cfg.DateFormat)}
 	fill := func(s string) string { return entry.FillPlaceholders(s, values) }
@@ -218,14 +240,6 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 	}
 	content := post.Render()
 
-	slug := entry.Slugify(title, mode)
-	if ask.Untitled {
-		slug = "" // the date is in the file name already: "entry"
-	}
-	dir := entry.PostFolder(categories, cfg.Folders == config.FoldersCategory)
-	if ask.Draft {
-		dir = entry.DraftsDir
-	}
 	name, err := entry.Create(filepath.Join(d.Root, filepath.FromSlash(dir)), func(n int) string {
 		return entry.Name(when, slug, cfg.Ext, ask.Draft, n)
 	}, content)
@@ -260,7 +274,7 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		}
 	}
 	if !ask.Draft {
-		res.URL, err = d.newPostURL(res.Path, content)
+		res.URL, err = d.newPostURL(res.Path, content, site, siteErr)
 		if err != nil {
 			res.Warnings = append(res.Warnings, err.Error())
 		}
@@ -273,6 +287,27 @@ func Add(ctx context.Context, opts Options, ask AddOptions) (*AddResult, error) 
 		return res, fmt.Errorf("%w; the entry is written at %s but not committed", err, res.Path)
 	}
 	return res, nil
+}
+
+// postFolder is the folder a new post with these categories goes into,
+// as the site files its posts (the folders setting, learned by init):
+// _posts/, _posts/<category>/, or <category>/_posts/ unless the site's
+// exclude list leaves that folder out.
+func postFolder(cfg *config.Config, site config.Site, categories []string) string {
+	switch cfg.Folders {
+	case config.FoldersCategory:
+		return entry.PostFolder(categories, true)
+	case config.FoldersCategoryPosts:
+		dir := entry.CategoryPostsFolder(categories)
+		top, _, _ := strings.Cut(dir, "/")
+		for _, x := range site.Exclude {
+			if strings.Trim(x, "/") == top {
+				return entry.PostsDir
+			}
+		}
+		return dir
+	}
+	return entry.PostsDir
 }
 
 // commit records paths in one commit named for this host; with autosync

@@ -117,9 +117,38 @@ func abs(p string, opts Options) string {
 	return filepath.Clean(p)
 }
 
+// isDiary reports whether the work tree root is a diary, or a Jekyll
+// site diary can take as one: it has .diary.yml or _posts/, or it is a
+// Jekyll site (_config.yml or _config.yaml) whose posts live in the
+// _posts/ of one of its folders, a/_posts/ (Hydejack keeps each
+// category's posts so, and Jekyll gives them the folder's category).
+// Only the root's own entries are looked at, and one folder below each
+// of its folders: a big tree is never walked (a/b/_posts/ alone is not
+// found; diary init, or --repo, makes such a site a diary).
 func isDiary(root string) bool {
 	for _, name := range []string{entry.PostsDir, ".diary.yml"} {
 		if _, err := os.Stat(filepath.Join(root, name)); err == nil {
+			return true
+		}
+	}
+	site := false
+	for _, name := range []string{"_config.yml", "_config.yaml"} {
+		if _, err := os.Stat(filepath.Join(root, name)); err == nil {
+			site = true
+		}
+	}
+	if !site {
+		return false
+	}
+	des, err := os.ReadDir(root)
+	if err != nil {
+		return false
+	}
+	for _, de := range des {
+		if !de.IsDir() || !entry.SiteFolder(de.Name()) {
+			continue
+		}
+		if fi, err := os.Lstat(filepath.Join(root, de.Name(), entry.PostsDir)); err == nil && fi.IsDir() {
 			return true
 		}
 	}

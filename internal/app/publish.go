@@ -78,6 +78,13 @@ func (d *Diary) Publish(ctx context.Context, po PublishOptions) (*MoveResult, er
 	if err := src.e.Check(); err != nil {
 		return res, fmt.Errorf("%s: %w; fix it with diary edit %s, then publish it", src.rel, err, src.rel)
 	}
+	// Dated so that the site's build (UTC on GitHub Pages) publishes it
+	// at once, as new dates an entry.
+	site, _ := config.ReadSite(d.Root)
+	if written, moved := pagesDate(when, d.opts.now(), cfg.DateFormat, buildZone(site)); moved {
+		res.Warnings = append(res.Warnings, pagesDateWarning(when, written, cfg.DateFormat, site, cfg.Location.String()))
+		when = written
+	}
 	if when.After(d.opts.now()) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the entry is dated %s, in the future: Jekyll publishes it only after then", when.Format("2006-01-02 15:04")))
 	}
@@ -90,7 +97,7 @@ func (d *Diary) Publish(ctx context.Context, po PublishOptions) (*MoveResult, er
 	dir := swapFolder(src.rel, entry.DraftsDir, entry.PostsDir)
 	if path.Dir(src.rel) == entry.DraftsDir {
 		// Straight from _drafts/: where new would put the post.
-		dir = entry.PostFolder(src.e.Categories, cfg.Folders == config.FoldersCategory)
+		dir = postFolder(cfg, site, src.e.Categories)
 	}
 	err = d.move(ctx, src, dir, func(n int) string { return entry.Name(when, slug, ext, false, n) }, content, fmt.Sprintf("publish %q", src.e.Title), res)
 	return res, err

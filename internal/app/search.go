@@ -76,7 +76,7 @@ func (d *Diary) Search(ctx context.Context, so SearchOptions) ([]SearchHit, []er
 	var picked []*entry.Entry
 	n := 0
 	if !q.NeedsText() {
-		all, warnings := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: so.Drafts, Location: d.Config.Location, Cache: d.listCache()})
+		all, warnings := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: so.Drafts, Location: d.Config.Location, Cache: d.listCache(), Site: d.siteReading()})
 		if err := ctx.Err(); err != nil {
 			return nil, warnings, err
 		}
@@ -111,7 +111,7 @@ func (d *Diary) Search(ctx context.Context, so SearchOptions) ([]SearchHit, []er
 		}
 		mu.Unlock()
 	}
-	_, warnings := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: so.Drafts, Location: d.Config.Location, Visit: visit})
+	_, warnings := entry.Scan(ctx, d.Root, entry.ScanOptions{Drafts: so.Drafts, Location: d.Config.Location, Site: d.siteReading(), Visit: visit})
 	if err := ctx.Err(); err != nil {
 		return nil, warnings, err
 	}

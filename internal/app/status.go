@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
@@ -30,6 +30,9 @@ type Status struct {
 	LastSync    *time.Time     `json:"last_sync"`
 	Conflicts   []string       `json:"conflicts"` // conflict copies waiting in _conflicts/
 	Problems    []string       `json:"problems"`  // posts that sync would not publish
+	// Held: the same posts, each with its path and the fix: the next
+	// sync holds them back and pushes everything else.
+	Held []HeldPost `json:"held"`
 	// RemoteProblem: the remote setting names no remote, and it is not
 	// the default of a local-only diary (sync refuses it; this says why).
 	RemoteProblem string `json:"-"`
@@ -43,6 +46,19 @@ type Status struct {
 	Warnings []string `json:"-"`
 }
 
+// HeldPost is a post that sync holds back from the push until it is
+// fixed: it would break the site.
+type HeldPost struct {
+	Path    string `json:"path"`
+	Problem string `json:"problem"` // "path: reason", as sync says it
+	Fix     string `json:"fix"`
+}
+
+// heldFix is what to do about a post sync holds back.
+func heldFix(p string) string {
+	return fmt.Sprintf("fix it with diary edit %s, then diary sync", p)
+}
+
 // StatusChange is one uncommitted path.
 type StatusChange struct {
 	Path string `json:"path"`
@@ -52,7 +68,7 @@ type StatusChange struct {
 // Status reports the diary's state without touching the network.
 func (d *Diary) Status(ctx context.Context) (*Status, error) {
 	r := d.Repo
-	st := &Status{Root: d.Root, Remote: d.Config.Remote, Uncommitted: []StatusChange{}, Conflicts: []string{}, Problems: []string{}}
+	st := &Status{Root: d.Root, Remote: d.Config.Remote, Uncommitted: []StatusChange{}, Conflicts: []string{}, Problems: []string{}, Held: []HeldPost{}}
 	head, err := r.Head()
 	if err != nil {
 		return nil, err
@@ -67,13 +83,28 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 		kind := map[repo.ChangeKind]string{repo.Added: "added", repo.Modified: "modified", repo.Deleted: "deleted"}[c.Kind]
 		st.Uncommitted = append(st.Uncommitted, StatusChange{c.Path, kind})
 	}
-	problems, warnings, err := d.lintProblems(ctx, changes)
+	held, warnings, err := d.lintProblems(ctx, changes)
 	if err != nil {
 		return nil, err
 	}
-	st.Problems = append(st.Problems, problems...)
 	st.Warnings = append(st.Warnings, warnings...)
-	if _, err := r.RemoteURL(d.Config.Remote); err == nil {
+	_, rerr := r.RemoteURL(d.Config.Remote)
+	for _, h := range held {
+		st.Problems = append(st.Problems, h.Problem)
+		// Only a diary with a remote publishes, and so holds back: one
+		// without commits them (they break the site the day it has one).
+		if !errors.Is(rerr, repo.ErrNoRemote) {
+			st.Held = append(st.Held, HeldPost{h.Path, h.Problem, heldFix(h.Path)})
+		}
+	}
+	// Posts the site's build leaves out until their date, as GitHub
+	// Pages reads it: said on stderr, with when and the fix.
+	if site, err := config.ReadSite(d.Root); err == nil {
+		if ahead := d.futurePosts(ctx, site); len(ahead) > 0 {
+			st.Warnings = append(st.Warnings, futureAdvice(ahead, site, d.Config.Location))
+		}
+	}
+	if err := rerr; err == nil {
 		st.HasRemote = true
 	} else if errors.Is(err, repo.ErrNoRemote) {
 		if err := dsync.NoSuchRemote(r, d.Config.Remote); err != nil {
@@ -103,6 +134,7 @@ func (d *Diary) Status(ctx context.Context) (*Status, error) {
 		return nil, err
 	}
 	sort.Strings(st.Problems)
+	sort.Slice(st.Held, func(i, j int) bool { return st.Held[i].Path < st.Held[j].Path })
 	d.statusAutosync(ctx, st)
 	if st.Watch, err = d.WatchRunning(); err != nil {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("watch: %v", err))
@@ -125,14 +157,17 @@ func (d *Diary) statusAutosync(ctx context.Context, st *Status) {
 	}
 }
 
-// lintProblems lists, as "path: reason", the posts that sync would
-// refuse to publish (dsync.Lint), for status and doctor alike: the
-// uncommitted ones as they are in the work tree, and the committed ones
-// that the remote does not have (as of the last fetch). Without a
-// remote-tracking branch (a local-only diary, or one never pushed) that
-// is every committed post: all of them are published with the first
-// push. warnings name what was skipped, not being a regular file.
-func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (problems, warnings []string, err error) {
+// lintProblems lists the posts that sync would hold back from the push
+// (dsync.Lint), for status and doctor alike: the uncommitted ones as
+// they are in the work tree (dsync.LintFile, as sync lints them before
+// its commit), and the committed ones that the remote does not have (as
+// of the last fetch). Without a remote-tracking branch (a local-only
+// diary, or one never pushed) that is every committed post: all of them
+// are published with the first push. warnings name what was skipped,
+// not being a regular file, and what Jekyll builds but not as meant
+// (dsync.LintWarnings: a date on a day its month lacks), which is
+// published all the same.
+func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (problems []dsync.Held, warnings []string, err error) {
 	r := d.Repo
 	linted := map[string]bool{} // the posts read from the work tree
 	for _, c := range changes {
@@ -140,20 +175,15 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 			continue
 		}
 		linted[c.Path] = true
-		full := filepath.Join(d.Root, filepath.FromSlash(c.Path))
-		// A post over GitHub's limit is reported by its size, never read.
-		if fi, err := os.Lstat(full); err == nil && fi.Mode().IsRegular() {
-			if p := dsync.LintSize(c.Path, fi.Size()); p != "" {
-				problems = append(problems, p)
-				continue
-			}
-		}
-		data, err := regular.ReadFileNoFollow(full)
+		p, err := dsync.LintFile(d.Root, c.Path, d.Config.Location)
 		if errors.Is(err, regular.ErrNotRegular) {
 			warnings = append(warnings, notRegularWarning(c.Path, err))
 		} else if err == nil {
-			if p := dsync.Lint(c.Path, data, d.Config.Location); p != "" {
-				problems = append(problems, p)
+			if p != "" {
+				problems = append(problems, dsync.Held{Path: c.Path, Problem: p})
+			}
+			if data, err := regular.ReadFileNoFollow(filepath.Join(d.Root, filepath.FromSlash(c.Path))); err == nil {
+				warnings = append(warnings, dsync.LintWarnings(c.Path, data, d.Config.Location)...)
 			}
 		}
 	}
@@ -169,7 +199,8 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 	if err != nil {
 		return nil, nil, err
 	}
-	var committed []string
+	var committed []dsync.Held
+	var notes []string
 	if ok {
 		// Only what the remote lacks is published by the next push.
 		if ahead, _, err := r.AheadBehind(head.Hash, remote); err != nil || ahead == 0 {
@@ -178,19 +209,28 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 		if committed, err = dsync.Unpublishable(r, head.Hash, remote, d.Config.Location); err != nil {
 			return nil, nil, err
 		}
+		if notes, err = dsync.PublishWarnings(r, head.Hash, remote, d.Config.Location); err != nil {
+			return nil, nil, err
+		}
 	} else {
-		committed = d.lintAll(ctx)
+		committed, notes = d.lintAll(ctx)
+	}
+	// An uncommitted post was read as it is now (above).
+notes:
+	for _, w := range notes {
+		for path := range linted {
+			if strings.HasPrefix(w, path+":") {
+				continue notes
+			}
+		}
+		warnings = append(warnings, w)
 	}
 	// An uncommitted post was read as it is now, which is what the next
 	// sync commits; its committed version is not reported too.
-next:
-	for _, p := range committed {
-		for path := range linted {
-			if strings.HasPrefix(p, path+":") {
-				continue next
-			}
+	for _, h := range committed {
+		if !linted[h.Path] {
+			problems = append(problems, h)
 		}
-		problems = append(problems, p)
 	}
 	return problems, warnings, nil
 }
@@ -202,12 +242,11 @@ next:
 // that does not parse, a value entry's Check refuses); conflict markers
 // in the text of a post committed by hand are left to sync, which lints
 // every post of the first push in full.
-func (d *Diary) lintAll(ctx context.Context) []string {
-	var problems []string
-	entries, errs := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache()})
+func (d *Diary) lintAll(ctx context.Context) (problems []dsync.Held, warnings []string) {
+	entries, errs := entry.Scan(ctx, d.Root, entry.ScanOptions{Location: d.Config.Location, Cache: d.listCache(), Site: d.siteReading()})
 	for _, err := range errs {
 		if !errors.Is(err, regular.ErrNotRegular) {
-			problems = append(problems, err.Error())
+			problems = append(problems, dsync.Held{Path: errPath(err), Problem: err.Error()})
 		}
 	}
 	for _, e := range entries {
@@ -215,10 +254,13 @@ func (d *Diary) lintAll(ctx context.Context) []string {
 			continue
 		}
 		if err := e.Check(); err != nil {
-			problems = append(problems, e.Path+": "+err.Error())
+			problems = append(problems, dsync.Held{Path: e.Path, Problem: e.Path + ": " + err.Error()})
+		}
+		for _, w := range e.Warnings() {
+			warnings = append(warnings, e.Path+": "+w)
 		}
 	}
-	return problems
+	return problems, warnings
 }
 
 // conflictCopies lists the files under _conflicts/.
@@ -253,4 +295,13 @@ func notRegularWarning(rel string, err error) string {
 		msg = pe.Err.Error() // without the absolute path
 	}
 	return fmt.Sprintf("%s: %s: skipped, never read", rel, msg)
+}
+
+// errPath is the path a scan error is about ("" when it names none).
+func errPath(err error) string {
+	var pe *entry.ParseError
+	if errors.As(err, &pe) {
+		return pe.Path
+	}
+	return ""
 }

@@ -232,6 +232,12 @@ func layerFrontMatter(flags []string, tmpl *template, setting string) (*frontMat
 			if !ok {
 				return nil, Usagef("front matter %s must be a word or a list of words: check the template and the front_matter setting", f.Key)
 			}
+			// "categories: travel food" is two categories to Jekyll,
+			// which splits the text of categories and tags at blanks;
+			// category's text is one.
+			if _, text := f.Text(); text && f.Key != "category" && len(words) == 1 {
+				words = strings.Fields(words[0])
+			}
 			switch {
 			case f.Key == "tags":
 				fm.tags = words

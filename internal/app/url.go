@@ -48,16 +48,16 @@ func (d *Diary) URL(ctx context.Context, o URLOptions) (*URLResult, error) {
 	if entry.IsDraft(rel) {
 		return res, fmt.Errorf("%s: %w: publish it with diary publish %s, then ask again", rel, ErrDraftURL, rel)
 	}
-	if !entry.IsPost(rel) {
-		return res, fmt.Errorf("%s is not a post Jekyll publishes (a file named YYYY-MM-DD-SLUG.EXT in _posts/): name a post", rel)
+	site, err := config.ReadSite(d.Root)
+	if err != nil {
+		return res, fmt.Errorf("%w: fix it, then ask again", err)
+	}
+	if !site.Reading.IsPost(rel) {
+		return res, fmt.Errorf("%s is not a post Jekyll publishes (a file named YYYY-MM-DD-SLUG.EXT in _posts/, in no folder _config.yml excludes): name a post", rel)
 	}
 	data, err := regular.ReadFile(filepath.Join(d.Root, filepath.FromSlash(rel)))
 	if err != nil {
 		return res, fmt.Errorf("read %s: %w", rel, err)
-	}
-	site, err := config.ReadSite(d.Root)
-	if err != nil {
-		return res, fmt.Errorf("%w: fix it, then ask again", err)
 	}
 	e, url, err := d.postURL(rel, data, site)
 	if err != nil {
@@ -74,16 +74,16 @@ func (d *Diary) URL(ctx context.Context, o URLOptions) (*URLResult, error) {
 
 // postURL is the URL of the post at rel (data, its file) on site: the
 // one computation `diary url` and `diary new` share. The post is read in
-// the site's own time zone, which is the one Jekyll builds in, else the
-// diary's.
+// the zone the site is built in (buildZone: its own timezone, else UTC,
+// as GitHub Pages builds it), which decides the day in its URL.
 func (d *Diary) postURL(rel string, data []byte, site config.Site) (*entry.Entry, string, error) {
-	loc := d.Config.Location
-	if site.Timezone != "" {
-		if l, err := time.LoadLocation(site.Timezone); err == nil {
-			loc = l
-		}
-	}
-	e, err := entry.Parse(rel, data, loc, false)
+	return siteURL(rel, data, site, buildZone(site))
+}
+
+// siteURL is the URL of the post at rel on site when the site is built
+// in loc.
+func siteURL(rel string, data []byte, site config.Site, loc *time.Location) (*entry.Entry, string, error) {
+	e, err := site.Reading.Parse(rel, data, loc, false)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: fix it with diary edit %s", err, rel)
 	}
@@ -91,9 +91,12 @@ func (d *Diary) postURL(rel string, data []byte, site config.Site) (*entry.Entry
 	if template == "" {
 		template = entry.PermalinkTemplate(site.Permalink)
 	}
+	// The permalink the front matter defaults give this post: by its
+	// path and type, the most specific set winning.
+	permalink, _ := site.Reading.DefaultText(rel, "permalink")
 	p, err := entry.URL(e, data, entry.URLOptions{
 		Template:    template,
-		Permalink:   site.DefaultPermalink,
+		Permalink:   permalink,
 		MarkdownExt: site.MarkdownExt,
 		Location:    loc,
 	})
@@ -103,11 +106,11 @@ func (d *Diary) postURL(rel string, data []byte, site config.Site) (*entry.Entry
 	return e, entry.SiteURL(site.URL, site.BaseURL, p), nil
 }
 
-// newPostURL is the URL of the post diary new just wrote at rel.
-func (d *Diary) newPostURL(rel string, data []byte) (string, error) {
-	site, err := config.ReadSite(d.Root)
-	if err != nil {
-		return "", fmt.Errorf("%w: the entry is kept, but its URL is unknown until that is fixed", err)
+// newPostURL is the URL of the post diary new just wrote at rel on
+// site; siteErr is the error reading site gave.
+func (d *Diary) newPostURL(rel string, data []byte, site config.Site, siteErr error) (string, error) {
+	if siteErr != nil {
+		return "", fmt.Errorf("%w: the entry is kept, but its URL is unknown until that is fixed", siteErr)
 	}
 	_, url, err := d.postURL(rel, data, site)
 	var perr *entry.ParseError

@@ -1,9 +1,11 @@
 # read_posts.rb SITE [CONFIG...]: how Jekyll itself reads the posts of
 # SITE, as JSON, for jekyll_diff_test.go. It loads the site with Jekyll's
-# library, as `jekyll build --future --unpublished` would, without
-# rendering, and prints one object a post: its path, title, date,
-# categories, tags and published; or, for a post Jekyll could not read (it
-# logs an error and goes on), its path and the error.
+# library, as `jekyll build --future --unpublished --drafts` would,
+# without rendering, and prints one object a post or draft: its path,
+# title, date (as Jekyll prints it: in the site's zone, with its offset),
+# categories, tags, published and whether it is a draft; or, for a post
+# Jekyll could not read (it logs an error and goes on), its path and the
+# error.
 #
 # Each CONFIG is a settings file read instead of the site's _config.yml;
 # the site is loaded again with each, and each post gets, under "urls" and
@@ -12,8 +14,10 @@
 # joined), or the error Jekyll raises computing it.
 #
 # Values are printed as a page shows them (Liquid turns them into text
-# with to_s): categories and tags as text, each once, none empty, since
-# Jekyll's URL and site.categories/site.tags see them so.
+# with to_s): categories and tags as text, in page.categories' and
+# page.tags' order and number (Jekyll makes categories unique and keeps a
+# tag given twice twice), none empty, since Jekyll's URL and
+# site.categories/site.tags leave empty names out.
 require "jekyll"
 require "json"
 
@@ -32,6 +36,7 @@ config = Jekyll.configuration(
   "destination" => File.join(site_dir, "_site"),
   "future" => true,
   "unpublished" => true,
+  "show_drafts" => true,
   "quiet" => true
 )
 site = Jekyll::Site.new(config)
@@ -39,7 +44,7 @@ site.reset
 site.read
 
 names = lambda do |list|
-  Array(list).map(&:to_s).reject(&:empty?).uniq
+  Array(list).map(&:to_s).reject(&:empty?)
 end
 
 posts = site.posts.docs.map do |doc|
@@ -53,6 +58,7 @@ posts = site.posts.docs.map do |doc|
     "categories" => names.call(doc.data["categories"]),
     "tags" => names.call(doc.data["tags"]),
     "published" => doc.data.fetch("published", true) ? true : false,
+    "draft" => doc.draft? ? true : false,
   }
 end
 urls = Hash.new { |h, k| h[k] = {} }
@@ -64,6 +70,7 @@ ARGV.drop(1).each do |file|
     "destination" => File.join(site_dir, "_site"),
     "future" => true,
     "unpublished" => true,
+    "show_drafts" => true,
     "quiet" => true,
     "config" => File.expand_path(file)
   ))
