@@ -242,6 +242,11 @@ func TestSnippet(t *testing.T) {
 	if h.Snippet.Text != "Line one. Line two." || h.Snippet.Marks != nil {
 		t.Errorf("title-only snippet %+v", h.Snippet)
 	}
+	// The text ends in the snippet: its closing newline is no space.
+	h = match(t, []string{"warm"}, false, Doc{}, "Seoul was warm.\n\n")
+	if h.Snippet.Text != "Seoul was warm." {
+		t.Errorf("snippet %q of a text that ends in newlines", h.Snippet.Text)
+	}
 }
 
 // TestPrefilter: the prefilter never rules out a post that matches.

@@ -274,8 +274,8 @@ func (m *Matcher) snippet(text []byte, width int) Snippet {
 		end += size
 	}
 	setPos(end, len(out))
+	out = bytes.TrimRight(out, " ") // the white space the text ends with, or where it is cut
 	if end < len(text) {
-		out = bytes.TrimRight(out, " ")
 		out = append(out, "…"...)
 	}
 	m.pos = pos
