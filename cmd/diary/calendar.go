@@ -35,7 +35,8 @@ one element for every day of the year, January 1 first; level is the mark,
 		Example: `  diary calendar                   # this year
   diary calendar 2022
   diary calendar --json 2022 | jq '[.days[] | select(.entries > 0)] | length'`,
-		Args: args(cobra.MaximumNArgs(1)),
+		Args:              args(cobra.MaximumNArgs(1)),
+		ValidArgsFunction: completeYears(g),
 		RunE: func(c *cobra.Command, a []string) error {
 			var co app.CalendarOptions
 			if len(a) == 1 {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -222,5 +224,51 @@ func completeSearch(g *globals) cobra.CompletionFunc {
 			}
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeDay completes on-this-day's DATE with the words of a day new
+// --date reads on its own: today, yesterday and the weekdays.
+func completeDay(c *cobra.Command, a []string, typed string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(a) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	for _, w := range []string{"today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
+		if strings.HasPrefix(w, strings.ToLower(typed)) {
+			out = append(out, cobra.Completion(w))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeYears completes calendar's YEAR with the years the diary's
+// posts are dated in, newest first.
+func completeYears(g *globals) cobra.CompletionFunc {
+	return func(c *cobra.Command, a []string, typed string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(a) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		d, err := app.Open(g.options())
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		entries, _, err := d.List(c.Context(), app.ListOptions{})
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		last := -1
+		for _, e := range entries { // newest first
+			y := e.Date.In(d.Config.Location).Year()
+			if y == last {
+				continue
+			}
+			last = y
+			if s := strconv.Itoa(y); strings.HasPrefix(s, typed) && !slices.Contains(out, s) {
+				out = append(out, cobra.Completion(s))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
 	}
 }

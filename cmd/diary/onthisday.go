@@ -29,7 +29,8 @@ stderr, not with -q); 2 for a DATE diary cannot read.`,
   diary on-this-day 2026-12-25
   diary on-this-day last friday
   diary on-this-day --json | jq -r '.[].path'`,
-		Args: args(cobra.ArbitraryArgs),
+		Args:              args(cobra.ArbitraryArgs),
+		ValidArgsFunction: completeDay,
 		RunE: func(c *cobra.Command, a []string) error {
 			d, err := app.Open(g.options())
 			if err != nil {

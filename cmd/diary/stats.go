@@ -30,7 +30,8 @@ weekdays: [{weekday, entries}, Monday first], busiest_weekday (null
 without entries)}.`,
 		Example: `  diary stats
   diary stats --json | jq .current_streak.days`,
-		Args: args(cobra.NoArgs),
+		Args:              args(cobra.NoArgs),
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(c *cobra.Command, _ []string) error {
 			d, err := app.Open(g.options())
 			if err != nil {
