@@ -43,8 +43,8 @@ On a terminal each match shows its date, title and path and a line around
 the first match, the matched words highlighted (not with NO_COLOR set),
 through $PAGER when longer than the screen. On a pipe: one match a line,
 tab-separated: date, title, path, snippet. --json prints an array of
-{path, title, date (RFC 3339), categories, tags, draft, score, snippet,
-marks}: score is the relevance (larger is better; 0 when only tags or
+{path, title, date (RFC 3339), categories, tags, draft, published, score,
+snippet, marks}, list --json's fields and three more: score is the relevance (larger is better; 0 when only tags or
 categories were asked for), snippet a line of the text around the first
 match, and marks the [start, end) byte offsets of the matches in snippet.
 
