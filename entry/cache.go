@@ -53,7 +53,7 @@ import (
 // holds. Change it with the format and with any change to what Parse or
 // parseFast return. (A cache written by another build of diary is
 // ignored anyway: see cacheKey.)
-const cacheVersion = 2
+const cacheVersion = 3
 
 const cacheMagic = "diary list cache\n"
 
@@ -267,7 +267,8 @@ func appendRecord(b []byte, r *cacheRecord, loc *time.Location) []byte {
 	if e.Draft {
 		flags |= 2
 	}
-	return append(b, flags)
+	b = append(b, flags)
+	return binary.AppendUvarint(b, uint64(e.Words))
 }
 
 func appendString(b []byte, s string) []byte {
@@ -440,6 +441,7 @@ func (c *listCache) decode(data []byte) {
 			e.Tags, pool = d.strings(pool)
 			flags := d.byte()
 			e.Published, e.Draft = flags&1 != 0, flags&2 != 0
+			e.Words = int(d.uvarint())
 			if flags > 3 || e.Draft != draftPath(r.path) {
 				d.bad = true
 			}

@@ -26,6 +26,9 @@ type Entry struct {
 	Layout     string
 	Published  bool // false for published: false (or no, off, or null), as Jekyll's Publisher reads it
 	Draft      bool
+	// Words counts the words of the writer's own text (CountWords of
+	// Text): set by Scan, 0 from Parse.
+	Words int
 
 	// rolled is the date as written when it names a day its month
 	// lacks (2026-02-30), which Ruby's Time, and so Jekyll, rolls over

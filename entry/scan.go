@@ -37,6 +37,13 @@ type ScanOptions struct {
 	// Scan creates it and its directory as needed; one that cannot be
 	// read or written is no error, only slower.
 	Cache string
+
+	// Visit, when set, is called with each entry Scan reads and the
+	// bytes of its file (valid only during the call), on Scan's reading
+	// goroutines, several at once: search reads every post once this way.
+	// A file taken from the cache is not read, so give Visit no Cache.
+	// Entries read for Visit have no Words.
+	Visit func(e *Entry, data []byte)
 }
 
 // Scan reads every post under root/_posts (and root/_drafts with
@@ -48,7 +55,7 @@ func Scan(ctx context.Context, root string, opts ScanOptions) ([]*Entry, []error
 	if loc == nil {
 		loc = time.Local
 	}
-	s := &scanner{root: root, loc: loc, typed: true, site: opts.Site}
+	s := &scanner{root: root, loc: loc, typed: true, site: opts.Site, visit: opts.Visit}
 	// The cache loads while the directories are read.
 	var loaded chan struct{}
 	if opts.Cache != "" {
@@ -149,6 +156,7 @@ type scanner struct {
 	// entries. Without it (with a cache, where each file is statted
 	// anyway) it keeps names, and the stat tells files from the rest.
 	typed bool
+	visit func(*Entry, []byte)
 	dirs  []scanDir
 	jobs  []scanJob
 	errs  []walkError
@@ -279,6 +287,9 @@ func (s *scanner) one(j *scanJob, buf, relBuf *[]byte) scanResult {
 	if cap(*buf) > 1<<20 {
 		*buf = nil // one huge file: let its buffer go
 	}
+	if err == nil && s.visit == nil {
+		e.Words = CountWords(Text(data))
+	}
 	if err == nil && e.Date.IsZero() {
 		// Jekyll dates a draft by its modification time.
 		if serr != nil {
@@ -289,6 +300,9 @@ func (s *scanner) one(j *scanJob, buf, relBuf *[]byte) scanResult {
 		}
 	}
 	res.entry, res.err = e, err
+	if err == nil && s.visit != nil {
+		s.visit(e, data)
+	}
 	if w == nil || serr != nil || !fi.Mode().IsRegular() {
 		return res
 	}

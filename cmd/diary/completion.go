@@ -2,6 +2,8 @@ package main
 
 import (
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -167,5 +169,106 @@ func completeKeys(values bool) cobra.CompletionFunc {
 			return config.Values(a[0]), cobra.ShellCompDirectiveNoFileComp
 		}
 		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeSearch completes a search query's tag: and category: values
+// with those the diary's entries have, and offers tag: and category:
+// themselves.
+func completeSearch(g *globals) cobra.CompletionFunc {
+	return func(c *cobra.Command, a []string, typed string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		neg := strings.HasPrefix(typed, "-")
+		word := strings.TrimPrefix(typed, "-")
+		var field string
+		for _, f := range []string{"tag:", "category:"} {
+			if strings.HasPrefix(word, f) {
+				field = f
+			}
+		}
+		if field == "" {
+			if neg && word == "" {
+				return nil, cobra.ShellCompDirectiveNoFileComp // a flag: cobra offers those
+			}
+			var out []cobra.Completion
+			for _, f := range []string{"tag:", "category:"} {
+				if strings.HasPrefix(f, word) && word != "" {
+					out = append(out, cobra.Completion(strings.TrimSuffix(typed, word)+f))
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		}
+		d, err := app.Open(g.options())
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		entries, _, err := d.List(c.Context(), app.ListOptions{Drafts: true})
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		seen := map[string]bool{}
+		var out []cobra.Completion
+		prefix := strings.TrimSuffix(typed, strings.TrimPrefix(word, field))
+		for _, e := range entries {
+			vals := e.Tags
+			if field == "category:" {
+				vals = e.Categories
+			}
+			for _, v := range vals {
+				if strings.ContainsAny(v, " \t\"") || seen[v] {
+					continue
+				}
+				seen[v] = true
+				if cand := prefix + v; strings.HasPrefix(cand, typed) {
+					out = append(out, cobra.Completion(cand))
+				}
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeDay completes on-this-day's DATE with the words of a day new
+// --date reads on its own: today, yesterday and the weekdays.
+func completeDay(c *cobra.Command, a []string, typed string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(a) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	for _, w := range []string{"today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
+		if strings.HasPrefix(w, strings.ToLower(typed)) {
+			out = append(out, cobra.Completion(w))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeYears completes calendar's YEAR with the years the diary's
+// posts are dated in, newest first.
+func completeYears(g *globals) cobra.CompletionFunc {
+	return func(c *cobra.Command, a []string, typed string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(a) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		d, err := app.Open(g.options())
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		entries, _, err := d.List(c.Context(), app.ListOptions{})
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		last := -1
+		for _, e := range entries { // newest first
+			y := e.Date.In(d.Config.Location).Year()
+			if y == last {
+				continue
+			}
+			last = y
+			if s := strconv.Itoa(y); strings.HasPrefix(s, typed) && !slices.Contains(out, s) {
+				out = append(out, cobra.Completion(s))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
 	}
 }

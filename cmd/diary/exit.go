@@ -27,6 +27,9 @@ const (
 	// merge-file follows git's merge-driver protocol: 1 says the merge
 	// has conflicts (marked in the file), and any error is bad input (2).
 	exitMergeConflicts = 1
+
+	// search finds nothing: 1, as grep says it (a bad query is 2).
+	exitNoMatch = 1
 )
 
 // exitError carries an exit code through cobra; with a nil err nothing

@@ -27,6 +27,7 @@ func TestMain(m *testing.M) {
 		"diary":       func() { os.Exit(Main(os.Args[1:], testSystem())) },
 		"fake-editor": fakeEditor,
 		"crontab":     crontabNS,
+		"pty-run":     ptyRun,
 	})
 }
 

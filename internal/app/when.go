@@ -44,7 +44,11 @@ func entryDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	if s == "" {
 		return now, nil
 	}
-	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		y, m, d := t.Date()
+		return startOfDay(y, m, d, loc), nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t, nil
 		}
@@ -146,4 +150,39 @@ func relativeDay(w []string, today time.Weekday) (days, n int, ok bool) {
 		return -k, 3, true
 	}
 	return 0, 0, false
+}
+
+// whenDay reads a day as --date takes it (see entryDate) for the flag or
+// argument named flag, and returns its midnight in loc: search's --since
+// and --until, on-this-day's DATE. "" is the zero time.
+func (d *Diary) whenDay(s, flag string) (time.Time, error) {
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, nil
+	}
+	loc := d.Config.Location
+	t, err := entryDate(s, d.opts.now(), loc)
+	if err != nil {
+		return time.Time{}, Usagef("%s %q is not a date diary reads: use %s", flag, s, dateForms)
+	}
+	y, m, day := t.In(loc).Date()
+	return startOfDay(y, m, day, loc), nil
+}
+
+// startOfDay is the first instant of the day y-m-d in loc: midnight, or
+// where the clock skipped midnight (America/Santiago on 11 September
+// 2022 went from 23:59:59 to 01:00), the first time the day has; Go's
+// time.Date gives either side of such a gap, here the day before.
+func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if ty, tm, td := t.Date(); ty == y && tm == m && td == d {
+		return t
+	}
+	// t is before the gap; the day begins where the gap ends, at the
+	// end of t's zone period.
+	if _, end := t.ZoneBounds(); !end.IsZero() {
+		if ey, em, ed := end.Date(); ey == y && em == m && ed == d {
+			return end
+		}
+	}
+	return time.Date(y, m, d, 1, 0, 0, 0, loc)
 }

@@ -24,6 +24,7 @@ func TestEntryDate(t *testing.T) {
 	seoul := mustZone(t, "Asia/Seoul")
 	ny := mustZone(t, "America/New_York")
 	berlin := mustZone(t, "Europe/Berlin")
+	santiago := mustZone(t, "America/Santiago")
 	// Wednesday 2 December 2026, 21:30:15 in Seoul.
 	wed := time.Date(2026, 12, 2, 21, 30, 15, 123, seoul)
 	// Monday 2 November 2026, 08:00 in New York: the clocks went back an
@@ -98,6 +99,10 @@ func TestEntryDate(t *testing.T) {
 		// an hour later on the clock.
 		{"yesterday", nySpring, ny, "2026-03-08T03:30:00-04:00"},
 		{"2 days ago", nySpring, ny, "2026-03-07T02:30:00-05:00"},
+		// Santiago's clock went from 23:59:59 on 10 September 2022 to
+		// 01:00 on the 11th: that day starts at 01:00, and is not the
+		// 10th at 23:00 (Go's time.Date may give either).
+		{"2022-09-11", wed, santiago, "2022-09-11T01:00:00-03:00"},
 	} {
 		got, err := entryDate(c.in, c.now, c.loc)
 		if err != nil {
