@@ -125,6 +125,18 @@ func cacheKey(root string, loc *time.Location, site *Site) string {
 	return exe + "\x00" + root + "\x00" + zoneID(loc) + "\x00" + site.key()
 }
 
+// ReaderKey is what a cache of what this build of diary read in loc
+// must have been written for: the build (executableID) and the zone's
+// rules (zoneID); "" (keep no cache) when the build cannot be told apart
+// from others. sync's cache of destinations is keyed by it too.
+func ReaderKey(loc *time.Location) string {
+	exe := executableID()
+	if exe == "" {
+		return ""
+	}
+	return exe + "\x00" + zoneID(loc)
+}
+
 // executableID names the build of diary that runs: the path and stat
 // data of its executable, and Go's version. A cache written by any other
 // build (an upgrade, a rebuild after changing Parse) is not trusted.

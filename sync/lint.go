@@ -203,10 +203,12 @@ func unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 		mine = append(mine, SiteFile{Path: p, Data: data})
 	}
 	if len(mine) > 0 {
-		others, err := collisionCandidates(r, tree, mine)
+		cache := openDestCache(r, site)
+		others, err := collisionCandidates(r, tree, mine, site, cache)
 		if err != nil {
 			return nil, err
 		}
+		cache.save(tree)
 		problems = append(problems, Collisions(mine, others, site)...)
 	}
 	return problems, nil

@@ -172,6 +172,10 @@ func LintSite(p string, data []byte, site *Site) string {
 type SiteFile struct {
 	Path string
 	Data []byte
+	// dest is where Jekyll writes it ("" nowhere), when known is set:
+	// from the cache of destinations, without Data.
+	dest  string
+	known bool
 }
 
 // Collisions lists, with "path: reason", the files of the site that
@@ -221,6 +225,9 @@ func Collisions(mine, others []SiteFile, site *Site) []Held {
 // path: a URL ending in "/" gets index.html (Jekyll's
 // URL#destination), and Jekyll unescapes the URL for the file name.
 func destination(f SiteFile, site *Site) (string, bool) {
+	if f.known {
+		return f.dest, f.dest != ""
+	}
 	var u string
 	if entry.IsPost(f.Path) {
 		e, err := entry.Parse(f.Path, f.Data, site.Location, false)
@@ -321,7 +328,7 @@ func pageURL(f SiteFile, site *Site) (string, bool) {
 // URL. An older post elsewhere whose own permalink: takes the URL of a
 // new post without one is found by doctor, which checks the whole site
 // (SiteCollisions).
-func collisionCandidates(r *repo.Repo, tree repo.Tree, mine []SiteFile) ([]SiteFile, error) {
+func collisionCandidates(r *repo.Repo, tree repo.Tree, mine []SiteFile, site *Site, cache *destCache) ([]SiteFile, error) {
 	dates, slugs, own := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	anyURL := false
 	for _, f := range mine {
@@ -356,7 +363,7 @@ func collisionCandidates(r *repo.Repo, tree repo.Tree, mine []SiteFile) ([]SiteF
 			return dates[d] || slugs[strings.TrimSuffix(s, path.Ext(s))]
 		}
 		return true
-	})
+	}, site, cache)
 }
 
 // cutPostName cuts a file name as a post's: the date before its third
@@ -376,10 +383,11 @@ func cutPostName(base string) (date, slug string, ok bool) {
 	return base[:i-1], strings.TrimSuffix(rest, path.Ext(rest)), true
 }
 
-// treeFiles reads the posts and pages of tree that want takes (nil:
-// all): a file that may have a URL of its own, kept in a blob no larger
-// than GitHub takes. Links and submodules are never read.
-func treeFiles(r *repo.Repo, tree repo.Tree, want func(p string) bool) ([]SiteFile, error) {
+// treeFiles are the posts and pages of tree that want takes (nil: all),
+// each with its destination: a file that may have a URL of its own,
+// kept in a blob no larger than GitHub takes, read unless the cache
+// knows where it goes. Links and submodules are never read.
+func treeFiles(r *repo.Repo, tree repo.Tree, want func(p string) bool, site *Site, cache *destCache) ([]SiteFile, error) {
 	var out []SiteFile
 	for p, e := range tree {
 		if e.Mode == repo.ModeSymlink || e.Mode == repo.ModeSubmodule || (want != nil && !want(p)) {
@@ -390,6 +398,10 @@ func treeFiles(r *repo.Repo, tree repo.Tree, want func(p string) bool) ([]SiteFi
 				continue
 			}
 		}
+		if dest, ok := cache.get(e.Hash, p); ok {
+			out = append(out, SiteFile{Path: p, dest: dest, known: true})
+			continue
+		}
 		if size, err := r.BlobSize(e.Hash); err != nil || size > repo.MaxBlobSize {
 			continue
 		}
@@ -397,7 +409,11 @@ func treeFiles(r *repo.Repo, tree repo.Tree, want func(p string) bool) ([]SiteFi
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, SiteFile{Path: p, Data: data})
+		f := SiteFile{Path: p, Data: data}
+		f.dest, _ = destination(f, site)
+		f.known = true
+		cache.put(e.Hash, p, f.dest)
+		out = append(out, f)
 	}
 	return out, nil
 }
@@ -459,15 +475,19 @@ func workCollisions(r *repo.Repo, commit repo.Hash, changes []repo.Change, loc *
 				committed[p] = e
 			}
 		}
-		others, err := collisionCandidates(r, committed, mine)
+		cache := openDestCache(r, site)
+		others, err := collisionCandidates(r, committed, mine, site, cache)
 		if err != nil {
 			return nil, err
 		}
+		cache.save(tree)
 		return Collisions(mine, others, site), nil
 	}
-	files, err := treeFiles(r, tree, func(p string) bool { return !changed[p] })
+	cache := openDestCache(r, site)
+	files, err := treeFiles(r, tree, func(p string) bool { return !changed[p] }, site, cache)
 	if err != nil {
 		return nil, err
 	}
+	cache.save(tree)
 	return Collisions(nil, append(files, mine...), site), nil
 }
