@@ -115,7 +115,7 @@ func TestDestCache(t *testing.T) {
 	}
 	check := func(what string, want int) {
 		t.Helper()
-		held, err := Unpublishable(r, head.Hash, published, time.UTC)
+		held, _, err := Unpublishable(r, head.Hash, published, time.UTC)
 		if err != nil {
 			t.Fatal(err)
 		}

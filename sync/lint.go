@@ -37,13 +37,11 @@ func holdBack(ctx context.Context, o *Options, res *Result, remote repo.Hash) er
 	if err != nil {
 		return err
 	}
-	held, err := unpublishable(r, head.Hash, remote, o.Location)
+	held, warnings, err := Unpublishable(r, head.Hash, remote, o.Location)
 	if err != nil {
 		return err
 	}
-	if warnings, err := PublishWarnings(r, head.Hash, remote, o.Location); err == nil {
-		res.Warnings = append(res.Warnings, warnings...) // said, and published
-	}
+	res.Warnings = append(res.Warnings, warnings...) // said, and published
 	if len(held) == 0 {
 		return nil
 	}
@@ -153,26 +151,24 @@ func heldError(res *Result) error {
 // Unpublishable lists the posts of commit local that are not in commit
 // remote (ZeroHash: none) as they are, and that must not be published
 // on the site that local holds (LintSite, and Collisions with the
-// site's other files): what a push of local would hold back.
-func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([]Held, error) {
-	return unpublishable(r, local, remote, loc)
-}
-
-func unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([]Held, error) {
+// site's other files): what a push of local would hold back. warnings
+// are LintWarnings of the same posts, read in the same walk: what the
+// push publishes, and says.
+func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) (held []Held, warnings []string, err error) {
 	if local == remote {
-		return nil, nil // nothing new to publish
+		return nil, nil, nil // nothing new to publish
 	}
 	tree, err := r.ReadTree(local)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	published, err := r.ReadTree(remote)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	site, err := SiteOfTree(r, tree, loc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var problems []Held
 	var mine []SiteFile
@@ -186,7 +182,7 @@ func unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 		}
 		size, err := r.BlobSize(e.Hash)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if problem := LintSize(p, size); problem != "" {
 			problems = append(problems, Held{p, problem})
@@ -194,8 +190,9 @@ func unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 		}
 		data, err := r.ReadBlob(e.Hash)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		warnings = append(warnings, LintWarnings(p, data, site.Location)...)
 		if problem := LintSite(p, data, site); problem != "" {
 			problems = append(problems, Held{p, problem})
 			continue
@@ -206,12 +203,12 @@ func unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([
 		cache := openDestCache(r, site)
 		others, err := collisionCandidates(r, tree, mine, site, cache)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		cache.save(tree)
 		problems = append(problems, Collisions(mine, others, site)...)
 	}
-	return problems, nil
+	return problems, warnings, nil
 }
 
 // LintFile lints the work-tree post at rel (a slash path below root) as

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/gitdiary/diary/entry"
-	"github.com/gitdiary/diary/repo"
 )
 
 // LintWarnings lists, as "path: warning", what Jekyll builds from the post
@@ -22,37 +21,4 @@ func LintWarnings(p string, data []byte, loc *time.Location) []string {
 		out = append(out, p+": "+w)
 	}
 	return out
-}
-
-// PublishWarnings is LintWarnings for the posts of commit local that are
-// not in commit remote (ZeroHash: none) as they are: those a push of
-// local publishes, as Unpublishable finds them.
-func PublishWarnings(r *repo.Repo, local, remote repo.Hash, loc *time.Location) ([]string, error) {
-	if local == remote {
-		return nil, nil
-	}
-	tree, err := r.ReadTree(local)
-	if err != nil {
-		return nil, err
-	}
-	published, err := r.ReadTree(remote)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, p := range repo.ChangedPaths(published, tree) {
-		e, ok := tree[p]
-		if !ok || !IsPost(p) || e.Mode == repo.ModeSymlink || e.Mode == repo.ModeSubmodule {
-			continue
-		}
-		if size, err := r.BlobSize(e.Hash); err != nil || LintSize(p, size) != "" {
-			continue // never read whole; Unpublishable says why
-		}
-		data, err := r.ReadBlob(e.Hash)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, LintWarnings(p, data, loc)...)
-	}
-	return out, nil
 }

@@ -326,7 +326,7 @@ func fetchMergePush(ctx context.Context, o *Options, res *Result) error {
 		if err != nil {
 			return err
 		}
-		held, err := unpublishable(r, head.Hash, remote, o.Location)
+		held, _, err := Unpublishable(r, head.Hash, remote, o.Location)
 		res.hold(held...)
 		return err
 	}

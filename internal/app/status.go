@@ -228,10 +228,7 @@ func (d *Diary) lintProblems(ctx context.Context, changes []repo.Change) (proble
 		if ahead, _, err := r.AheadBehind(head.Hash, remote); err != nil || ahead == 0 {
 			return problems, warnings, err
 		}
-		if committed, err = dsync.Unpublishable(r, head.Hash, remote, d.Config.Location); err != nil {
-			return nil, nil, err
-		}
-		if notes, err = dsync.PublishWarnings(r, head.Hash, remote, d.Config.Location); err != nil {
+		if committed, notes, err = dsync.Unpublishable(r, head.Hash, remote, d.Config.Location); err != nil {
 			return nil, nil, err
 		}
 	} else {
