@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -50,10 +49,7 @@ ran, how it ended, and the next run where the platform tells.`,
 			return err
 		}
 		if asJSON {
-			enc := json.NewEncoder(g.sys.Stdout)
-			enc.SetIndent("", "  ")
-			enc.SetEscapeHTML(false)
-			return enc.Encode(rep)
+			return writeJSON(g, rep)
 		}
 		switch a[0] {
 		case "on":

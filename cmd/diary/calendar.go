@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -79,9 +78,7 @@ func printCalendarJSON(g *globals, cal *app.Calendar) error {
 	for i, d := range cal.Days {
 		out.Days[i] = jsonDay{Date: d.Date.Format("2006-01-02"), Entries: d.Entries, Words: d.Words, Level: d.Level}
 	}
-	enc := json.NewEncoder(g.sys.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(g, out)
 }
 
 // The marks of the levels, 0 to app.CalendarLevels, and the ones used

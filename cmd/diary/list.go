@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"time"
 	"unicode"
@@ -71,19 +70,22 @@ type jsonEntry struct {
 func printJSON(g *globals, entries []*entry.Entry) error {
 	out := make([]jsonEntry, len(entries))
 	for i, e := range entries {
-		out[i] = jsonEntry{
-			Path: e.Path, Title: e.Title, Date: e.Date.Format(time.RFC3339),
-			Categories: nonNil(e.Categories), Tags: nonNil(e.Tags),
-			// published is Jekyll's (data["published"], true unless
-			// the front matter says otherwise), for drafts too;
-			// draft says it is built only with --drafts.
-			Draft: e.Draft, Published: e.Published,
-		}
+		out[i] = jsonEntryOf(e)
 	}
-	enc := json.NewEncoder(g.sys.Stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return writeJSON(g, out)
+}
+
+// jsonEntryOf is e as list --json prints it, and search --json within
+// each match.
+func jsonEntryOf(e *entry.Entry) jsonEntry {
+	return jsonEntry{
+		Path: e.Path, Title: e.Title, Date: e.Date.Format(time.RFC3339),
+		Categories: nonNil(e.Categories), Tags: nonNil(e.Tags),
+		// published is Jekyll's (data["published"], true unless the
+		// front matter says otherwise), for drafts too; draft says it
+		// is built only with --drafts.
+		Draft: e.Draft, Published: e.Published,
+	}
 }
 
 func nonNil(s []string) []string {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -172,21 +170,15 @@ type jsonHit struct {
 func printSearchJSON(g *globals, hits []app.SearchHit) error {
 	out := make([]jsonHit, len(hits))
 	for i, h := range hits {
-		e := h.Entry
 		out[i] = jsonHit{
-			jsonEntry: jsonEntry{Path: e.Path, Title: e.Title, Date: e.Date.Format(time.RFC3339),
-				Categories: nonNil(e.Categories), Tags: nonNil(e.Tags),
-				Draft: e.Draft, Published: e.Published && !e.Draft},
-			Score: float64(int64(h.Score*1000+0.5)) / 1000, Snippet: h.Snippet.Text, Marks: h.Snippet.Marks,
+			jsonEntry: jsonEntryOf(h.Entry),
+			Score:     float64(int64(h.Score*1000+0.5)) / 1000, Snippet: h.Snippet.Text, Marks: h.Snippet.Marks,
 		}
 		if out[i].Marks == nil {
 			out[i].Marks = [][2]int{}
 		}
 	}
-	enc := json.NewEncoder(g.sys.Stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return writeJSON(g, out)
 }
 
 // Highlighting: bold red, as grep --color and ripgrep mark matches.

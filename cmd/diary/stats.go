@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -160,7 +159,5 @@ func printStatsJSON(g *globals, s *app.Stats) error {
 		name := s.Busiest.String()
 		out.Busiest = &name
 	}
-	enc := json.NewEncoder(g.sys.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(g, out)
 }

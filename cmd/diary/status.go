@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -31,10 +30,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 				g.warn("%s", w)
 			}
 			if asJSON {
-				enc := json.NewEncoder(g.sys.Stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(st)
+				return writeJSON(g, st)
 			}
 			out := g.sys.Stdout
 			fmt.Fprintf(out, "diary %s on %s\n", home(g, st.Root), st.Branch)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -70,10 +69,7 @@ func runSync(c *cobra.Command, g *globals, so app.SyncOptions, asJSON bool, held
 		}
 	}
 	if asJSON && res != nil {
-		enc := json.NewEncoder(g.sys.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if jerr := enc.Encode(res); jerr != nil {
+		if jerr := writeJSON(g, res); jerr != nil {
 			return jerr
 		}
 	} else if res != nil {

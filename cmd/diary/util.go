@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -9,6 +10,16 @@ import (
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/app"
 )
+
+// writeJSON prints v on stdout as every --json does: indented by two
+// spaces, and with <, > and & as they are (a title "Q&A" stays
+// readable, not \u0026).
+func writeJSON(g *globals, v any) error {
+	enc := json.NewEncoder(g.sys.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
 
 // home shows a path under the home directory as ~/…, as people write it.
 func home(g *globals, p string) string {
