@@ -57,6 +57,16 @@ type Site struct {
 	Theme string
 }
 
+// PostTemplate is the permalink template of the site's posts:
+// collections.posts.permalink as it is, else permalink: with a style
+// name (date, pretty...) made the template it stands for.
+func (s Site) PostTemplate() string {
+	if s.PostsPermalink != "" {
+		return s.PostsPermalink
+	}
+	return entry.PermalinkTemplate(s.Permalink)
+}
+
 // FrontMatterDefault is the value the site's front matter defaults give
 // key for the file at rel (slash-separated, from the site's root) of
 // type typ ("posts" for posts and drafts, "pages"), and whether any set

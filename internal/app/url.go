@@ -88,15 +88,11 @@ func siteURL(rel string, data []byte, site config.Site, loc *time.Location) (*en
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: fix it with diary edit %s", err, rel)
 	}
-	template := site.PostsPermalink
-	if template == "" {
-		template = entry.PermalinkTemplate(site.Permalink)
-	}
 	// The permalink the front matter defaults give this post: by its
 	// path and type, the most specific set winning.
 	permalink, _ := site.Reading.DefaultText(rel, "posts", "permalink")
 	p, err := entry.URL(e, data, entry.URLOptions{
-		Template:    template,
+		Template:    site.PostTemplate(),
 		Permalink:   permalink,
 		MarkdownExt: site.MarkdownExt,
 		Location:    loc,
