@@ -9,7 +9,7 @@ import (
 
 // ErrUnbuildable is what every ValueError is: a value that Jekyll
 // cannot build into the site. diary refuses to write such a value (exit
-// 2) and sync refuses to push a post that holds one (Lint).
+// 2) and sync refuses to push a post that holds one (its LintSite).
 var ErrUnbuildable = errors.New("jekyll cannot build it")
 
 // ValueError says which front matter value would break the build, and why.

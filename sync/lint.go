@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gitdiary/diary/config"
 	"github.com/gitdiary/diary/entry"
 	"github.com/gitdiary/diary/internal/regular"
 	"github.com/gitdiary/diary/repo"
@@ -201,7 +200,7 @@ func Unpublishable(r *repo.Repo, local, remote repo.Hash, loc *time.Location) (h
 	}
 	if len(mine) > 0 {
 		cache := openDestCache(r, site)
-		others, err := collisionCandidates(r, tree, mine, site, cache)
+		others, err := collisionCandidates(r, tree, mine, nil, site, cache)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -247,15 +246,8 @@ func LintSize(p string, size int64) string {
 
 // IsPost reports whether p is a post that Jekyll publishes (entry.IsPost:
 // in _posts/, a folder of it, or a/_posts/, named as a post). Only those
-// are held to Lint.
+// are held to LintSite.
 func IsPost(p string) bool { return entry.IsPost(p) }
-
-// Lint returns why a post must not be published ("" when it may be) on
-// a site of Jekyll's defaults, read in loc: LintSite. A caller that
-// knows the site (its permalink, plugins and files) calls LintSite.
-func Lint(p string, data []byte, loc *time.Location) string {
-	return LintSite(p, data, NewSite(config.Site{}, nil, loc))
-}
 
 // MarkerLine returns the 1-based line of the first conflict marker in
 // data ("<<<<<<< " or ">>>>>>> " at the start of a line, as git and diary

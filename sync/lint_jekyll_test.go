@@ -68,7 +68,7 @@ func TestLintIsJekyllsRule(t *testing.T) {
 		for i, fm := range accepted {
 			p := postPath(i)
 			data := fm + "\n" + marker(i) + "\n"
-			if problem := Lint(p, []byte(data), time.UTC); problem != "" {
+			if problem := lintDefaults(p, []byte(data)); problem != "" {
 				t.Fatalf("Lint refuses\n%s\n%s", data, problem)
 			}
 			writePost(t, site, p, data)
@@ -90,7 +90,7 @@ func TestLintIsJekyllsRule(t *testing.T) {
 	for i, c := range refused {
 		p := postPath(i)
 		data := "---\n" + c.front + "\n---\n\n" + marker(i) + "\n"
-		problem := Lint(p, []byte(data), time.UTC)
+		problem := lintDefaults(p, []byte(data))
 		if !strings.Contains(problem, c.why) || !strings.HasPrefix(problem, p+":") {
 			t.Errorf("Lint = %q; want it to name %s and say %s", problem, p, c.why)
 		}
@@ -129,7 +129,7 @@ func TestLintIsJekyllsRule(t *testing.T) {
 		site := jekyllSite(t)
 		p := postPath(0)
 		data := "---\ntitle: \"bell \\a\"\ntags: [\"x\\x01\"]\n---\n\n" + marker(0) + "\n"
-		if problem := Lint(p, []byte(data), time.UTC); !strings.Contains(problem, "U+0007") {
+		if problem := lintDefaults(p, []byte(data)); !strings.Contains(problem, "U+0007") {
 			t.Errorf("Lint = %q; want the bell refused", problem)
 		}
 		writePost(t, site, p, data)
@@ -365,4 +365,10 @@ func judgeWithJekyll(t *testing.T, ruby string, cases []lintCase) []jekyllVerdic
 	}
 	t.Logf("jekyll built %d sites in %v", len(cases), time.Since(start).Round(time.Millisecond))
 	return got
+}
+
+// lintDefaults is LintSite on a site of Jekyll's own settings, built in
+// UTC.
+func lintDefaults(p string, data []byte) string {
+	return LintSite(p, data, NewSite(config.Site{}, nil, time.UTC))
 }

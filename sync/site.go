@@ -1,8 +1,8 @@
 package sync
 
 import (
-	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -52,14 +52,10 @@ func NewSite(cfg config.Site, files map[string]bool, loc *time.Location) *Site {
 	if loc == nil {
 		loc = time.Local
 	}
-	template := cfg.PostsPermalink
-	if template == "" {
-		template = entry.PermalinkTemplate(cfg.Permalink)
-	}
 	s := &Site{
 		Location: loc,
 		URL: entry.URLOptions{
-			Template:    template,
+			Template:    cfg.PostTemplate(),
 			Permalink:   cfg.DefaultPermalink,
 			MarkdownExt: cfg.MarkdownExt,
 			Location:    loc,
@@ -139,8 +135,9 @@ func (s *Site) liquidSite() *liquidSite {
 }
 
 // LintSite returns why the post at p (its file, data) must not be
-// published on site ("" when it may be): Lint's reasons, a URL Jekyll
-// cannot build (a category with ":" where the permalink holds
+// published on site ("" when it may be): conflict markers, front matter
+// Jekyll cannot read, a value that breaks the build (entry's Check), a
+// URL Jekyll cannot build (a category with ":" where the permalink holds
 // :categories), and Liquid that stops the build (see checkLiquid).
 func LintSite(p string, data []byte, site *Site) string {
 	if n := MarkerLine(data); n > 0 {
@@ -248,32 +245,12 @@ func destination(f SiteFile, site *Site) (string, bool) {
 	} else if path.Ext(u) == "" {
 		u += ".html"
 	}
-	if d, err := unescape(u); err == nil {
+	// Addressable::URI.unencode, as Jekyll's URL#destination applies
+	// it: %XX decoded, "+" left as it is.
+	if d, err := url.PathUnescape(u); err == nil {
 		u = d
 	}
 	return u, true
-}
-
-// unescape decodes %XX in a URL path, as Jekyll's destination does
-// (Addressable::URI.unencode).
-func unescape(s string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+2 >= len(s) {
-			return "", errors.New("bad escape")
-		}
-		var c byte
-		if _, err := fmt.Sscanf(s[i+1:i+3], "%02X", &c); err != nil {
-			return "", err
-		}
-		b.WriteByte(c)
-		i += 2
-	}
-	return b.String(), nil
 }
 
 // pageURL is the URL of the page f (a Markdown or HTML file with front
@@ -282,21 +259,11 @@ func unescape(s string) (string, error) {
 // name, with ".html" or "/" after it as the site's permalink style ends
 // (Page#template; an index page is its folder).
 func pageURL(f SiteFile, site *Site) (string, bool) {
+	if !pagePath(f.Path) {
+		return "", false
+	}
 	dir, base := path.Split(f.Path)
 	ext := path.Ext(base)
-	switch strings.ToLower(ext) {
-	case ".md", ".markdown", ".html", ".htm":
-	default:
-		return "", false
-	}
-	for _, c := range strings.Split(strings.TrimSuffix(dir, "/"), "/") {
-		if c != "" && strings.ContainsRune("._#~", rune(c[0])) {
-			return "", false // a folder Jekyll does not read as pages
-		}
-	}
-	if strings.ContainsRune("._#~", rune(base[0])) {
-		return "", false
-	}
 	if _, ok := entry.Split(f.Data); !ok {
 		return "", false // a static file, copied as it is
 	}
@@ -320,6 +287,24 @@ func pageURL(f SiteFile, site *Site) (string, bool) {
 	return "/" + dir + stem + outExt, true
 }
 
+// pagePath says whether a file at p may be a page, by its path alone: a
+// Markdown or HTML file, in no folder (and of no name) that starts with
+// one of "._#~", which Jekyll does not read as pages.
+func pagePath(p string) bool {
+	dir, base := path.Split(p)
+	switch strings.ToLower(path.Ext(base)) {
+	case ".md", ".markdown", ".html", ".htm":
+	default:
+		return false
+	}
+	for _, c := range strings.Split(strings.TrimSuffix(dir, "/"), "/") {
+		if c != "" && strings.ContainsRune("._#~", rune(c[0])) {
+			return false
+		}
+	}
+	return !strings.ContainsRune("._#~", rune(base[0]))
+}
+
 // collisionCandidates are the files of tree, other than mine, that a
 // push of mine is checked against for a shared destination without
 // reading every post of a lifetime diary: every page, and each post that
@@ -328,47 +313,38 @@ func pageURL(f SiteFile, site *Site) (string, bool) {
 // URL. An older post elsewhere whose own permalink: takes the URL of a
 // new post without one is found by doctor, which checks the whole site
 // (SiteCollisions).
-func collisionCandidates(r *repo.Repo, tree repo.Tree, mine []SiteFile, site *Site, cache *destCache) ([]SiteFile, error) {
+func collisionCandidates(r *repo.Repo, tree repo.Tree, mine []SiteFile, skip map[string]bool, site *Site, cache *destCache) ([]SiteFile, error) {
 	dates, slugs, own := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	anyURL := false
 	for _, f := range mine {
 		own[f.Path] = true
-		if d, s, ok := entry.ParseName(f.Path); ok {
-			dates[d], slugs[strings.TrimSuffix(s, path.Ext(s))] = true, true
+		if d, slug, ok := cutPostName(path.Base(f.Path)); ok {
+			dates[d], slugs[slug] = true, true
 		}
 		if _, ok := entry.PagePermalink(f.Data); ok {
 			anyURL = true
 		}
 	}
 	return treeFiles(r, tree, func(p string) bool {
-		if own[p] {
+		if own[p] || skip[p] {
 			return false
 		}
-		if anyURL {
+		// A file of a _posts folder is a post, or is copied as it is:
+		// never a page. Posts are ruled out by their names alone, cut as
+		// mine are: ParseName's pattern and IsPost's walk of the folders
+		// cost microseconds a path, which on 10,000 posts was most of
+		// this check's time.
+		if anyURL || !strings.Contains(p, "_posts/") {
 			return true
 		}
-		// Most of a lifetime's posts are ruled out by their name alone,
-		// cut at its third "-" as Jekyll's post name pattern cuts it
-		// (date, then slug): ParseName's pattern and IsPost's walk of the
-		// folders cost microseconds a path, which on 10,000 posts was
-		// most of this check's time. (A file of a _posts folder is a
-		// post, or is copied as it is: never a page.)
-		if strings.Contains(p, "_posts/") {
-			if d, slug, ok := cutPostName(path.Base(p)); ok && !dates[d] && !slugs[slug] {
-				return false
-			}
-		}
-		if entry.IsPost(p) {
-			d, s, _ := entry.ParseName(p)
-			return dates[d] || slugs[strings.TrimSuffix(s, path.Ext(s))]
-		}
-		return true
+		d, slug, ok := cutPostName(path.Base(p))
+		return ok && (dates[d] || slugs[slug])
 	}, site, cache)
 }
 
-// cutPostName cuts a file name as a post's: the date before its third
-// "-", the slug after it without the extension; ok is false when it has
-// no three.
+// cutPostName cuts a file name as Jekyll's post name pattern cuts a
+// post's (entry.ParseName): the date before its third "-", the slug
+// after it without the extension; ok is false when it has no three.
 func cutPostName(base string) (date, slug string, ok bool) {
 	i, n := 0, 0
 	for ; i < len(base) && n < 3; i++ {
@@ -393,10 +369,8 @@ func treeFiles(r *repo.Repo, tree repo.Tree, want func(p string) bool, site *Sit
 		if e.Mode == repo.ModeSymlink || e.Mode == repo.ModeSubmodule || (want != nil && !want(p)) {
 			continue
 		}
-		if !entry.IsPost(p) {
-			if _, ok := pageURL(SiteFile{Path: p, Data: []byte("---\n---\n")}, &Site{}); !ok {
-				continue
-			}
+		if !entry.IsPost(p) && !pagePath(p) {
+			continue
 		}
 		if dest, ok := cache.get(e.Hash, p); ok {
 			out = append(out, SiteFile{Path: p, dest: dest, known: true})
@@ -437,13 +411,6 @@ func ChangeCollisions(r *repo.Repo, commit repo.Hash, changes []repo.Change, loc
 }
 
 func workCollisions(r *repo.Repo, commit repo.Hash, changes []repo.Change, loc *time.Location, whole bool) ([]Held, error) {
-	var tree repo.Tree
-	if !commit.IsZero() {
-		var err error
-		if tree, err = r.ReadTree(commit); err != nil {
-			return nil, err
-		}
-	}
 	changed := map[string]bool{}
 	var mine []SiteFile
 	for _, c := range changes {
@@ -461,33 +428,34 @@ func workCollisions(r *repo.Repo, commit repo.Hash, changes []repo.Change, loc *
 		}
 		mine = append(mine, SiteFile{Path: c.Path, Data: data})
 	}
+	if !whole && len(mine) == 0 {
+		return nil, nil
+	}
+	var tree repo.Tree
+	if !commit.IsZero() {
+		var err error
+		if tree, err = r.ReadTree(commit); err != nil {
+			return nil, err
+		}
+	}
 	site, err := SiteOfTree(r, tree, loc)
 	if err != nil {
 		return nil, err
 	}
-	if !whole {
-		if len(mine) == 0 {
-			return nil, nil
-		}
-		committed := make(repo.Tree, len(tree))
-		for p, e := range tree {
-			if !changed[p] {
-				committed[p] = e
-			}
-		}
-		cache := openDestCache(r, site)
-		others, err := collisionCandidates(r, committed, mine, site, cache)
-		if err != nil {
-			return nil, err
-		}
-		cache.save(tree)
-		return Collisions(mine, others, site), nil
-	}
+	// The committed files, but for those the work tree changed.
 	cache := openDestCache(r, site)
-	files, err := treeFiles(r, tree, func(p string) bool { return !changed[p] }, site, cache)
+	var others []SiteFile
+	if whole {
+		others, err = treeFiles(r, tree, func(p string) bool { return !changed[p] }, site, cache)
+	} else {
+		others, err = collisionCandidates(r, tree, mine, changed, site, cache)
+	}
 	if err != nil {
 		return nil, err
 	}
 	cache.save(tree)
-	return Collisions(nil, append(files, mine...), site), nil
+	if whole {
+		return Collisions(nil, append(others, mine...), site), nil
+	}
+	return Collisions(mine, others, site), nil
 }

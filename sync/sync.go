@@ -25,7 +25,7 @@ import (
 // Held is a post kept out of the push: it would break the site.
 type Held struct {
 	Path    string `json:"path"`
-	Problem string `json:"problem"` // Lint's "path: reason"
+	Problem string `json:"problem"` // LintSite's "path: reason"
 }
 
 // Sentinel errors: errors.Is tells the command which exit code applies.

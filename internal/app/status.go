@@ -159,7 +159,7 @@ func (d *Diary) statusAutosync(ctx context.Context, st *Status) {
 }
 
 // lintProblems lists the posts that sync would hold back from the push
-// (dsync.Lint), for status and doctor alike: the uncommitted ones as
+// (dsync.LintSite), for status and doctor alike: the uncommitted ones as
 // they are in the work tree (dsync.LintFile, as sync lints them before
 // its commit), and the committed ones that the remote does not have (as
 // of the last fetch). Without a remote-tracking branch (a local-only
